@@ -1,0 +1,38 @@
+//! The pipeline from a crate selection to everything known about the crate, as plain data.
+//!
+//! Owns: calling the stages in order (workspace → module tree). Later stages (graph, partition,
+//! cost) hang off [`CrateAnalysis`]. Must not: format output.
+
+use crate::error::Error;
+use crate::modtree::{self, ModuleTree};
+use crate::workspace::{self, Package, Selection, Target};
+
+/// One analyzed library crate.
+#[derive(Debug, Clone)]
+pub struct CrateAnalysis {
+    pub package: Package,
+    pub tree: ModuleTree,
+    /// Each integration test target with its own module tree, sorted by target name.
+    pub integration_tests: Vec<(Target, ModuleTree)>,
+}
+
+/// Locates the crate and walks its module tree and those of its integration tests.
+pub fn analyze(selection: &Selection) -> Result<CrateAnalysis, Error> {
+    let package = workspace::locate(selection)?;
+    Ok(analyze_package(package))
+}
+
+/// Walks an already located package. Never fails: file problems are data on the modules.
+pub fn analyze_package(package: Package) -> CrateAnalysis {
+    let tree = modtree::walk(&package.lib.src_path, &package.root_dir);
+    let integration_tests = package
+        .test_targets
+        .iter()
+        .map(|t| (t.clone(), modtree::walk(&t.src_path, &package.root_dir)))
+        .collect();
+    CrateAnalysis {
+        package,
+        tree,
+        integration_tests,
+    }
+}

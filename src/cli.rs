@@ -1,0 +1,168 @@
+//! Command-line arguments (clap derive) and dispatch to the library; the binaries only call
+//! [`main`]. Owns: the argument contract and mapping errors to exit codes. Must not: analyze.
+
+use crate::analysis;
+use crate::error::{EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, Error};
+use crate::report;
+use crate::workspace::Selection;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::ffi::OsString;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  success (problems found in single files are reported, not fatal)
+  1  failure while working (cargo failed, output could not be written)
+  2  bad input or usage (unknown crate, bad manifest, bad flag, command not available yet)";
+
+/// Would splitting this crate into smaller crates cut incremental rebuild time?
+///
+/// Reads a library crate's module tree from source and reports, per module, its size in code and
+/// in tests. Later commands build the module dependency graph, propose splits and price them.
+#[derive(Debug, Parser)]
+#[command(name = "splitcheck", version, after_help = EXIT_CODES, args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    #[command(flatten)]
+    global: GlobalArgs,
+
+    #[command(subcommand)]
+    command: Option<Command>,
+
+    /// The crate to analyze: a package (or library) name in the workspace, or a path to a crate
+    /// directory. Default: the package of the current directory or of --manifest-path.
+    #[arg(value_name = "CRATE")]
+    krate: Option<String>,
+}
+
+#[derive(Debug, Args)]
+struct GlobalArgs {
+    /// Path to a package or workspace Cargo.toml (default: found from the current directory).
+    #[arg(long, value_name = "PATH", global = true)]
+    manifest_path: Option<PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table, global = true)]
+    format: Format,
+
+    /// Print only the results, no headers or notes.
+    #[arg(short, long, global = true)]
+    quiet: bool,
+
+    /// When to use colors.
+    #[arg(long, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN", global = true)]
+    color: ColorWhen,
+
+    /// Run cargo without network access.
+    #[arg(long, global = true)]
+    offline: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Format {
+    Table,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ColorWhen {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// The module dependency graph (DOT, SVG, JSON). Not available yet.
+    Graph(CrateArg),
+    /// Propose splits of the crate by min-cut. Not available yet.
+    Partition(CrateArg),
+    /// Record real incremental rebuild timings with cargo. Not available yet.
+    Record(CrateArg),
+    /// Price and draw a split of your own. Not available yet.
+    Explore(CrateArg),
+}
+
+#[derive(Debug, Args)]
+struct CrateArg {
+    /// The crate: a package name in the workspace, or a path to a crate directory.
+    #[arg(value_name = "CRATE")]
+    krate: Option<String>,
+}
+
+/// Runs splitcheck with the process arguments. `as_cargo_subcommand`: invoked as
+/// `cargo-splitcheck`, whose first argument cargo sets to `splitcheck`.
+pub fn main(as_cargo_subcommand: bool) -> ExitCode {
+    let mut args: Vec<OsString> = std::env::args_os().collect();
+    if as_cargo_subcommand && args.get(1).is_some_and(|a| a == "splitcheck") {
+        args.remove(1);
+    }
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(err) => {
+            let _ = err.print();
+            return ExitCode::from(if err.use_stderr() {
+                EXIT_BAD_INPUT
+            } else {
+                EXIT_OK
+            });
+        }
+    };
+    let color = match cli.global.color {
+        ColorWhen::Auto => anstream::ColorChoice::Auto,
+        ColorWhen::Always => anstream::ColorChoice::Always,
+        ColorWhen::Never => anstream::ColorChoice::Never,
+    };
+    color.write_global();
+    match run(&cli) {
+        Ok(()) => ExitCode::from(EXIT_OK),
+        Err(err) => {
+            if let Error::Output(io) = &err
+                && io.kind() == std::io::ErrorKind::BrokenPipe
+            {
+                return ExitCode::from(EXIT_OK);
+            }
+            let red = anstyle::AnsiColor::Red.on_default().bold();
+            let _ = writeln!(anstream::stderr(), "{red}error{red:#}: {err}");
+            ExitCode::from(match err.exit_code() {
+                0 => EXIT_FAILURE,
+                code => code,
+            })
+        }
+    }
+}
+
+fn run(cli: &Cli) -> Result<(), Error> {
+    let selection = |krate: &Option<String>| Selection {
+        krate: krate.clone(),
+        manifest_path: cli.global.manifest_path.clone(),
+        offline: cli.global.offline,
+    };
+    match &cli.command {
+        None => analyze(cli, &selection(&cli.krate)),
+        Some(Command::Graph(_)) => not_available("graph", "the module dependency graph is planned"),
+        Some(Command::Partition(_)) => not_available("partition", "min-cut partitions are planned"),
+        Some(Command::Record(_)) => not_available("record", "recorded rebuild timings are planned"),
+        Some(Command::Explore(_)) => {
+            not_available("explore", "exploring your own split is planned")
+        }
+    }
+}
+
+fn not_available(command: &'static str, what: &'static str) -> Result<(), Error> {
+    Err(Error::NotAvailable { command, what })
+}
+
+fn analyze(cli: &Cli, selection: &Selection) -> Result<(), Error> {
+    let analysis = analysis::analyze(selection)?;
+    let report = report::module_report(&analysis);
+    let mut out = anstream::stdout().lock();
+    match cli.global.format {
+        Format::Table => report::write_module_table(&report, cli.global.quiet, &mut out),
+        Format::Json => serde_json::to_writer_pretty(&mut out, &report)
+            .map_err(std::io::Error::from)
+            .and_then(|()| writeln!(out)),
+    }
+    .map_err(Error::Output)
+}

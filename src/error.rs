@@ -1,0 +1,34 @@
+//! The library's error type and the exit codes the binary maps it to.
+//!
+//! Exit codes (documented in the README and in `--help`):
+//! - `0`: success (an analysis with problems in some files still succeeds; they are reported);
+//! - `1`: failure while working (cargo failed, a file could not be written);
+//! - `2`: bad input or usage (unknown crate, bad manifest, bad flag, unavailable command).
+
+use crate::workspace::WorkspaceError;
+
+pub const EXIT_OK: u8 = 0;
+pub const EXIT_FAILURE: u8 = 1;
+pub const EXIT_BAD_INPUT: u8 = 2;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Workspace(#[from] WorkspaceError),
+    #[error("`splitcheck {command}` is not available yet in this version ({what})")]
+    NotAvailable {
+        command: &'static str,
+        what: &'static str,
+    },
+    #[error("cannot write output: {0}")]
+    Output(#[source] std::io::Error),
+}
+
+impl Error {
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::Workspace(WorkspaceError::Metadata { .. }) | Error::Output(_) => EXIT_FAILURE,
+            Error::Workspace(_) | Error::NotAvailable { .. } => EXIT_BAD_INPUT,
+        }
+    }
+}

@@ -1,0 +1,15 @@
+//! splitcheck: would splitting a Rust crate into smaller crates cut its incremental rebuild time,
+//! where should the cuts go, and what would they cost?
+//!
+//! The library is a pipeline of plain data: [`workspace`] finds the crate, [`modtree`] reads its
+//! module tree, [`report`] shows it. See `ARCHITECTURE.md` for the map and its invariants.
+
+pub mod analysis;
+pub mod cli;
+pub mod error;
+pub mod modtree;
+pub mod paths;
+pub mod report;
+pub mod workspace;
+
+pub use error::Error;

@@ -1,0 +1,441 @@
+//! Following `mod` declarations from a crate root to every module file, one layer of files at a
+//! time, each layer parsed in parallel.
+//!
+//! File lookup follows the Rust reference ("Modules" and "The `path` attribute"): a mod-rs file
+//! (the crate root, a `mod.rs`, or a file loaded through `#[path]`) owns its own directory, a
+//! non-mod-rs file `a/foo.rs` owns `a/foo/`; inline modules add their names as directories; a
+//! `#[path]` outside inline modules is relative to the declaring file's directory. These rules
+//! are the same in every edition since Rust 1.30.
+
+use super::collect::{FileFacts, collect_file};
+use super::{Location, Module, ModuleId, ModuleTree, Problem, Severity, Size};
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+/// How deep `include!` may nest before the walk stops following it (rustc's own limit is the
+/// macro recursion limit; a cycle would otherwise never end).
+const MAX_INCLUDE_DEPTH: u32 = 32;
+
+/// Worker threads parse deeply nested code recursively; give them room.
+const WORKER_STACK_BYTES: usize = 256 * 1024 * 1024;
+
+#[derive(Debug)]
+struct Task {
+    module: ModuleId,
+    file: PathBuf,
+    include_depth: u32,
+    test_only: bool,
+}
+
+/// Walks the module tree of the crate whose root file is `root_file`. Never fails: problems are
+/// attached to the modules they concern. Paths in problem messages are shown relative to
+/// `display_base` (the package directory).
+pub fn walk(root_file: &Path, display_base: &Path) -> ModuleTree {
+    let mut state = WalkState {
+        display_base: display_base.to_path_buf(),
+        ..WalkState::default()
+    };
+    let root_dir = parent_dir(root_file);
+    state.add_module(
+        Module {
+            path: "crate".to_owned(),
+            name: "crate".to_owned(),
+            parent: None,
+            children: Vec::new(),
+            file: root_file.to_path_buf(),
+            inline: false,
+            decl: None,
+            span: (1, 1),
+            cfg: Vec::new(),
+            test_only: false,
+            in_fn: None,
+            files: Vec::new(),
+            own: Size::default(),
+            subtree: Size::default(),
+            problems: Vec::new(),
+        },
+        root_dir,
+    );
+    let mut layer = vec![Task {
+        module: ModuleId::ROOT,
+        file: root_file.to_path_buf(),
+        include_depth: 0,
+        test_only: false,
+    }];
+    while !layer.is_empty() {
+        let results: Vec<Result<FileFacts, String>> = in_worker_pool(|| {
+            layer
+                .par_iter()
+                .map(|task| read_source(&task.file).map(|text| collect_file(&text, task.test_only)))
+                .collect()
+        });
+        let mut next = Vec::new();
+        for (task, result) in layer.into_iter().zip(results) {
+            match result {
+                Ok(facts) => state.integrate(&task, facts, &mut next),
+                Err(message) => {
+                    let problem = Problem {
+                        severity: Severity::Error,
+                        location: Some(Location {
+                            file: task.file.clone(),
+                            line: 0,
+                            column: 0,
+                        }),
+                        message,
+                    };
+                    state.modules[task.module.index()].problems.push(problem);
+                }
+            }
+        }
+        layer = next;
+    }
+    state.finish()
+}
+
+fn in_worker_pool<R: Send>(f: impl FnOnce() -> R + Send) -> R {
+    static POOL: OnceLock<Option<rayon::ThreadPool>> = OnceLock::new();
+    let pool = POOL.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .stack_size(WORKER_STACK_BYTES)
+            .build()
+            .ok()
+    });
+    match pool {
+        Some(pool) => pool.install(f),
+        None => f(),
+    }
+}
+
+/// Reads a source file. Invalid UTF-8 is an error for the module, but its lines still count.
+fn read_source(path: &Path) -> Result<String, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read file: {e}"))?;
+    String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "file is not valid UTF-8 (at byte {})",
+            e.utf8_error().valid_up_to()
+        )
+    })
+}
+
+#[derive(Default)]
+struct WalkState {
+    modules: Vec<Module>,
+    /// Directory in which each module's `mod x;` children are looked up.
+    children_dir: Vec<PathBuf>,
+    paths_seen: HashMap<String, u32>,
+    display_base: PathBuf,
+}
+
+impl WalkState {
+    fn show(&self, path: &Path) -> String {
+        crate::paths::relative(&self.display_base, path)
+    }
+
+    fn add_module(&mut self, mut module: Module, children_dir: PathBuf) -> ModuleId {
+        let count = self.paths_seen.entry(module.path.clone()).or_insert(0);
+        *count += 1;
+        if *count > 1 {
+            module.path = format!("{}#{}", module.path, count);
+        }
+        let id = ModuleId(self.modules.len() as u32);
+        if let Some(parent) = module.parent {
+            self.modules[parent.index()].children.push(id);
+        }
+        self.modules.push(module);
+        self.children_dir.push(children_dir);
+        id
+    }
+
+    fn integrate(&mut self, task: &Task, facts: FileFacts, next: &mut Vec<Task>) {
+        let FileFacts {
+            modules: locals,
+            line_count,
+        } = facts;
+        let file_dir = parent_dir(&task.file);
+        let is_include = task.include_depth > 0;
+        let mut ids = Vec::with_capacity(locals.len());
+        for (idx, local) in locals.into_iter().enumerate() {
+            let id = match local.parent {
+                None => {
+                    let m = &mut self.modules[task.module.index()];
+                    if !is_include {
+                        m.span = (1, line_count.max(1));
+                        m.cfg.extend(local.cfg.iter().cloned());
+                        m.test_only |= local.cfg_test;
+                    }
+                    m.own.add(&local.size);
+                    m.files.push(task.file.clone());
+                    task.module
+                }
+                Some(local_parent) => {
+                    let parent: ModuleId = ids[local_parent];
+                    let parent_mod = &self.modules[parent.index()];
+                    let path = child_path(&parent_mod.path, local.in_fn.as_deref(), &local.name);
+                    let test_only = parent_mod.test_only || local.cfg_test;
+                    // rustc: `#[path]` on an inline module names its directory, relative to the
+                    // file's directory at the top level, else to the enclosing module's.
+                    let children_dir = match &local.path_attr {
+                        Some(p) if local_parent == 0 => file_dir.join(p),
+                        Some(p) => self.children_dir[parent.index()].join(p),
+                        None => self.children_dir[parent.index()].join(&local.name),
+                    };
+                    let module = Module {
+                        path,
+                        name: local.name.clone(),
+                        parent: Some(parent),
+                        children: Vec::new(),
+                        file: task.file.clone(),
+                        inline: true,
+                        decl: Some(location(&task.file, local.decl)),
+                        span: local.span,
+                        cfg: local.cfg.clone(),
+                        test_only,
+                        in_fn: local.in_fn.clone(),
+                        files: Vec::new(),
+                        own: local.size,
+                        subtree: Size::default(),
+                        problems: Vec::new(),
+                    };
+                    self.add_module(module, children_dir)
+                }
+            };
+            ids.push(id);
+            debug_assert_eq!(ids.len(), idx + 1);
+            for p in &local.problems {
+                self.modules[id.index()].problems.push(Problem {
+                    severity: p.severity,
+                    location: p.at.map(|at| location(&task.file, at)),
+                    message: p.message.clone(),
+                });
+            }
+            let top_level = local.parent.is_none();
+            for decl in &local.decls {
+                self.declare_file_module(id, task, &file_dir, top_level, decl, next);
+            }
+            for include in &local.includes {
+                self.follow_include(id, task, &file_dir, include, next);
+            }
+        }
+    }
+
+    fn declare_file_module(
+        &mut self,
+        parent: ModuleId,
+        task: &Task,
+        file_dir: &Path,
+        top_level: bool,
+        decl: &super::collect::ModDecl,
+        next: &mut Vec<Task>,
+    ) {
+        let parent_mod = &self.modules[parent.index()];
+        let test_only = parent_mod.test_only || decl.cfg_test;
+        let path = child_path(&parent_mod.path, decl.in_fn.as_deref(), &decl.name);
+        let parent_children_dir = &self.children_dir[parent.index()];
+        let mut problems = Vec::new();
+        let (file, children_dir) = match &decl.path_attr {
+            Some(p) => {
+                let base = if top_level || decl.in_fn.is_some() {
+                    file_dir
+                } else {
+                    parent_children_dir
+                };
+                let file = base.join(p);
+                let dir = parent_dir(&file);
+                (Some(file), dir)
+            }
+            None => {
+                let flat = parent_children_dir.join(format!("{}.rs", decl.name));
+                let nested = parent_children_dir.join(&decl.name).join("mod.rs");
+                match (flat.is_file(), nested.is_file()) {
+                    (true, both) => {
+                        if both {
+                            problems.push(Problem {
+                                severity: Severity::Error,
+                                location: Some(location(&task.file, decl.at)),
+                                message: format!(
+                                    "file for module `{}` found at both {} and {}; using the first",
+                                    decl.name,
+                                    self.show(&flat),
+                                    self.show(&nested)
+                                ),
+                            });
+                        }
+                        (Some(flat), parent_children_dir.join(&decl.name))
+                    }
+                    (false, true) => (Some(nested), parent_children_dir.join(&decl.name)),
+                    (false, false) => {
+                        problems.push(Problem {
+                            severity: Severity::Error,
+                            location: Some(location(&task.file, decl.at)),
+                            message: format!(
+                                "file not found for module `{}`: looked for {} and {}",
+                                decl.name,
+                                self.show(&flat),
+                                self.show(&nested)
+                            ),
+                        });
+                        (None, parent_children_dir.join(&decl.name))
+                    }
+                }
+            }
+        };
+        if let (Some(f), Some(_)) = (&file, &decl.path_attr)
+            && !f.is_file()
+        {
+            problems.push(Problem {
+                severity: Severity::Error,
+                location: Some(location(&task.file, decl.at)),
+                message: format!(
+                    "file not found for module `{}`: #[path] names {}",
+                    decl.name,
+                    self.show(f)
+                ),
+            });
+        }
+        let readable = file.as_ref().filter(|f| f.is_file()).cloned();
+        if let Some(f) = &readable
+            && let Some(ancestor) = self.ancestor_with_file(parent, f)
+        {
+            problems.push(Problem {
+                severity: Severity::Error,
+                location: Some(location(&task.file, decl.at)),
+                message: format!(
+                    "module `{}` would load {} again, already the file of its ancestor `{}`; not followed",
+                    decl.name,
+                    self.show(f),
+                    self.modules[ancestor.index()].path
+                ),
+            });
+        }
+        let follow =
+            readable.filter(|_| problems.iter().all(|p| !p.message.contains("not followed")));
+        let module = Module {
+            path,
+            name: decl.name.clone(),
+            parent: Some(parent),
+            children: Vec::new(),
+            file: file.unwrap_or_default(),
+            inline: false,
+            decl: Some(location(&task.file, decl.at)),
+            span: (1, 1),
+            cfg: decl.cfg.clone(),
+            test_only,
+            in_fn: decl.in_fn.clone(),
+            files: Vec::new(),
+            own: Size::default(),
+            subtree: Size::default(),
+            problems,
+        };
+        let id = self.add_module(module, children_dir);
+        if let Some(file) = follow {
+            next.push(Task {
+                module: id,
+                file,
+                include_depth: 0,
+                test_only,
+            });
+        }
+    }
+
+    fn follow_include(
+        &mut self,
+        module: ModuleId,
+        task: &Task,
+        file_dir: &Path,
+        include: &super::collect::IncludeDecl,
+        next: &mut Vec<Task>,
+    ) {
+        let at = Some(location(&task.file, include.at));
+        let problem = |severity, message| Problem {
+            severity,
+            location: at.clone(),
+            message,
+        };
+        let Some(rel) = &include.path else {
+            let msg = format!(
+                "include!({}) is computed at build time; its file is not analyzed",
+                include.text
+            );
+            self.modules[module.index()]
+                .problems
+                .push(problem(Severity::Warning, msg));
+            return;
+        };
+        let file = file_dir.join(rel);
+        if !file.is_file() {
+            let msg = format!("include! names {}, which does not exist", self.show(&file));
+            self.modules[module.index()]
+                .problems
+                .push(problem(Severity::Error, msg));
+        } else if task.include_depth >= MAX_INCLUDE_DEPTH {
+            let msg = format!(
+                "include! nested more than {MAX_INCLUDE_DEPTH} deep; {} not followed",
+                self.show(&file)
+            );
+            self.modules[module.index()]
+                .problems
+                .push(problem(Severity::Error, msg));
+        } else {
+            let test_only = self.modules[module.index()].test_only;
+            next.push(Task {
+                module,
+                file,
+                include_depth: task.include_depth + 1,
+                test_only,
+            });
+        }
+    }
+
+    /// The nearest ancestor (or `id` itself) whose own file is `file`, comparing canonical paths.
+    fn ancestor_with_file(&self, id: ModuleId, file: &Path) -> Option<ModuleId> {
+        let target = std::fs::canonicalize(file).ok()?;
+        let mut cur = Some(id);
+        while let Some(c) = cur {
+            let m = &self.modules[c.index()];
+            if !m.inline && std::fs::canonicalize(&m.file).ok().as_ref() == Some(&target) {
+                return Some(c);
+            }
+            cur = m.parent;
+        }
+        None
+    }
+
+    fn finish(self) -> ModuleTree {
+        let mut modules = self.modules;
+        // Children always come after their parents, so one backward pass sums every subtree.
+        for idx in (0..modules.len()).rev() {
+            let mut subtree = modules[idx].own;
+            for &child in &modules[idx].children {
+                subtree.add(&modules[child.index()].subtree);
+            }
+            modules[idx].subtree = subtree;
+        }
+        let paths: Vec<String> = modules.iter().map(|m| m.path.clone()).collect();
+        for m in &mut modules {
+            m.children
+                .sort_by(|a, b| paths[a.index()].cmp(&paths[b.index()]));
+        }
+        ModuleTree { modules }
+    }
+}
+
+fn child_path(parent: &str, in_fn: Option<&str>, name: &str) -> String {
+    match in_fn {
+        Some(f) => format!("{parent}::{{fn {f}}}::{name}"),
+        None => format!("{parent}::{name}"),
+    }
+}
+
+fn location(file: &Path, (line, column): (u32, u32)) -> Location {
+    Location {
+        file: file.to_path_buf(),
+        line,
+        column,
+    }
+}
+
+fn parent_dir(file: &Path) -> PathBuf {
+    file.parent().map(Path::to_path_buf).unwrap_or_default()
+}

@@ -1,0 +1,51 @@
+//! Showing paths relative to the analyzed package, so output holds no machine-specific prefix.
+
+use std::path::{Component, Path, PathBuf};
+
+/// `path` relative to `base`, with `/` separators; `..` steps when it lies outside `base`.
+/// Falls back to the path as given when the two share no prefix (different drives).
+pub fn relative(base: &Path, path: &Path) -> String {
+    let base_parts: Vec<Component> = base.components().collect();
+    let path_parts: Vec<Component> = path.components().collect();
+    let common = base_parts
+        .iter()
+        .zip(&path_parts)
+        .take_while(|(a, b)| a == b)
+        .count();
+    if common == 0 && path.is_absolute() {
+        return slashes(path);
+    }
+    let mut out = PathBuf::new();
+    for _ in common..base_parts.len() {
+        out.push("..");
+    }
+    for part in &path_parts[common..] {
+        out.push(part.as_os_str());
+    }
+    slashes(&out)
+}
+
+fn slashes(path: &Path) -> String {
+    path.components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .filter(|c| c != "/")
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::relative;
+    use std::path::Path;
+
+    #[test]
+    fn inside_and_outside_the_base() {
+        let base = Path::new("/w/pkg");
+        assert_eq!(relative(base, Path::new("/w/pkg/src/lib.rs")), "src/lib.rs");
+        assert_eq!(
+            relative(base, Path::new("/w/shared/x.rs")),
+            "../shared/x.rs"
+        );
+        assert_eq!(relative(base, Path::new("/w/pkg")), "");
+    }
+}

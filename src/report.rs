@@ -1,0 +1,8 @@
+//! Everything splitcheck prints or writes, made from analysis data; nothing here computes numbers.
+//!
+//! Invariant: the same analysis gives the same bytes (sorted by module path, paths relative to the
+//! package directory).
+
+mod module_table;
+
+pub use module_table::{ModuleReport, module_report, write_module_table};

@@ -1,0 +1,440 @@
+//! Finding the crate to analyze the way cargo users expect, and the workspace around it.
+//!
+//! Owns: running `cargo metadata` (through `cargo_metadata`, then `guppy` for the package graph),
+//! choosing the package and its library target, and listing the workspace packages that depend on
+//! it. Must not: parse Rust source.
+//!
+//! Two metadata runs, on purpose: a `--no-deps` run finds the package fast, offline, and without
+//! writing a lockfile (so any crate on disk, even one in cargo's registry cache, can be analyzed);
+//! the full run that guppy needs for dependency queries happens only when the workspace has other
+//! members that could depend on the crate. If that second run fails, the dependents are reported
+//! as unknown, with the reason, instead of sinking the analysis.
+
+use cargo_metadata::{Metadata, MetadataCommand, TargetKind};
+use guppy::graph::DependencyDirection;
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+
+/// What the user asked for: a crate name or path, and where to look.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    /// A package name, a library name, or a path to a crate directory.
+    pub krate: Option<String>,
+    /// `--manifest-path`: a package or workspace `Cargo.toml`.
+    pub manifest_path: Option<PathBuf>,
+    /// Pass `--offline` to cargo.
+    pub offline: bool,
+}
+
+/// The package being analyzed, with everything later stages need to know about it.
+#[derive(Debug, Clone)]
+pub struct Package {
+    pub name: String,
+    pub version: String,
+    pub manifest_path: PathBuf,
+    pub root_dir: PathBuf,
+    pub workspace_root: PathBuf,
+    pub lib: Target,
+    /// Integration test targets (`tests/*.rs` and `[[test]]`), sorted by name.
+    pub test_targets: Vec<Target>,
+    pub dependents: Dependents,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    pub name: String,
+    pub src_path: PathBuf,
+    pub edition: String,
+}
+
+/// Workspace packages that cargo rebuilds when the analyzed crate changes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Dependents {
+    /// The workspace has no other member.
+    NoOtherMembers,
+    Known(Vec<Dependent>),
+    /// The full metadata could not be loaded; the text says why.
+    Unknown(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Dependent {
+    pub name: String,
+    /// Kinds of its direct dependency on the crate (empty when it depends only transitively).
+    pub direct: Vec<DepKind>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DepKind {
+    Normal,
+    Build,
+    Dev,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum WorkspaceError {
+    #[error("no Cargo.toml at {}", .0.display())]
+    ManifestMissing(PathBuf),
+    #[error("invalid manifest {}: {message}", manifest.display())]
+    ManifestInvalid { manifest: PathBuf, message: String },
+    #[error("`cargo metadata` failed for {}: {message}", manifest.display())]
+    Metadata { manifest: PathBuf, message: String },
+    #[error("no package `{name}` in the workspace at {}{}", root.display(), did_you_mean(.suggestions))]
+    UnknownCrate {
+        name: String,
+        root: PathBuf,
+        suggestions: Vec<String>,
+    },
+    #[error("`{name}` matches several packages ({}); use --manifest-path to pick one", .packages.join(", "))]
+    Ambiguous { name: String, packages: Vec<String> },
+    #[error(
+        "package `{name}` has no library target (it has: {kinds}); splitcheck analyzes library crates"
+    )]
+    NotALibrary { name: String, kinds: String },
+    #[error(
+        "package `{name}` is a proc-macro crate; splitcheck analyzes ordinary library crates (its modules cannot be split into separate proc-macro crates the same way)"
+    )]
+    ProcMacro { name: String },
+    #[error("the workspace at {} has {} packages; name one: {}", root.display(), .members.len(), .members.join(", "))]
+    NeedCrateName { root: PathBuf, members: Vec<String> },
+}
+
+fn did_you_mean(suggestions: &[String]) -> String {
+    match suggestions {
+        [] => String::new(),
+        _ => format!(
+            "; did you mean {}?",
+            suggestions
+                .iter()
+                .map(|s| format!("`{s}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+/// Finds the package and library target the user means.
+pub fn locate(selection: &Selection) -> Result<Package, WorkspaceError> {
+    let (manifest, name) = manifest_and_name(selection)?;
+    let metadata = run_metadata(&manifest, selection.offline)?;
+    let members = metadata.workspace_packages();
+    let package = match &name {
+        Some(name) => pick_by_name(&metadata, &members, name)?,
+        None => pick_default(&metadata, &members, &manifest)?,
+    };
+    let lib = library_target(package)?;
+    let mut test_targets: Vec<Target> = package
+        .targets
+        .iter()
+        .filter(|t| t.is_kind(TargetKind::Test))
+        .map(target)
+        .collect();
+    test_targets.sort_by(|a, b| a.name.cmp(&b.name));
+    let workspace_manifest = metadata.workspace_root.as_std_path().join("Cargo.toml");
+    let dependents = if members.len() <= 1 {
+        Dependents::NoOtherMembers
+    } else {
+        match workspace_dependents(
+            &workspace_manifest,
+            package.name.as_str(),
+            selection.offline,
+        ) {
+            Ok(list) => Dependents::Known(list),
+            Err(reason) => Dependents::Unknown(reason),
+        }
+    };
+    let manifest_path = package.manifest_path.as_std_path().to_path_buf();
+    Ok(Package {
+        name: package.name.to_string(),
+        version: package.version.to_string(),
+        root_dir: manifest_path
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default(),
+        manifest_path,
+        workspace_root: metadata.workspace_root.as_std_path().to_path_buf(),
+        lib,
+        test_targets,
+        dependents,
+    })
+}
+
+/// Resolves the selection to a manifest to ask cargo about, and the name to look for in it.
+fn manifest_and_name(selection: &Selection) -> Result<(PathBuf, Option<String>), WorkspaceError> {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let explicit = selection.manifest_path.as_ref().map(|p| {
+        if p.is_dir() {
+            p.join("Cargo.toml")
+        } else {
+            p.clone()
+        }
+    });
+    let krate = selection.krate.as_deref();
+    // A crate given as a path: `.`, `..`, anything with a separator, or a directory holding a
+    // manifest when no package of that name exists (checked later through the fallback below).
+    if let Some(k) = krate
+        && (k == "."
+            || k == ".."
+            || k.contains('/')
+            || k.contains(std::path::MAIN_SEPARATOR)
+            || k.ends_with(".toml"))
+    {
+        let path = PathBuf::from(k);
+        let manifest = if path.is_dir() || !k.ends_with(".toml") {
+            path.join("Cargo.toml")
+        } else {
+            path
+        };
+        if !manifest.is_file() {
+            return Err(WorkspaceError::ManifestMissing(manifest));
+        }
+        return Ok((manifest, None));
+    }
+    let manifest = match explicit {
+        Some(m) => m,
+        None => match find_manifest_upwards(&cwd) {
+            Some(m) => m,
+            None => match krate
+                .map(|k| Path::new(k).join("Cargo.toml"))
+                .filter(|m| m.is_file())
+            {
+                Some(m) => return Ok((m, None)),
+                None => return Err(WorkspaceError::ManifestMissing(cwd.join("Cargo.toml"))),
+            },
+        },
+    };
+    if !manifest.is_file() {
+        return Err(WorkspaceError::ManifestMissing(manifest));
+    }
+    Ok((manifest, krate.map(str::to_owned)))
+}
+
+fn find_manifest_upwards(start: &Path) -> Option<PathBuf> {
+    start
+        .ancestors()
+        .map(|d| d.join("Cargo.toml"))
+        .find(|m| m.is_file())
+}
+
+fn run_metadata(manifest: &Path, offline: bool) -> Result<Metadata, WorkspaceError> {
+    let mut cmd = MetadataCommand::new();
+    cmd.manifest_path(manifest).no_deps();
+    if offline {
+        cmd.other_options(vec!["--offline".to_owned()]);
+    }
+    cmd.exec().map_err(|e| {
+        let message = match &e {
+            cargo_metadata::Error::CargoMetadata { stderr } => condense_cargo_error(stderr),
+            other => other.to_string(),
+        };
+        let manifest = manifest.to_path_buf();
+        if message.contains("failed to parse manifest")
+            || message.contains("could not find `Cargo.toml`")
+            || message.contains("failed to load manifest")
+            || message.contains("TOML parse error")
+        {
+            WorkspaceError::ManifestInvalid { manifest, message }
+        } else {
+            WorkspaceError::Metadata { manifest, message }
+        }
+    })
+}
+
+/// Cargo's multi-line error as one line: the first `error:` line and the innermost cause.
+pub fn condense_cargo_error(stderr: &str) -> String {
+    let lines: Vec<&str> = stderr
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    let first = lines
+        .iter()
+        .find(|l| l.starts_with("error:"))
+        .or(lines.first())
+        .map(|l| l.trim_start_matches("error:").trim())
+        .unwrap_or("no output");
+    let last_cause = lines
+        .iter()
+        .rposition(|l| *l == "Caused by:")
+        .and_then(|i| lines.get(i + 1))
+        .filter(|c| **c != first);
+    match last_cause {
+        Some(cause) => format!("{first}: {cause}"),
+        None => first.to_owned(),
+    }
+}
+
+fn pick_by_name<'m>(
+    metadata: &'m Metadata,
+    members: &[&'m cargo_metadata::Package],
+    name: &str,
+) -> Result<&'m cargo_metadata::Package, WorkspaceError> {
+    let by_package: Vec<_> = members
+        .iter()
+        .filter(|p| p.name.as_str() == name)
+        .copied()
+        .collect();
+    let by_lib: Vec<_> = members
+        .iter()
+        .filter(|p| p.name.as_str() != name)
+        .filter(|p| {
+            p.targets
+                .iter()
+                .any(|t| is_library(t) && t.name == name.replace('-', "_"))
+        })
+        .copied()
+        .collect();
+    match (by_package.as_slice(), by_lib.as_slice()) {
+        ([one], []) | ([], [one]) => Ok(one),
+        ([], []) => {
+            let mut scored: Vec<(f64, String)> = members
+                .iter()
+                .map(|p| (strsim::jaro_winkler(name, &p.name), p.name.to_string()))
+                .filter(|(score, _)| *score > 0.7)
+                .collect();
+            scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+            Err(WorkspaceError::UnknownCrate {
+                name: name.to_owned(),
+                root: metadata.workspace_root.as_std_path().to_path_buf(),
+                suggestions: scored.into_iter().take(3).map(|(_, n)| n).collect(),
+            })
+        }
+        (a, b) => {
+            let mut packages: Vec<String> = a.iter().chain(b).map(|p| p.name.to_string()).collect();
+            packages.sort();
+            Err(WorkspaceError::Ambiguous {
+                name: name.to_owned(),
+                packages,
+            })
+        }
+    }
+}
+
+/// No name given: the package of the manifest itself, or the only member of the workspace.
+fn pick_default<'m>(
+    metadata: &'m Metadata,
+    members: &[&'m cargo_metadata::Package],
+    manifest: &Path,
+) -> Result<&'m cargo_metadata::Package, WorkspaceError> {
+    let canonical = std::fs::canonicalize(manifest).ok();
+    if let Some(p) = members
+        .iter()
+        .find(|p| std::fs::canonicalize(p.manifest_path.as_std_path()).ok() == canonical)
+    {
+        return Ok(p);
+    }
+    match members {
+        [one] => Ok(one),
+        _ => {
+            let mut names: Vec<String> = members.iter().map(|p| p.name.to_string()).collect();
+            names.sort();
+            Err(WorkspaceError::NeedCrateName {
+                root: metadata.workspace_root.as_std_path().to_path_buf(),
+                members: names,
+            })
+        }
+    }
+}
+
+fn is_library(t: &cargo_metadata::Target) -> bool {
+    t.kind.iter().any(|k| {
+        matches!(
+            k,
+            TargetKind::Lib | TargetKind::RLib | TargetKind::DyLib | TargetKind::ProcMacro
+        )
+    })
+}
+
+fn library_target(package: &cargo_metadata::Package) -> Result<Target, WorkspaceError> {
+    let name = package.name.to_string();
+    if package
+        .targets
+        .iter()
+        .any(|t| t.is_kind(TargetKind::ProcMacro))
+    {
+        return Err(WorkspaceError::ProcMacro { name });
+    }
+    match package.targets.iter().find(|t| is_library(t)) {
+        Some(t) => Ok(target(t)),
+        None => {
+            let mut kinds: Vec<String> = package
+                .targets
+                .iter()
+                .flat_map(|t| t.kind.iter().map(|k| k.to_string()))
+                .collect();
+            kinds.sort();
+            kinds.dedup();
+            Err(WorkspaceError::NotALibrary {
+                name,
+                kinds: kinds.join(", "),
+            })
+        }
+    }
+}
+
+fn target(t: &cargo_metadata::Target) -> Target {
+    Target {
+        name: t.name.clone(),
+        src_path: t.src_path.as_std_path().to_path_buf(),
+        edition: t.edition.as_str().to_owned(),
+    }
+}
+
+/// Workspace members that depend on `name`: directly (any kind), or through normal and build
+/// dependencies of other members (a dev-dependency does not pass a rebuild on to its dependents).
+fn workspace_dependents(
+    workspace_manifest: &Path,
+    name: &str,
+    offline: bool,
+) -> Result<Vec<Dependent>, String> {
+    let mut cmd = guppy::MetadataCommand::new();
+    cmd.manifest_path(workspace_manifest);
+    if offline {
+        cmd.other_options(["--offline"]);
+    }
+    let graph = cmd.build_graph().map_err(|e| match &e {
+        guppy::Error::CommandError(inner) => match inner.downcast_ref::<cargo_metadata::Error>() {
+            Some(cargo_metadata::Error::CargoMetadata { stderr }) => condense_cargo_error(stderr),
+            _ => inner.to_string(),
+        },
+        other => other.to_string(),
+    })?;
+    let package = graph
+        .workspace()
+        .member_by_name(name)
+        .map_err(|e| e.to_string())?;
+    let mut found: std::collections::BTreeMap<String, Vec<DepKind>> = Default::default();
+    for link in package.reverse_direct_links() {
+        let from = link.from();
+        if !from.in_workspace() || from.id() == package.id() {
+            continue;
+        }
+        let kinds = found.entry(from.name().to_owned()).or_default();
+        for (present, kind) in [
+            (link.normal().is_present(), DepKind::Normal),
+            (link.build().is_present(), DepKind::Build),
+            (link.dev().is_present(), DepKind::Dev),
+        ] {
+            if present && !kinds.contains(&kind) {
+                kinds.push(kind);
+            }
+        }
+    }
+    let transitive = graph
+        .query_reverse([package.id()])
+        .map_err(|e| e.to_string())?
+        .resolve_with_fn(|_, link| !link.dev_only());
+    for p in transitive.packages(DependencyDirection::Forward) {
+        if p.in_workspace() && p.id() != package.id() {
+            found.entry(p.name().to_owned()).or_default();
+        }
+    }
+    Ok(found
+        .into_iter()
+        .map(|(name, mut direct)| {
+            direct.sort();
+            Dependent { name, direct }
+        })
+        .collect())
+}
