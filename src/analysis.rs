@@ -30,9 +30,5 @@ pub fn analyze_package(package: Package) -> CrateAnalysis {
         .iter()
         .map(|t| (t.clone(), modtree::walk(&t.src_path, &package.root_dir)))
         .collect();
-    CrateAnalysis {
-        package,
-        tree,
-        integration_tests,
-    }
+    CrateAnalysis { package, tree, integration_tests }
 }

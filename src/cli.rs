@@ -22,7 +22,7 @@ Exit codes:
 /// Reads a library crate's module tree from source and reports, per module, its size in code and
 /// in tests. Later commands build the module dependency graph, propose splits and price them.
 #[derive(Debug, Parser)]
-#[command(name = "splitcheck", version, after_help = EXIT_CODES, args_conflicts_with_subcommands = true)]
+#[command(name = "splitcheck", version, after_help = EXIT_CODES)]
 pub struct Cli {
     #[command(flatten)]
     global: GlobalArgs,
@@ -102,11 +102,7 @@ pub fn main(as_cargo_subcommand: bool) -> ExitCode {
         Ok(cli) => cli,
         Err(err) => {
             let _ = err.print();
-            return ExitCode::from(if err.use_stderr() {
-                EXIT_BAD_INPUT
-            } else {
-                EXIT_OK
-            });
+            return ExitCode::from(if err.use_stderr() { EXIT_BAD_INPUT } else { EXIT_OK });
         }
     };
     let color = match cli.global.color {
@@ -139,14 +135,17 @@ fn run(cli: &Cli) -> Result<(), Error> {
         manifest_path: cli.global.manifest_path.clone(),
         offline: cli.global.offline,
     };
+    if let (Some(krate), Some(_)) = (&cli.krate, &cli.command) {
+        return Err(Error::Usage(format!(
+            "`{krate}` stands before the subcommand; write the crate after it (e.g. `splitcheck graph {krate}`)"
+        )));
+    }
     match &cli.command {
         None => analyze(cli, &selection(&cli.krate)),
         Some(Command::Graph(_)) => not_available("graph", "the module dependency graph is planned"),
         Some(Command::Partition(_)) => not_available("partition", "min-cut partitions are planned"),
         Some(Command::Record(_)) => not_available("record", "recorded rebuild timings are planned"),
-        Some(Command::Explore(_)) => {
-            not_available("explore", "exploring your own split is planned")
-        }
+        Some(Command::Explore(_)) => not_available("explore", "exploring your own split is planned"),
     }
 }
 

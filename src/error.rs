@@ -16,10 +16,9 @@ pub enum Error {
     #[error(transparent)]
     Workspace(#[from] WorkspaceError),
     #[error("`splitcheck {command}` is not available yet in this version ({what})")]
-    NotAvailable {
-        command: &'static str,
-        what: &'static str,
-    },
+    NotAvailable { command: &'static str, what: &'static str },
+    #[error("{0}")]
+    Usage(String),
     #[error("cannot write output: {0}")]
     Output(#[source] std::io::Error),
 }
@@ -28,7 +27,7 @@ impl Error {
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Workspace(WorkspaceError::Metadata { .. }) | Error::Output(_) => EXIT_FAILURE,
-            Error::Workspace(_) | Error::NotAvailable { .. } => EXIT_BAD_INPUT,
+            Error::Workspace(_) | Error::NotAvailable { .. } | Error::Usage(_) => EXIT_BAD_INPUT,
         }
     }
 }

@@ -60,19 +60,12 @@ impl ModuleTree {
 
     /// Every problem of every module, in path order.
     pub fn problems(&self) -> impl Iterator<Item = (&Module, &Problem)> {
-        self.sorted()
-            .into_iter()
-            .map(|id| self.get(id))
-            .flat_map(|m| m.problems.iter().map(move |p| (m, p)))
+        self.sorted().into_iter().map(|id| self.get(id)).flat_map(|m| m.problems.iter().map(move |p| (m, p)))
     }
 
     /// Every distinct file the tree read (module files and resolved `include!`s), sorted.
     pub fn files(&self) -> Vec<PathBuf> {
-        let mut files: Vec<PathBuf> = self
-            .modules
-            .iter()
-            .flat_map(|m| m.files.iter().cloned())
-            .collect();
+        let mut files: Vec<PathBuf> = self.modules.iter().flat_map(|m| m.files.iter().cloned()).collect();
         files.sort();
         files.dedup();
         files

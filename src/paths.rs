@@ -7,11 +7,7 @@ use std::path::{Component, Path, PathBuf};
 pub fn relative(base: &Path, path: &Path) -> String {
     let base_parts: Vec<Component> = base.components().collect();
     let path_parts: Vec<Component> = path.components().collect();
-    let common = base_parts
-        .iter()
-        .zip(&path_parts)
-        .take_while(|(a, b)| a == b)
-        .count();
+    let common = base_parts.iter().zip(&path_parts).take_while(|(a, b)| a == b).count();
     if common == 0 && path.is_absolute() {
         return slashes(path);
     }
@@ -42,10 +38,7 @@ mod tests {
     fn inside_and_outside_the_base() {
         let base = Path::new("/w/pkg");
         assert_eq!(relative(base, Path::new("/w/pkg/src/lib.rs")), "src/lib.rs");
-        assert_eq!(
-            relative(base, Path::new("/w/shared/x.rs")),
-            "../shared/x.rs"
-        );
+        assert_eq!(relative(base, Path::new("/w/shared/x.rs")), "../shared/x.rs");
         assert_eq!(relative(base, Path::new("/w/pkg")), "");
     }
 }

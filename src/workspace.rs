@@ -74,30 +74,34 @@ pub enum DepKind {
 
 #[derive(Debug, thiserror::Error)]
 pub enum WorkspaceError {
-    #[error("no Cargo.toml at {}", .0.display())]
+    #[error("no Cargo.toml at {}", shown(.0))]
     ManifestMissing(PathBuf),
-    #[error("invalid manifest {}: {message}", manifest.display())]
+    #[error("invalid manifest {}: {message}", shown(manifest))]
     ManifestInvalid { manifest: PathBuf, message: String },
-    #[error("`cargo metadata` failed for {}: {message}", manifest.display())]
+    #[error("`cargo metadata` failed for {}: {message}", shown(manifest))]
     Metadata { manifest: PathBuf, message: String },
-    #[error("no package `{name}` in the workspace at {}{}", root.display(), did_you_mean(.suggestions))]
-    UnknownCrate {
-        name: String,
-        root: PathBuf,
-        suggestions: Vec<String>,
-    },
+    #[error("no package `{name}` in the workspace at {}{}", shown(root), did_you_mean(.suggestions))]
+    UnknownCrate { name: String, root: PathBuf, suggestions: Vec<String> },
     #[error("`{name}` matches several packages ({}); use --manifest-path to pick one", .packages.join(", "))]
     Ambiguous { name: String, packages: Vec<String> },
-    #[error(
-        "package `{name}` has no library target (it has: {kinds}); splitcheck analyzes library crates"
-    )]
+    #[error("package `{name}` has no library target (it has: {kinds}); splitcheck analyzes library crates")]
     NotALibrary { name: String, kinds: String },
     #[error(
         "package `{name}` is a proc-macro crate; splitcheck analyzes ordinary library crates (its modules cannot be split into separate proc-macro crates the same way)"
     )]
     ProcMacro { name: String },
-    #[error("the workspace at {} has {} packages; name one: {}", root.display(), .members.len(), .members.join(", "))]
+    #[error("the workspace at {} has {} packages; name one: {}", shown(root), .members.len(), .members.join(", "))]
     NeedCrateName { root: PathBuf, members: Vec<String> },
+}
+
+/// A path as the user would type it from the current directory, when it lies below it.
+fn shown(path: &Path) -> String {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    match path.strip_prefix(&cwd) {
+        Ok(rel) if rel.as_os_str().is_empty() => ".".to_owned(),
+        Ok(rel) => rel.display().to_string(),
+        Err(_) => path.display().to_string(),
+    }
 }
 
 fn did_you_mean(suggestions: &[String]) -> String {
@@ -105,11 +109,7 @@ fn did_you_mean(suggestions: &[String]) -> String {
         [] => String::new(),
         _ => format!(
             "; did you mean {}?",
-            suggestions
-                .iter()
-                .map(|s| format!("`{s}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
+            suggestions.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")
         ),
     }
 }
@@ -124,22 +124,14 @@ pub fn locate(selection: &Selection) -> Result<Package, WorkspaceError> {
         None => pick_default(&metadata, &members, &manifest)?,
     };
     let lib = library_target(package)?;
-    let mut test_targets: Vec<Target> = package
-        .targets
-        .iter()
-        .filter(|t| t.is_kind(TargetKind::Test))
-        .map(target)
-        .collect();
+    let mut test_targets: Vec<Target> =
+        package.targets.iter().filter(|t| t.is_kind(TargetKind::Test)).map(target).collect();
     test_targets.sort_by(|a, b| a.name.cmp(&b.name));
     let workspace_manifest = metadata.workspace_root.as_std_path().join("Cargo.toml");
     let dependents = if members.len() <= 1 {
         Dependents::NoOtherMembers
     } else {
-        match workspace_dependents(
-            &workspace_manifest,
-            package.name.as_str(),
-            selection.offline,
-        ) {
+        match workspace_dependents(&workspace_manifest, package.name.as_str(), selection.offline) {
             Ok(list) => Dependents::Known(list),
             Err(reason) => Dependents::Unknown(reason),
         }
@@ -148,10 +140,7 @@ pub fn locate(selection: &Selection) -> Result<Package, WorkspaceError> {
     Ok(Package {
         name: package.name.to_string(),
         version: package.version.to_string(),
-        root_dir: manifest_path
-            .parent()
-            .map(Path::to_path_buf)
-            .unwrap_or_default(),
+        root_dir: manifest_path.parent().map(Path::to_path_buf).unwrap_or_default(),
         manifest_path,
         workspace_root: metadata.workspace_root.as_std_path().to_path_buf(),
         lib,
@@ -163,13 +152,8 @@ pub fn locate(selection: &Selection) -> Result<Package, WorkspaceError> {
 /// Resolves the selection to a manifest to ask cargo about, and the name to look for in it.
 fn manifest_and_name(selection: &Selection) -> Result<(PathBuf, Option<String>), WorkspaceError> {
     let cwd = std::env::current_dir().unwrap_or_default();
-    let explicit = selection.manifest_path.as_ref().map(|p| {
-        if p.is_dir() {
-            p.join("Cargo.toml")
-        } else {
-            p.clone()
-        }
-    });
+    let explicit =
+        selection.manifest_path.as_ref().map(|p| if p.is_dir() { p.join("Cargo.toml") } else { p.clone() });
     let krate = selection.krate.as_deref();
     // A crate given as a path: `.`, `..`, anything with a separator, or a directory holding a
     // manifest when no package of that name exists (checked later through the fallback below).
@@ -181,11 +165,7 @@ fn manifest_and_name(selection: &Selection) -> Result<(PathBuf, Option<String>),
             || k.ends_with(".toml"))
     {
         let path = PathBuf::from(k);
-        let manifest = if path.is_dir() || !k.ends_with(".toml") {
-            path.join("Cargo.toml")
-        } else {
-            path
-        };
+        let manifest = if path.is_dir() || !k.ends_with(".toml") { path.join("Cargo.toml") } else { path };
         if !manifest.is_file() {
             return Err(WorkspaceError::ManifestMissing(manifest));
         }
@@ -195,10 +175,7 @@ fn manifest_and_name(selection: &Selection) -> Result<(PathBuf, Option<String>),
         Some(m) => m,
         None => match find_manifest_upwards(&cwd) {
             Some(m) => m,
-            None => match krate
-                .map(|k| Path::new(k).join("Cargo.toml"))
-                .filter(|m| m.is_file())
-            {
+            None => match krate.map(|k| Path::new(k).join("Cargo.toml")).filter(|m| m.is_file()) {
                 Some(m) => return Ok((m, None)),
                 None => return Err(WorkspaceError::ManifestMissing(cwd.join("Cargo.toml"))),
             },
@@ -211,10 +188,7 @@ fn manifest_and_name(selection: &Selection) -> Result<(PathBuf, Option<String>),
 }
 
 fn find_manifest_upwards(start: &Path) -> Option<PathBuf> {
-    start
-        .ancestors()
-        .map(|d| d.join("Cargo.toml"))
-        .find(|m| m.is_file())
+    start.ancestors().map(|d| d.join("Cargo.toml")).find(|m| m.is_file())
 }
 
 fn run_metadata(manifest: &Path, offline: bool) -> Result<Metadata, WorkspaceError> {
@@ -229,10 +203,14 @@ fn run_metadata(manifest: &Path, offline: bool) -> Result<Metadata, WorkspaceErr
             other => other.to_string(),
         };
         let manifest = manifest.to_path_buf();
-        if message.contains("failed to parse manifest")
-            || message.contains("could not find `Cargo.toml`")
-            || message.contains("failed to load manifest")
-            || message.contains("TOML parse error")
+        let stderr = match &e {
+            cargo_metadata::Error::CargoMetadata { stderr } => stderr.as_str(),
+            _ => "",
+        };
+        if stderr.contains("failed to parse manifest")
+            || stderr.contains("failed to load manifest")
+            || stderr.contains("could not find `Cargo.toml`")
+            || manifest_pointer(stderr).is_some()
         {
             WorkspaceError::ManifestInvalid { manifest, message }
         } else {
@@ -243,11 +221,7 @@ fn run_metadata(manifest: &Path, offline: bool) -> Result<Metadata, WorkspaceErr
 
 /// Cargo's multi-line error as one line: the first `error:` line and the innermost cause.
 pub fn condense_cargo_error(stderr: &str) -> String {
-    let lines: Vec<&str> = stderr
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect();
+    let lines: Vec<&str> = stderr.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
     let first = lines
         .iter()
         .find(|l| l.starts_with("error:"))
@@ -259,10 +233,16 @@ pub fn condense_cargo_error(stderr: &str) -> String {
         .rposition(|l| *l == "Caused by:")
         .and_then(|i| lines.get(i + 1))
         .filter(|c| **c != first);
-    match last_cause {
-        Some(cause) => format!("{first}: {cause}"),
-        None => first.to_owned(),
+    match (last_cause, manifest_pointer(stderr)) {
+        (Some(cause), _) => format!("{first}: {cause}"),
+        (None, Some(at)) => format!("{first} (at {at})"),
+        (None, None) => first.to_owned(),
     }
+}
+
+/// The `--> Cargo.toml:1:9` line cargo prints under a TOML syntax error.
+fn manifest_pointer(stderr: &str) -> Option<&str> {
+    stderr.lines().filter_map(|l| l.trim().strip_prefix("--> ")).find(|at| at.contains("Cargo.toml"))
 }
 
 fn pick_by_name<'m>(
@@ -270,19 +250,11 @@ fn pick_by_name<'m>(
     members: &[&'m cargo_metadata::Package],
     name: &str,
 ) -> Result<&'m cargo_metadata::Package, WorkspaceError> {
-    let by_package: Vec<_> = members
-        .iter()
-        .filter(|p| p.name.as_str() == name)
-        .copied()
-        .collect();
+    let by_package: Vec<_> = members.iter().filter(|p| p.name.as_str() == name).copied().collect();
     let by_lib: Vec<_> = members
         .iter()
         .filter(|p| p.name.as_str() != name)
-        .filter(|p| {
-            p.targets
-                .iter()
-                .any(|t| is_library(t) && t.name == name.replace('-', "_"))
-        })
+        .filter(|p| p.targets.iter().any(|t| is_library(t) && t.name == name.replace('-', "_")))
         .copied()
         .collect();
     match (by_package.as_slice(), by_lib.as_slice()) {
@@ -303,10 +275,7 @@ fn pick_by_name<'m>(
         (a, b) => {
             let mut packages: Vec<String> = a.iter().chain(b).map(|p| p.name.to_string()).collect();
             packages.sort();
-            Err(WorkspaceError::Ambiguous {
-                name: name.to_owned(),
-                packages,
-            })
+            Err(WorkspaceError::Ambiguous { name: name.to_owned(), packages })
         }
     }
 }
@@ -318,9 +287,8 @@ fn pick_default<'m>(
     manifest: &Path,
 ) -> Result<&'m cargo_metadata::Package, WorkspaceError> {
     let canonical = std::fs::canonicalize(manifest).ok();
-    if let Some(p) = members
-        .iter()
-        .find(|p| std::fs::canonicalize(p.manifest_path.as_std_path()).ok() == canonical)
+    if let Some(p) =
+        members.iter().find(|p| std::fs::canonicalize(p.manifest_path.as_std_path()).ok() == canonical)
     {
         return Ok(p);
     }
@@ -338,37 +306,24 @@ fn pick_default<'m>(
 }
 
 fn is_library(t: &cargo_metadata::Target) -> bool {
-    t.kind.iter().any(|k| {
-        matches!(
-            k,
-            TargetKind::Lib | TargetKind::RLib | TargetKind::DyLib | TargetKind::ProcMacro
-        )
-    })
+    t.kind
+        .iter()
+        .any(|k| matches!(k, TargetKind::Lib | TargetKind::RLib | TargetKind::DyLib | TargetKind::ProcMacro))
 }
 
 fn library_target(package: &cargo_metadata::Package) -> Result<Target, WorkspaceError> {
     let name = package.name.to_string();
-    if package
-        .targets
-        .iter()
-        .any(|t| t.is_kind(TargetKind::ProcMacro))
-    {
+    if package.targets.iter().any(|t| t.is_kind(TargetKind::ProcMacro)) {
         return Err(WorkspaceError::ProcMacro { name });
     }
     match package.targets.iter().find(|t| is_library(t)) {
         Some(t) => Ok(target(t)),
         None => {
-            let mut kinds: Vec<String> = package
-                .targets
-                .iter()
-                .flat_map(|t| t.kind.iter().map(|k| k.to_string()))
-                .collect();
+            let mut kinds: Vec<String> =
+                package.targets.iter().flat_map(|t| t.kind.iter().map(|k| k.to_string())).collect();
             kinds.sort();
             kinds.dedup();
-            Err(WorkspaceError::NotALibrary {
-                name,
-                kinds: kinds.join(", "),
-            })
+            Err(WorkspaceError::NotALibrary { name, kinds: kinds.join(", ") })
         }
     }
 }
@@ -400,10 +355,7 @@ fn workspace_dependents(
         },
         other => other.to_string(),
     })?;
-    let package = graph
-        .workspace()
-        .member_by_name(name)
-        .map_err(|e| e.to_string())?;
+    let package = graph.workspace().member_by_name(name).map_err(|e| e.to_string())?;
     let mut found: std::collections::BTreeMap<String, Vec<DepKind>> = Default::default();
     for link in package.reverse_direct_links() {
         let from = link.from();

@@ -6,6 +6,7 @@
 
 use super::{LineMap, Severity, Size};
 use proc_macro2::Span;
+use std::collections::HashMap;
 use syn::visit::{self, Visit};
 use syn::{Attribute, ImplItem, Item, Meta, TraitItem};
 
@@ -15,6 +16,8 @@ use syn::{Attribute, ImplItem, Item, Meta, TraitItem};
 pub(super) struct FileFacts {
     pub modules: Vec<LocalModule>,
     pub line_count: u32,
+    /// Argument-less `macro_rules!` defined in this file: name and body as source text.
+    pub macro_defs: Vec<(String, String)>,
 }
 
 #[derive(Debug, Default)]
@@ -36,6 +39,9 @@ pub(super) struct LocalModule {
     pub decls: Vec<ModDecl>,
     pub includes: Vec<IncludeDecl>,
     pub problems: Vec<LocalProblem>,
+    /// Item-level `name!()` calls of macros not defined earlier in this file, for the walk to
+    /// expand when another file defines them (`#[macro_use]`).
+    pub unexpanded: Vec<(String, (u32, u32))>,
 }
 
 /// A `mod x;` declaration whose items live in another file.
@@ -67,22 +73,29 @@ pub(super) struct LocalProblem {
 }
 
 /// Parses `text` and gathers its facts. `test_only` says whether the file's module is already
-/// test-only through its declaration. Never fails: a syntax error is recorded on `modules[0]`
-/// and the lines are still counted.
-pub(super) fn collect_file(text: &str, test_only: bool) -> FileFacts {
+/// test-only through its declaration. Never fails: a syntax error, or the `unreadable` reason
+/// given by the caller (the text is then not parsed), is recorded on `modules[0]` and the lines
+/// are still counted.
+pub(super) fn collect_file(text: &str, test_only: bool, unreadable: Option<String>) -> FileFacts {
     let lines = LineMap::scan(text);
     let line_count = lines.len();
     let mut collector = Collector {
-        modules: vec![LocalModule {
-            span: (1, line_count.max(1)),
-            ..LocalModule::default()
-        }],
+        modules: vec![LocalModule { span: (1, line_count.max(1)), ..LocalModule::default() }],
         current: 0,
         fn_stack: Vec::new(),
         test_ranges: Vec::new(),
         in_item_macro: false,
+        item_macros: HashMap::new(),
+        expansion_depth: 0,
     };
-    match syn::parse_file(text) {
+    let parsed = match unreadable {
+        Some(message) => Err((None, message)),
+        None => syn::parse_file(text).map_err(|err| {
+            let start = err.span().start();
+            (Some((start.line as u32, start.column as u32 + 1)), format!("syntax error: {err}"))
+        }),
+    };
+    match parsed {
         Ok(file) => {
             if file.attrs.iter().any(is_cfg_test) {
                 collector.modules[0].cfg_test = true;
@@ -90,34 +103,20 @@ pub(super) fn collect_file(text: &str, test_only: bool) -> FileFacts {
             collector.modules[0].cfg = cfg_predicates(&file.attrs);
             collector.visit_file(&file);
         }
-        Err(err) => {
-            let start = err.span().start();
-            collector.modules[0].problems.push(LocalProblem {
-                severity: Severity::Error,
-                at: Some((start.line as u32, start.column as u32 + 1)),
-                message: format!("syntax error: {err}"),
-            });
+        Err((at, message)) => {
+            collector.modules[0].problems.push(LocalProblem { severity: Severity::Error, at, message });
         }
     }
-    let Collector {
-        mut modules,
-        test_ranges,
-        ..
-    } = collector;
+    let Collector { mut modules, test_ranges, item_macros, .. } = collector;
     assign_sizes(&mut modules, &lines, &test_ranges, test_only);
-    FileFacts {
-        modules,
-        line_count,
-    }
+    let mut macro_defs: Vec<(String, String)> =
+        item_macros.into_iter().map(|(name, body)| (name, body.to_string())).collect();
+    macro_defs.sort();
+    FileFacts { modules, line_count, macro_defs }
 }
 
 /// Gives each line to the innermost module whose span holds it, then counts per module.
-fn assign_sizes(
-    modules: &mut [LocalModule],
-    lines: &LineMap,
-    test_ranges: &[(u32, u32)],
-    test_only: bool,
-) {
+fn assign_sizes(modules: &mut [LocalModule], lines: &LineMap, test_ranges: &[(u32, u32)], test_only: bool) {
     let n = lines.len() as usize;
     let mut owner = vec![0usize; n];
     // Modules are in pre-order, so a child always overwrites its parent's claim.
@@ -163,7 +162,13 @@ struct Collector {
     fn_stack: Vec<String>,
     test_ranges: Vec<(u32, u32)>,
     in_item_macro: bool,
+    /// `macro_rules!` of this file with an arm taking no input (`() => { … }`): their bodies.
+    item_macros: HashMap<String, proc_macro2::TokenStream>,
+    expansion_depth: u32,
 }
+
+/// How deep expansions of argument-less local macros may nest.
+const MAX_EXPANSION_DEPTH: u32 = 8;
 
 impl Collector {
     fn enter_inline_module(&mut self, m: &syn::ItemMod, items: &[Item], close: Span) {
@@ -192,6 +197,40 @@ impl Collector {
         self.fn_stack = saved_fns;
     }
 
+    /// Records `macro_rules!` definitions with an argument-less arm, and reads an invocation
+    /// `name!();` of one as the items its body writes (serde declares `mod private;` this way).
+    /// Returns whether the item was such an invocation and has been visited.
+    fn expand_item_macro(&mut self, m: &syn::ItemMacro) -> bool {
+        if m.mac.path.is_ident("macro_rules") {
+            if let Some(name) = &m.ident
+                && let Some(body) = argumentless_arm(&m.mac.tokens)
+            {
+                self.item_macros.entry(name.to_string()).or_insert(body);
+            }
+            return false;
+        }
+        let Some(name) = m.mac.path.get_ident().map(ToString::to_string) else {
+            return false;
+        };
+        if !m.mac.tokens.is_empty() || self.expansion_depth >= MAX_EXPANSION_DEPTH {
+            return false;
+        }
+        let Some(body) = self.item_macros.get(&name).cloned() else {
+            let at = span_start(m.mac.path.segments[0].ident.span());
+            self.module().unexpanded.push((name, at));
+            return false;
+        };
+        let Ok(file) = syn::parse2::<syn::File>(body) else {
+            return false;
+        };
+        self.expansion_depth += 1;
+        for item in &file.items {
+            self.visit_item(item);
+        }
+        self.expansion_depth -= 1;
+        true
+    }
+
     fn mark_test_range(&mut self, start: u32, end: u32) {
         self.test_ranges.push((start, end));
     }
@@ -218,6 +257,11 @@ impl<'ast> Visit<'ast> for Collector {
                     self.module().decls.push(decl);
                 }
             }
+            return;
+        }
+        if let Item::Macro(m) = item
+            && self.expand_item_macro(m)
+        {
             return;
         }
         let attrs = item_attrs(item);
@@ -283,23 +327,17 @@ impl<'ast> Visit<'ast> for Collector {
     }
 
     fn visit_macro(&mut self, mac: &'ast syn::Macro) {
-        let is_include = mac
-            .path
-            .segments
-            .last()
-            .is_some_and(|s| s.ident == "include");
+        let is_include = mac.path.segments.last().is_some_and(|s| s.ident == "include");
         if is_include {
             let path = mac.parse_body::<syn::LitStr>().ok().map(|lit| lit.value());
             let at = span_start(mac.path.segments[0].ident.span());
-            let text = mac.tokens.to_string();
+            let text = tokens_text(&mac.tokens);
             if !self.in_item_macro && path.is_none() {
                 // A computed include in expression position (usually build-script output).
                 self.module().problems.push(LocalProblem {
                     severity: Severity::Warning,
                     at: Some(at),
-                    message: format!(
-                        "include!({text}) is computed at build time; its file is not analyzed"
-                    ),
+                    message: format!("include!({text}) is computed at build time; its file is not analyzed"),
                 });
                 return;
             }
@@ -309,17 +347,40 @@ impl<'ast> Visit<'ast> for Collector {
     }
 }
 
+/// The transcriber of a `() => { … }` arm of a `macro_rules!` body, if it has one.
+fn argumentless_arm(tokens: &proc_macro2::TokenStream) -> Option<proc_macro2::TokenStream> {
+    use proc_macro2::TokenTree;
+    let trees: Vec<TokenTree> = tokens.clone().into_iter().collect();
+    let mut i = 0;
+    while i + 3 < trees.len() {
+        match (&trees[i], &trees[i + 1], &trees[i + 2], &trees[i + 3]) {
+            (
+                TokenTree::Group(matcher),
+                TokenTree::Punct(eq),
+                TokenTree::Punct(gt),
+                TokenTree::Group(body),
+            ) if eq.as_char() == '=' && gt.as_char() == '>' => {
+                if matcher.stream().is_empty() {
+                    return Some(body.stream());
+                }
+                i += 4;
+                if matches!(trees.get(i), Some(TokenTree::Punct(p)) if p.as_char() == ';') {
+                    i += 1;
+                }
+            }
+            _ => return None,
+        }
+    }
+    None
+}
+
 fn span_start(span: Span) -> (u32, u32) {
     let lc = span.start();
     (lc.line as u32, lc.column as u32 + 1)
 }
 
 fn mod_first_line(m: &syn::ItemMod) -> u32 {
-    if let Some(attr) = m
-        .attrs
-        .iter()
-        .find(|a| matches!(a.style, syn::AttrStyle::Outer))
-    {
+    if let Some(attr) = m.attrs.iter().find(|a| matches!(a.style, syn::AttrStyle::Outer)) {
         return attr.pound_token.span.start().line as u32;
     }
     let span = match &m.vis {
@@ -392,21 +453,10 @@ fn implies_test(meta: &Meta) -> bool {
 /// Attributes that make a function a test case: `#[test]`, `#[tokio::test]` and other `…::test`,
 /// and the common test-framework attributes.
 fn is_test_attr(attr: &Attribute) -> bool {
-    const NAMES: &[&str] = &[
-        "test",
-        "rstest",
-        "test_case",
-        "quickcheck",
-        "proptest",
-        "wasm_bindgen_test",
-        "bench",
-    ];
+    const NAMES: &[&str] =
+        &["test", "rstest", "test_case", "quickcheck", "proptest", "wasm_bindgen_test", "bench"];
     matches!(attr.style, syn::AttrStyle::Outer)
-        && attr
-            .path()
-            .segments
-            .last()
-            .is_some_and(|s| NAMES.iter().any(|n| s.ident == n))
+        && attr.path().segments.last().is_some_and(|s| NAMES.iter().any(|n| s.ident == n))
 }
 
 fn cfg_predicates(attrs: &[Attribute]) -> Vec<String> {
@@ -414,7 +464,7 @@ fn cfg_predicates(attrs: &[Attribute]) -> Vec<String> {
         .iter()
         .filter(|a| a.path().is_ident("cfg"))
         .filter_map(|a| match &a.meta {
-            Meta::List(list) => Some(format!("cfg({})", list.tokens)),
+            Meta::List(list) => Some(format!("cfg({})", tokens_text(&list.tokens))),
             _ => None,
         })
         .collect()
@@ -423,12 +473,130 @@ fn cfg_predicates(attrs: &[Attribute]) -> Vec<String> {
 fn path_attr(attrs: &[Attribute]) -> Option<String> {
     attrs.iter().find_map(|a| match &a.meta {
         Meta::NameValue(nv) if nv.path.is_ident("path") => match &nv.value {
-            syn::Expr::Lit(syn::ExprLit {
-                lit: syn::Lit::Str(s),
-                ..
-            }) => Some(s.value()),
+            syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) => Some(s.value()),
             _ => None,
         },
         _ => None,
     })
+}
+
+/// Tokens as a person writes them: `all(test, unix)`, `concat!(env!("OUT_DIR"), "/x.rs")`,
+/// not proc_macro2's evenly spaced `all (test , unix)`.
+pub(super) fn tokens_text(tokens: &proc_macro2::TokenStream) -> String {
+    use proc_macro2::{Delimiter, TokenTree};
+    let mut out = String::new();
+    let mut prev_word = false;
+    for tt in tokens.clone() {
+        match tt {
+            TokenTree::Group(g) => {
+                let (open, close) = match g.delimiter() {
+                    Delimiter::Parenthesis => ("(", ")"),
+                    Delimiter::Bracket => ("[", "]"),
+                    Delimiter::Brace => (" { ", " }"),
+                    Delimiter::None => ("", ""),
+                };
+                out.push_str(open);
+                out.push_str(&tokens_text(&g.stream()));
+                out.push_str(close);
+                prev_word = true;
+            }
+            TokenTree::Punct(p) => {
+                match p.as_char() {
+                    ',' | ';' => out.push_str(&format!("{} ", p.as_char())),
+                    '=' if p.spacing() == proc_macro2::Spacing::Alone => out.push_str(" = "),
+                    c => out.push(c),
+                }
+                prev_word = false;
+            }
+            other => {
+                if prev_word {
+                    out.push(' ');
+                }
+                out.push_str(&other.to_string());
+                prev_word = true;
+            }
+        }
+    }
+    out.trim_end().to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn facts(src: &str) -> FileFacts {
+        collect_file(src, false, None)
+    }
+
+    #[test]
+    fn cfg_test_forms() {
+        let yes: Attribute = syn::parse_quote!(#[cfg(test)]);
+        let all: Attribute = syn::parse_quote!(#[cfg(all(unix, test))]);
+        let any: Attribute = syn::parse_quote!(#[cfg(any(unix, test))]);
+        let not: Attribute = syn::parse_quote!(#[cfg(not(test))]);
+        assert!(is_cfg_test(&yes) && is_cfg_test(&all));
+        assert!(!is_cfg_test(&any) && !is_cfg_test(&not));
+    }
+
+    #[test]
+    fn test_functions_and_test_lines() {
+        let f = facts(
+            "fn a() {}\n\n#[test]\nfn t() {\n    a();\n}\n#[tokio::test]\nasync fn u() {}\n\
+             #[cfg(test)]\nfn helper() {}\n",
+        );
+        let size = f.modules[0].size;
+        assert_eq!(size.tests, 2);
+        assert_eq!((size.src_lines, size.src_code), (2, 1));
+        assert_eq!((size.test_lines, size.test_code), (8, 8));
+    }
+
+    #[test]
+    fn inline_modules_claim_their_lines() {
+        let f = facts(
+            "fn a() {}\nmod m {\n    fn b() {}\n}\n#[cfg(test)]\nmod tests {\n    #[test]\n    fn t() {}\n}\n",
+        );
+        assert_eq!(f.modules.len(), 3);
+        assert_eq!(f.modules[1].name, "m");
+        assert_eq!(f.modules[1].span, (2, 4));
+        assert_eq!(f.modules[0].size.src_lines, 1);
+        assert_eq!(f.modules[1].size.src_lines, 3);
+        assert!(f.modules[2].cfg_test);
+        assert_eq!((f.modules[2].size.test_lines, f.modules[2].size.tests), (5, 1));
+    }
+
+    #[test]
+    fn declarations_keep_path_cfg_and_block() {
+        let f = facts(
+            "#[cfg(feature = \"x\")]\n#[path = \"p.rs\"]\nmod a;\nfn f() {\n    #[path = \"q.rs\"]\n    mod b;\n}\n",
+        );
+        let decls = &f.modules[0].decls;
+        assert_eq!(decls[0].path_attr.as_deref(), Some("p.rs"));
+        assert_eq!(decls[0].cfg, vec!["cfg(feature = \"x\")".to_owned()]);
+        assert_eq!(decls[1].in_fn.as_deref(), Some("f"));
+        assert_eq!(decls[1].at, (6, 9));
+    }
+
+    #[test]
+    fn syntax_errors_are_problems_and_lines_still_count() {
+        let f = facts("fn a( {\n}\n");
+        assert_eq!(f.modules[0].problems.len(), 1);
+        assert!(f.modules[0].problems[0].message.starts_with("syntax error"));
+        assert_eq!(f.modules[0].size.src_lines, 2);
+    }
+
+    #[test]
+    fn argumentless_macro_bodies_are_read_as_items() {
+        let f = facts(
+            "macro_rules! m {\n    ($x:ident) => {};\n    () => { mod from_macro; };\n}\nm!();\nother!();\n",
+        );
+        assert_eq!(f.modules[0].decls[0].name, "from_macro");
+        assert_eq!(f.modules[0].unexpanded, vec![("other".to_owned(), (6, 1))]);
+        assert_eq!(f.macro_defs[0].0, "m");
+    }
+
+    #[test]
+    fn token_text_reads_like_source() {
+        let ts: proc_macro2::TokenStream = "all(test, feature = \"x\", not(unix))".parse().unwrap();
+        assert_eq!(tokens_text(&ts), "all(test, feature = \"x\", not(unix))");
+    }
 }

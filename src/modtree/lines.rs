@@ -23,12 +23,7 @@ impl LineMap {
 
     /// Whether 1-based `line` holds code; lines past the end hold none.
     pub fn is_code(&self, line: u32) -> bool {
-        line >= 1
-            && self
-                .is_code
-                .get(line as usize - 1)
-                .copied()
-                .unwrap_or(false)
+        line >= 1 && self.is_code.get(line as usize - 1).copied().unwrap_or(false)
     }
 
     pub fn scan(text: &str) -> LineMap {
@@ -66,11 +61,7 @@ fn scan(bytes: &[u8]) -> LineMap {
             State::LineComment => i += 1,
             State::BlockComment(depth) => {
                 if b == b'*' && bytes.get(i + 1) == Some(&b'/') {
-                    state = if depth == 1 {
-                        State::Normal
-                    } else {
-                        State::BlockComment(depth - 1)
-                    };
+                    state = if depth == 1 { State::Normal } else { State::BlockComment(depth - 1) };
                     i += 2;
                 } else if b == b'/' && bytes.get(i + 1) == Some(&b'*') {
                     state = State::BlockComment(depth + 1);
@@ -96,14 +87,7 @@ fn scan(bytes: &[u8]) -> LineMap {
                 if !b.is_ascii_whitespace() {
                     line_has_code = true;
                 }
-                if b == b'"'
-                    && bytes[i + 1..]
-                        .iter()
-                        .take(hashes)
-                        .filter(|&&c| c == b'#')
-                        .count()
-                        == hashes
-                {
+                if b == b'"' && bytes[i + 1..].iter().take(hashes).filter(|&&c| c == b'#').count() == hashes {
                     state = State::Normal;
                     i += 1 + hashes;
                 } else {
@@ -130,8 +114,7 @@ fn scan(bytes: &[u8]) -> LineMap {
                 if b == b'"' {
                     state = State::Str;
                     i += 1;
-                } else if !prev_is_ident && let Some((hashes, len)) = raw_string_start(&bytes[i..])
-                {
+                } else if !prev_is_ident && let Some((hashes, len)) = raw_string_start(&bytes[i..]) {
                     state = State::RawStr(hashes);
                     i += len;
                 } else if b == b'\'' {
@@ -169,10 +152,7 @@ fn char_literal_len(s: &[u8]) -> usize {
     match s.get(1) {
         Some(b'\\') => {
             // Escape: run to the closing quote on this line.
-            let end = s[2..]
-                .iter()
-                .position(|&c| c == b'\'' || c == b'\n')
-                .map(|p| p + 2);
+            let end = s[2..].iter().position(|&c| c == b'\'' || c == b'\n').map(|p| p + 2);
             match end {
                 Some(p) if s[p] == b'\'' => p + 1,
                 _ => 1,
@@ -180,11 +160,7 @@ fn char_literal_len(s: &[u8]) -> usize {
         }
         Some(&c) if c != b'\n' => {
             let width = utf8_width(c);
-            if s.get(1 + width) == Some(&b'\'') {
-                2 + width
-            } else {
-                1
-            }
+            if s.get(1 + width) == Some(&b'\'') { 2 + width } else { 1 }
         }
         _ => 1,
     }
@@ -223,8 +199,7 @@ mod tests {
 
     #[test]
     fn comment_markers_inside_strings_are_code() {
-        let text =
-            "let s = \"/* not a comment\n// still string\n\";\nlet r = r#\"\"// x\"#;\n// real";
+        let text = "let s = \"/* not a comment\n// still string\n\";\nlet r = r#\"\"// x\"#;\n// real";
         assert_eq!(code_lines(text), vec![1, 2, 3, 4]);
     }
 

@@ -27,16 +27,16 @@ struct Task {
     file: PathBuf,
     include_depth: u32,
     test_only: bool,
+    /// Set for the body of a macro defined in another file and called in `module`: read as that
+    /// module's items (for the modules it declares), its lines counted where it is defined.
+    expansion: Option<(String, (u32, u32))>,
 }
 
 /// Walks the module tree of the crate whose root file is `root_file`. Never fails: problems are
 /// attached to the modules they concern. Paths in problem messages are shown relative to
 /// `display_base` (the package directory).
 pub fn walk(root_file: &Path, display_base: &Path) -> ModuleTree {
-    let mut state = WalkState {
-        display_base: display_base.to_path_buf(),
-        ..WalkState::default()
-    };
+    let mut state = WalkState { display_base: display_base.to_path_buf(), ..WalkState::default() };
     let root_dir = parent_dir(root_file);
     state.add_module(
         Module {
@@ -63,12 +63,23 @@ pub fn walk(root_file: &Path, display_base: &Path) -> ModuleTree {
         file: root_file.to_path_buf(),
         include_depth: 0,
         test_only: false,
+        expansion: None,
     }];
-    while !layer.is_empty() {
+    loop {
+        if layer.is_empty() {
+            layer = state.cross_file_expansions();
+            if layer.is_empty() {
+                break;
+            }
+        }
         let results: Vec<Result<FileFacts, String>> = in_worker_pool(|| {
             layer
                 .par_iter()
-                .map(|task| read_source(&task.file).map(|text| collect_file(&text, task.test_only)))
+                .map(|task| match &task.expansion {
+                    Some((body, _)) => Ok(collect_file(body, task.test_only, None)),
+                    None => read_source(&task.file)
+                        .map(|(text, utf8_error)| collect_file(&text, task.test_only, utf8_error)),
+                })
                 .collect()
         });
         let mut next = Vec::new();
@@ -78,11 +89,7 @@ pub fn walk(root_file: &Path, display_base: &Path) -> ModuleTree {
                 Err(message) => {
                     let problem = Problem {
                         severity: Severity::Error,
-                        location: Some(Location {
-                            file: task.file.clone(),
-                            line: 0,
-                            column: 0,
-                        }),
+                        location: Some(Location { file: task.file.clone(), line: 0, column: 0 }),
                         message,
                     };
                     state.modules[task.module.index()].problems.push(problem);
@@ -96,27 +103,26 @@ pub fn walk(root_file: &Path, display_base: &Path) -> ModuleTree {
 
 fn in_worker_pool<R: Send>(f: impl FnOnce() -> R + Send) -> R {
     static POOL: OnceLock<Option<rayon::ThreadPool>> = OnceLock::new();
-    let pool = POOL.get_or_init(|| {
-        rayon::ThreadPoolBuilder::new()
-            .stack_size(WORKER_STACK_BYTES)
-            .build()
-            .ok()
-    });
+    let pool =
+        POOL.get_or_init(|| rayon::ThreadPoolBuilder::new().stack_size(WORKER_STACK_BYTES).build().ok());
     match pool {
         Some(pool) => pool.install(f),
         None => f(),
     }
 }
 
-/// Reads a source file. Invalid UTF-8 is an error for the module, but its lines still count.
-fn read_source(path: &Path) -> Result<String, String> {
+/// Reads a source file. Invalid UTF-8 is an error for the module (returned beside a lossy copy of
+/// the text), but its lines still count.
+fn read_source(path: &Path) -> Result<(String, Option<String>), String> {
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read file: {e}"))?;
-    String::from_utf8(bytes).map_err(|e| {
-        format!(
-            "file is not valid UTF-8 (at byte {})",
-            e.utf8_error().valid_up_to()
-        )
-    })
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok((text, None)),
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let message = format!("file is not valid UTF-8 (at byte {at})");
+            Ok((String::from_utf8_lossy(e.as_bytes()).into_owned(), Some(message)))
+        }
+    }
 }
 
 #[derive(Default)]
@@ -126,6 +132,17 @@ struct WalkState {
     children_dir: Vec<PathBuf>,
     paths_seen: HashMap<String, u32>,
     display_base: PathBuf,
+    /// Argument-less macros seen so far (first definition wins) and the calls waiting for one.
+    macro_defs: HashMap<String, String>,
+    pending_calls: Vec<PendingCall>,
+}
+
+struct PendingCall {
+    module: ModuleId,
+    file: PathBuf,
+    name: String,
+    at: (u32, u32),
+    test_only: bool,
 }
 
 impl WalkState {
@@ -148,11 +165,43 @@ impl WalkState {
         id
     }
 
+    /// Calls of macros defined in a file read after the call's file, now that every file is
+    /// read: each becomes a task reading the macro body as items of the calling module.
+    fn cross_file_expansions(&mut self) -> Vec<Task> {
+        let calls = std::mem::take(&mut self.pending_calls);
+        calls
+            .into_iter()
+            .filter_map(|call| {
+                let body = self.macro_defs.get(&call.name)?.clone();
+                Some(Task {
+                    module: call.module,
+                    file: call.file,
+                    include_depth: MAX_INCLUDE_DEPTH,
+                    test_only: call.test_only,
+                    expansion: Some((body, call.at)),
+                })
+            })
+            .collect()
+    }
+
     fn integrate(&mut self, task: &Task, facts: FileFacts, next: &mut Vec<Task>) {
-        let FileFacts {
-            modules: locals,
-            line_count,
-        } = facts;
+        let FileFacts { modules: mut locals, line_count, macro_defs } = facts;
+        for (name, body) in macro_defs {
+            self.macro_defs.entry(name).or_insert(body);
+        }
+        if let Some((_, call_at)) = &task.expansion {
+            // The body's lines belong to the file that defines the macro; positions inside the
+            // re-read text mean nothing, so everything points at the call.
+            for local in &mut locals {
+                local.size = Size::default();
+                local.span = (call_at.0, call_at.0);
+                local.decl = *call_at;
+                local.unexpanded.clear();
+                local.decls.iter_mut().for_each(|d| d.at = *call_at);
+                local.includes.iter_mut().for_each(|i| i.at = *call_at);
+                local.problems.iter_mut().for_each(|p| p.at = Some(*call_at));
+            }
+        }
         let file_dir = parent_dir(&task.file);
         let is_include = task.include_depth > 0;
         let mut ids = Vec::with_capacity(locals.len());
@@ -166,7 +215,9 @@ impl WalkState {
                         m.test_only |= local.cfg_test;
                     }
                     m.own.add(&local.size);
-                    m.files.push(task.file.clone());
+                    if task.expansion.is_none() {
+                        m.files.push(task.file.clone());
+                    }
                     task.module
                 }
                 Some(local_parent) => {
@@ -206,8 +257,17 @@ impl WalkState {
             for p in &local.problems {
                 self.modules[id.index()].problems.push(Problem {
                     severity: p.severity,
-                    location: p.at.map(|at| location(&task.file, at)),
+                    location: Some(location(&task.file, p.at.unwrap_or((0, 0)))),
                     message: p.message.clone(),
+                });
+            }
+            for (name, at) in &local.unexpanded {
+                self.pending_calls.push(PendingCall {
+                    module: id,
+                    file: task.file.clone(),
+                    name: name.clone(),
+                    at: *at,
+                    test_only: self.modules[id.index()].test_only,
                 });
             }
             let top_level = local.parent.is_none();
@@ -236,11 +296,7 @@ impl WalkState {
         let mut problems = Vec::new();
         let (file, children_dir) = match &decl.path_attr {
             Some(p) => {
-                let base = if top_level || decl.in_fn.is_some() {
-                    file_dir
-                } else {
-                    parent_children_dir
-                };
+                let base = if top_level || decl.in_fn.is_some() { file_dir } else { parent_children_dir };
                 let file = base.join(p);
                 let dir = parent_dir(&file);
                 (Some(file), dir)
@@ -276,7 +332,7 @@ impl WalkState {
                                 self.show(&nested)
                             ),
                         });
-                        (None, parent_children_dir.join(&decl.name))
+                        (Some(flat), parent_children_dir.join(&decl.name))
                     }
                 }
             }
@@ -287,15 +343,11 @@ impl WalkState {
             problems.push(Problem {
                 severity: Severity::Error,
                 location: Some(location(&task.file, decl.at)),
-                message: format!(
-                    "file not found for module `{}`: #[path] names {}",
-                    decl.name,
-                    self.show(f)
-                ),
+                message: format!("file not found for module `{}`: #[path] names {}", decl.name, self.show(f)),
             });
         }
-        let readable = file.as_ref().filter(|f| f.is_file()).cloned();
-        if let Some(f) = &readable
+        let mut follow = file.clone().filter(|f| f.is_file());
+        if let Some(f) = &follow
             && let Some(ancestor) = self.ancestor_with_file(parent, f)
         {
             problems.push(Problem {
@@ -308,9 +360,8 @@ impl WalkState {
                     self.modules[ancestor.index()].path
                 ),
             });
+            follow = None;
         }
-        let follow =
-            readable.filter(|_| problems.iter().all(|p| !p.message.contains("not followed")));
         let module = Module {
             path,
             name: decl.name.clone(),
@@ -330,12 +381,7 @@ impl WalkState {
         };
         let id = self.add_module(module, children_dir);
         if let Some(file) = follow {
-            next.push(Task {
-                module: id,
-                file,
-                include_depth: 0,
-                test_only,
-            });
+            next.push(Task { module: id, file, include_depth: 0, test_only, expansion: None });
         }
     }
 
@@ -348,43 +394,27 @@ impl WalkState {
         next: &mut Vec<Task>,
     ) {
         let at = Some(location(&task.file, include.at));
-        let problem = |severity, message| Problem {
-            severity,
-            location: at.clone(),
-            message,
-        };
+        let problem = |severity, message| Problem { severity, location: at.clone(), message };
         let Some(rel) = &include.path else {
-            let msg = format!(
-                "include!({}) is computed at build time; its file is not analyzed",
-                include.text
-            );
-            self.modules[module.index()]
-                .problems
-                .push(problem(Severity::Warning, msg));
+            let msg =
+                format!("include!({}) is computed at build time; its file is not analyzed", include.text);
+            self.modules[module.index()].problems.push(problem(Severity::Warning, msg));
             return;
         };
         let file = file_dir.join(rel);
         if !file.is_file() {
             let msg = format!("include! names {}, which does not exist", self.show(&file));
-            self.modules[module.index()]
-                .problems
-                .push(problem(Severity::Error, msg));
+            self.modules[module.index()].problems.push(problem(Severity::Error, msg));
         } else if task.include_depth >= MAX_INCLUDE_DEPTH {
             let msg = format!(
                 "include! nested more than {MAX_INCLUDE_DEPTH} deep; {} not followed",
                 self.show(&file)
             );
-            self.modules[module.index()]
-                .problems
-                .push(problem(Severity::Error, msg));
+            self.modules[module.index()].problems.push(problem(Severity::Error, msg));
         } else {
             let test_only = self.modules[module.index()].test_only;
-            next.push(Task {
-                module,
-                file,
-                include_depth: task.include_depth + 1,
-                test_only,
-            });
+            let include_depth = task.include_depth + 1;
+            next.push(Task { module, file, include_depth, test_only, expansion: None });
         }
     }
 
@@ -414,8 +444,7 @@ impl WalkState {
         }
         let paths: Vec<String> = modules.iter().map(|m| m.path.clone()).collect();
         for m in &mut modules {
-            m.children
-                .sort_by(|a, b| paths[a.index()].cmp(&paths[b.index()]));
+            m.children.sort_by(|a, b| paths[a.index()].cmp(&paths[b.index()]));
         }
         ModuleTree { modules }
     }
@@ -429,11 +458,7 @@ fn child_path(parent: &str, in_fn: Option<&str>, name: &str) -> String {
 }
 
 fn location(file: &Path, (line, column): (u32, u32)) -> Location {
-    Location {
-        file: file.to_path_buf(),
-        line,
-        column,
-    }
+    Location { file: file.to_path_buf(), line, column }
 }
 
 fn parent_dir(file: &Path) -> PathBuf {

@@ -87,11 +87,8 @@ pub struct DependentsRow {
 pub fn module_report(analysis: &CrateAnalysis) -> ModuleReport {
     let base = &analysis.package.root_dir;
     let tree = &analysis.tree;
-    let modules: Vec<ModuleRow> = tree
-        .sorted()
-        .into_iter()
-        .map(|id| module_row(base, tree.get(id)))
-        .collect();
+    let modules: Vec<ModuleRow> =
+        tree.sorted().into_iter().map(|id| module_row(base, tree.get(id))).collect();
     let problems: Vec<&Problem> = tree.problems().map(|(_, p)| p).collect();
     let count = |s: Severity| problems.iter().filter(|p| p.severity == s).count();
     let integration_tests = analysis
@@ -111,21 +108,11 @@ pub fn module_report(analysis: &CrateAnalysis) -> ModuleReport {
         })
         .collect();
     let dependents = match &analysis.package.dependents {
-        Dependents::NoOtherMembers => DependentsRow {
-            status: "none",
-            packages: vec![],
-            reason: None,
-        },
-        Dependents::Known(list) => DependentsRow {
-            status: "known",
-            packages: list.clone(),
-            reason: None,
-        },
-        Dependents::Unknown(why) => DependentsRow {
-            status: "unknown",
-            packages: vec![],
-            reason: Some(why.clone()),
-        },
+        Dependents::NoOtherMembers => DependentsRow { status: "none", packages: vec![], reason: None },
+        Dependents::Known(list) => DependentsRow { status: "known", packages: list.clone(), reason: None },
+        Dependents::Unknown(why) => {
+            DependentsRow { status: "unknown", packages: vec![], reason: Some(why.clone()) }
+        }
     };
     ModuleReport {
         schema_version: SCHEMA_VERSION,
@@ -154,10 +141,7 @@ fn module_row(base: &Path, m: &Module) -> ModuleRow {
         path: m.path.clone(),
         file: relative(base, &m.file),
         inline: m.inline,
-        declared_at: m
-            .decl
-            .as_ref()
-            .map(|d| format!("{}:{}:{}", relative(base, &d.file), d.line, d.column)),
+        declared_at: m.decl.as_ref().map(|d| format!("{}:{}:{}", relative(base, &d.file), d.line, d.column)),
         cfg: m.cfg.clone(),
         test_only: m.test_only,
         in_fn: m.in_fn.clone(),
@@ -186,11 +170,7 @@ const YELLOW: Style = AnsiColor::Yellow.on_default().bold();
 
 /// Writes the human table. Colors are written as ANSI codes; the caller's stream decides whether
 /// they reach the terminal (see `anstream`).
-pub fn write_module_table(
-    report: &ModuleReport,
-    quiet: bool,
-    out: &mut dyn Write,
-) -> io::Result<()> {
+pub fn write_module_table(report: &ModuleReport, quiet: bool, out: &mut dyn Write) -> io::Result<()> {
     let k = &report.krate;
     let t = &report.totals;
     if !quiet {
@@ -213,9 +193,7 @@ pub fn write_module_table(
         )?;
         writeln!(out)?;
     }
-    let headers = [
-        "MODULE", "FILE", "SRC", "TEST", "TESTS", "Σ SRC", "Σ TEST", "Σ TESTS", "NOTES",
-    ];
+    let headers = ["MODULE", "FILE", "SRC", "TEST", "TESTS", "Σ SRC", "Σ TEST", "Σ TESTS", "NOTES"];
     let rows: Vec<[String; 9]> = report
         .modules
         .iter()
@@ -263,10 +241,7 @@ pub fn write_module_table(
 
     if !report.integration_tests.is_empty() {
         writeln!(out)?;
-        writeln!(
-            out,
-            "{BOLD}integration tests{BOLD:#} (rebuilt after any change to the library)"
-        )?;
+        writeln!(out, "{BOLD}integration tests{BOLD:#} (rebuilt after any change to the library)")?;
         for target in &report.integration_tests {
             writeln!(
                 out,
@@ -292,9 +267,10 @@ pub fn write_module_table(
         .collect();
     if !problems.is_empty() {
         writeln!(out)?;
+        let plural = if problems.len() == 1 { "" } else { "s" };
         writeln!(
             out,
-            "{BOLD}{} problems{BOLD:#} (the rest of the crate was analyzed):",
+            "{BOLD}{} problem{plural}{BOLD:#} (the rest of the crate was analyzed):",
             problems.len()
         )?;
         for (module, p) in problems {
@@ -302,11 +278,7 @@ pub fn write_module_table(
                 Severity::Error => (RED, "error"),
                 Severity::Warning => (YELLOW, "warning"),
             };
-            let at = p
-                .location
-                .as_deref()
-                .map(|l| format!("{l}: "))
-                .unwrap_or_default();
+            let at = p.location.as_deref().map(|l| format!("{l}: ")).unwrap_or_default();
             writeln!(out, "  {style}{word}{style:#}: {at}{module}: {}", p.message)?;
         }
     }
@@ -315,10 +287,7 @@ pub fn write_module_table(
 
 fn write_dependents(out: &mut dyn Write, d: &DependentsRow) -> io::Result<()> {
     match d.status {
-        "none" => writeln!(
-            out,
-            "workspace dependents: none (the crate is the workspace's only member)"
-        ),
+        "none" => writeln!(out, "workspace dependents: none (the crate is the workspace's only member)"),
         "unknown" => writeln!(
             out,
             "{YELLOW}workspace dependents: unknown{YELLOW:#} ({})",
@@ -331,19 +300,12 @@ fn write_dependents(out: &mut dyn Write, d: &DependentsRow) -> io::Result<()> {
                 .iter()
                 .map(|p| match p.direct.as_slice() {
                     [] => format!("{} (transitive)", p.name),
-                    kinds => format!(
-                        "{} ({})",
-                        p.name,
-                        kinds.iter().map(kind_word).collect::<Vec<_>>().join("+")
-                    ),
+                    kinds => {
+                        format!("{} ({})", p.name, kinds.iter().map(kind_word).collect::<Vec<_>>().join("+"))
+                    }
                 })
                 .collect();
-            writeln!(
-                out,
-                "workspace dependents ({}): {}",
-                list.len(),
-                list.join(", ")
-            )
+            writeln!(out, "workspace dependents ({}): {}", list.len(), list.join(", "))
         }
     }
 }
@@ -368,16 +330,9 @@ fn notes(m: &ModuleRow) -> String {
     if m.files.len() > 1 {
         notes.push(format!("+{} included", m.files.len() - 1));
     }
-    let errors = m
-        .problems
-        .iter()
-        .filter(|p| p.severity == Severity::Error)
-        .count();
+    let errors = m.problems.iter().filter(|p| p.severity == Severity::Error).count();
     if errors > 0 {
-        notes.push(format!(
-            "{errors} error{}",
-            if errors == 1 { "" } else { "s" }
-        ));
+        notes.push(format!("{errors} error{}", if errors == 1 { "" } else { "s" }));
     }
     notes.join(", ")
 }
@@ -390,12 +345,7 @@ fn trim_column(at: &str) -> &str {
     at.rsplit_once(':').map_or(at, |(head, _)| head)
 }
 
-fn write_row(
-    out: &mut dyn Write,
-    cells: &[String],
-    widths: &[usize],
-    style: Style,
-) -> io::Result<()> {
+fn write_row(out: &mut dyn Write, cells: &[String], widths: &[usize], style: Style) -> io::Result<()> {
     let mut line = String::new();
     for (i, (cell, w)) in cells.iter().zip(widths).enumerate() {
         let numeric = (2..8).contains(&i);

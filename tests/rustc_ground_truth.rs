@@ -1,0 +1,180 @@
+//! Ground truth from rustc: for real crates, every `.rs` file in rustc's dep-info for the crate's
+//! library must be among the files splitcheck's module walk found; every file splitcheck finds
+//! beyond those must sit in a module it shows as gated by a `cfg` (or as test-only).
+//!
+//! The crates.io crates are pinned in `tests/ground_truth/Cargo.toml` and its lockfile; cargo
+//! downloads them. The example crate and the `module_forms` fixture are checked the same way, for
+//! the library and for the test build.
+
+use splitcheck::analysis::{CrateAnalysis, analyze};
+use splitcheck::modtree::ModuleId;
+use splitcheck::workspace::Selection;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn cargo(args: &[&str], dir: &Path) -> String {
+    let out = Command::new(env!("CARGO"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("RUSTFLAGS")
+        .output()
+        .expect("cargo runs");
+    assert!(
+        out.status.success(),
+        "cargo {args:?} failed in {}: {}",
+        dir.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Every `.rs` file that rustc read for one crate, from the dep-info files of the given profile
+/// directory whose deps include `src_path` (several crates may share a name); `None` when cargo
+/// did not build the crate (a dependency for another platform).
+fn dep_info_files(
+    deps_dir: &Path,
+    lib_name: &str,
+    src_path: &Path,
+    base: &Path,
+) -> Option<BTreeSet<PathBuf>> {
+    let mut found = BTreeSet::new();
+    let mut matched = false;
+    for entry in std::fs::read_dir(deps_dir).unwrap() {
+        let path = entry.unwrap().path();
+        let file_name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if !(file_name.starts_with(&format!("{lib_name}-")) && file_name.ends_with(".d")) {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        let mut files = BTreeSet::new();
+        for line in text.lines() {
+            let Some((_, deps)) = line.split_once(": ") else { continue };
+            // Paths with spaces are escaped as `\ `.
+            let deps = deps.replace("\\ ", "\u{0}");
+            for dep in deps.split(' ').filter(|d| d.ends_with(".rs")) {
+                let dep = PathBuf::from(dep.replace('\u{0}', " "));
+                files.insert(if dep.is_absolute() { dep } else { base.join(dep) });
+            }
+        }
+        let canonical: BTreeSet<PathBuf> =
+            files.iter().filter_map(|f| std::fs::canonicalize(f).ok()).collect();
+        if canonical.contains(&std::fs::canonicalize(src_path).unwrap()) {
+            matched = true;
+            found.extend(canonical);
+        }
+    }
+    matched.then_some(found)
+}
+
+/// Checks one crate; returns a table row.
+fn check(analysis: &CrateAnalysis, rustc_files: &BTreeSet<PathBuf>, test_build: bool) -> String {
+    let pkg_dir = std::fs::canonicalize(&analysis.package.root_dir).unwrap();
+    let tree = &analysis.tree;
+    let ours: BTreeSet<PathBuf> = tree.files().iter().filter_map(|f| std::fs::canonicalize(f).ok()).collect();
+    // Files outside the package (build-script output in OUT_DIR) are not the walk's to find.
+    let rustc_in_pkg: BTreeSet<&PathBuf> = rustc_files.iter().filter(|f| f.starts_with(&pkg_dir)).collect();
+    let missed: Vec<&&PathBuf> = rustc_in_pkg.iter().filter(|f| !ours.contains(**f)).collect();
+    assert!(
+        missed.is_empty(),
+        "{}: rustc read files splitcheck did not find: {missed:?}",
+        analysis.package.name
+    );
+    let mut unexplained = Vec::new();
+    let extra: Vec<&PathBuf> = ours.iter().filter(|f| !rustc_files.contains(*f)).collect();
+    for file in &extra {
+        let explained = tree.modules.iter().enumerate().any(|(i, m)| {
+            let id = ModuleId(i as u32);
+            m.files.iter().any(|f| std::fs::canonicalize(f).ok().as_ref() == Some(*file))
+                && (!tree.effective_cfg(id).is_empty() || (m.test_only && !test_build))
+        });
+        if !explained {
+            unexplained.push(file);
+        }
+    }
+    assert!(
+        unexplained.is_empty(),
+        "{}: splitcheck lists files rustc did not read, with no cfg to explain them: {unexplained:?}",
+        analysis.package.name
+    );
+    format!(
+        "{:<20} {:<5} {:>4} rustc files, {:>4} found, {:>3} more (cfg-gated), {:>4} modules",
+        analysis.package.name,
+        if test_build { "test" } else { "lib" },
+        rustc_in_pkg.len(),
+        ours.len(),
+        extra.len(),
+        tree.modules.len()
+    )
+}
+
+fn analyze_manifest(manifest: &Path) -> CrateAnalysis {
+    let selection = Selection { krate: None, manifest_path: Some(manifest.to_path_buf()), offline: true };
+    analyze(&selection).unwrap_or_else(|e| panic!("splitcheck failed on {}: {e}", manifest.display()))
+}
+
+/// The direct dependencies of the corpus (their own dependencies are checked too when built).
+const PINNED: &[&str] = &["anyhow", "clap_builder", "log", "memchr", "regex-syntax", "serde", "syn"];
+
+#[test]
+fn crates_io_crates_match_rustc_dep_info() {
+    let corpus = repo().join("tests/ground_truth");
+    let target = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("ground-truth");
+    let target_arg = target.to_string_lossy().into_owned();
+    cargo(&["check", "--locked", "--lib", "--target-dir", &target_arg], &corpus);
+    let metadata = cargo(&["metadata", "--locked", "--format-version", "1"], &corpus);
+    let metadata: serde_json::Value = serde_json::from_str(&metadata).unwrap();
+    let mut rows = Vec::new();
+    let mut checked = BTreeSet::new();
+    for package in metadata["packages"].as_array().unwrap() {
+        if package["source"].is_null() {
+            continue; // the corpus package itself
+        }
+        let Some(lib) = package["targets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["kind"].as_array().unwrap().iter().any(|k| k == "lib"))
+        else {
+            continue; // proc-macro crates are not built by `check` as libraries we can compare
+        };
+        let manifest = PathBuf::from(package["manifest_path"].as_str().unwrap());
+        let analysis = analyze_manifest(&manifest);
+        let src_path = PathBuf::from(lib["src_path"].as_str().unwrap());
+        let lib_name = lib["name"].as_str().unwrap();
+        let name = package["name"].as_str().unwrap();
+        // Packages cargo did not build (other platforms, unused versions) have no dep-info.
+        if let Some(rustc) = dep_info_files(&target.join("debug/deps"), lib_name, &src_path, &corpus) {
+            rows.push(check(&analysis, &rustc, false));
+            checked.insert(name.to_owned());
+        }
+    }
+    for name in PINNED {
+        assert!(checked.contains(*name), "pinned crate `{name}` was not checked");
+    }
+    println!("{}", rows.join("\n"));
+}
+
+#[test]
+fn example_and_fixture_match_rustc_dep_info() {
+    let mut rows = Vec::new();
+    for (dir, lib) in [("examples/midend", "midend"), ("tests/fixtures/module_forms", "module_forms")] {
+        let dir = repo().join(dir);
+        let analysis = analyze_manifest(&dir.join("Cargo.toml"));
+        for test_build in [false, true] {
+            let what = if test_build { "--tests" } else { "--lib" };
+            // One target directory per build, so each holds one dep-info file for the crate.
+            let target = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("ground-truth-{lib}{what}"));
+            let target_arg = target.to_string_lossy().into_owned();
+            cargo(&["check", what, "--target-dir", &target_arg], &dir);
+            let rustc = dep_info_files(&target.join("debug/deps"), lib, &analysis.package.lib.src_path, &dir)
+                .expect("dep-info of the crate itself");
+            rows.push(check(&analysis, &rustc, test_build));
+        }
+    }
+    println!("{}", rows.join("\n"));
+}
