@@ -49,6 +49,8 @@ pub struct ModuleRow {
     pub inline: bool,
     /// `file:line:column` of the `mod` declaration.
     pub declared_at: Option<String>,
+    /// First and last line of the module in `file`.
+    pub span: (u32, u32),
     pub cfg: Vec<String>,
     pub test_only: bool,
     pub in_fn: Option<String>,
@@ -142,6 +144,7 @@ fn module_row(base: &Path, m: &Module) -> ModuleRow {
         file: relative(base, &m.file),
         inline: m.inline,
         declared_at: m.decl.as_ref().map(|d| format!("{}:{}:{}", relative(base, &d.file), d.line, d.column)),
+        span: m.span,
         cfg: m.cfg.clone(),
         test_only: m.test_only,
         in_fn: m.in_fn.clone(),
