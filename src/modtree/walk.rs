@@ -205,7 +205,7 @@ impl WalkState {
         let file_dir = parent_dir(&task.file);
         let is_include = task.include_depth > 0;
         let mut ids = Vec::with_capacity(locals.len());
-        for (idx, local) in locals.into_iter().enumerate() {
+        for local in locals {
             let id = match local.parent {
                 None => {
                     let m = &mut self.modules[task.module.index()];
@@ -253,7 +253,6 @@ impl WalkState {
                 }
             };
             ids.push(id);
-            debug_assert_eq!(ids.len(), idx + 1);
             for p in &local.problems {
                 self.modules[id.index()].problems.push(Problem {
                     severity: p.severity,

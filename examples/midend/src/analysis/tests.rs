@@ -1,3 +1,4 @@
+//! Tests of `crate::analysis`.
 use super::dominators::immediate_dominators;
 use super::liveness::live_values;
 use crate::ir::{BlockId, FuncBuilder, InstrKind, Terminator, ValueId};

@@ -1,3 +1,4 @@
+//! Tests of `crate::ir`.
 use super::*;
 
 fn add_one() -> Func {

@@ -1,3 +1,4 @@
+//! Tests of `crate::lower`.
 use super::*;
 use crate::ast::build::*;
 use crate::ast::{Expr, FnDef, Program, Stmt};

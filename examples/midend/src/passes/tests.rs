@@ -1,3 +1,4 @@
+//! Tests of `crate::passes`.
 use super::dce::remove_dead;
 use super::inline::inline_small_calls;
 use super::simplify::simplify;
