@@ -176,7 +176,8 @@ impl WalkState {
                 Some(Task {
                     module: call.module,
                     file: call.file,
-                    include_depth: MAX_INCLUDE_DEPTH,
+                    // Read like an include: it adds to an existing module.
+                    include_depth: 1,
                     test_only: call.test_only,
                     expansion: Some((body, call.at)),
                 })
