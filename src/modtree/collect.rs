@@ -56,12 +56,10 @@ pub(super) struct ModDecl {
     pub in_fn: Option<String>,
 }
 
-/// An `include!(…)` call.
+/// An `include!("…")` call with a literal path (computed ones are warnings, not includes).
 #[derive(Debug, Clone)]
 pub(super) struct IncludeDecl {
-    /// The literal path, or `None` when it is computed (e.g. `concat!(env!("OUT_DIR"), …)`).
-    pub path: Option<String>,
-    pub text: String,
+    pub path: String,
     pub at: (u32, u32),
 }
 
@@ -84,7 +82,6 @@ pub(super) fn collect_file(text: &str, test_only: bool, unreadable: Option<Strin
         current: 0,
         fn_stack: Vec::new(),
         test_ranges: Vec::new(),
-        in_item_macro: false,
         item_macros: HashMap::new(),
         expansion_depth: 0,
     };
@@ -161,7 +158,6 @@ struct Collector {
     current: usize,
     fn_stack: Vec<String>,
     test_ranges: Vec<(u32, u32)>,
-    in_item_macro: bool,
     /// `macro_rules!` of this file with an arm taking no input (`() => { … }`): their bodies.
     item_macros: HashMap<String, proc_macro2::TokenStream>,
     expansion_depth: u32,
@@ -269,9 +265,7 @@ impl<'ast> Visit<'ast> for Collector {
             let start = attrs[0].pound_token.span.start().line as u32;
             self.mark_test_range(start, item_last_line(item));
         }
-        self.in_item_macro = matches!(item, Item::Macro(_));
         visit::visit_item(self, item);
-        self.in_item_macro = false;
     }
 
     fn visit_item_fn(&mut self, f: &'ast syn::ItemFn) {
@@ -329,19 +323,22 @@ impl<'ast> Visit<'ast> for Collector {
     fn visit_macro(&mut self, mac: &'ast syn::Macro) {
         let is_include = mac.path.segments.last().is_some_and(|s| s.ident == "include");
         if is_include {
-            let path = mac.parse_body::<syn::LitStr>().ok().map(|lit| lit.value());
             let at = span_start(mac.path.segments[0].ident.span());
-            let text = tokens_text(&mac.tokens);
-            if !self.in_item_macro && path.is_none() {
-                // A computed include in expression position (usually build-script output).
-                self.module().problems.push(LocalProblem {
-                    severity: Severity::Warning,
-                    at: Some(at),
-                    message: format!("include!({text}) is computed at build time; its file is not analyzed"),
-                });
-                return;
+            match mac.parse_body::<syn::LitStr>() {
+                Ok(lit) => self.module().includes.push(IncludeDecl { path: lit.value(), at }),
+                Err(_) => {
+                    // A computed path, usually build-script output in OUT_DIR.
+                    let text = tokens_text(&mac.tokens);
+                    self.module().problems.push(LocalProblem {
+                        severity: Severity::Warning,
+                        at: Some(at),
+                        message: format!(
+                            "include!({text}) is computed at build time; its file is not analyzed"
+                        ),
+                    });
+                    return;
+                }
             }
-            self.module().includes.push(IncludeDecl { path, text, at });
         }
         visit::visit_macro(self, mac);
     }

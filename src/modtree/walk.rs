@@ -130,6 +130,9 @@ struct WalkState {
     modules: Vec<Module>,
     /// Directory in which each module's `mod x;` children are looked up.
     children_dir: Vec<PathBuf>,
+    /// Each file module's file, canonicalized once when the module is added (`None` for inline
+    /// modules and missing files): the cycle check compares against it.
+    canonical_file: Vec<Option<PathBuf>>,
     paths_seen: HashMap<String, u32>,
     display_base: PathBuf,
     /// Argument-less macros seen so far (first definition wins) and the calls waiting for one.
@@ -160,8 +163,10 @@ impl WalkState {
         if let Some(parent) = module.parent {
             self.modules[parent.index()].children.push(id);
         }
+        let canonical = if module.inline { None } else { std::fs::canonicalize(&module.file).ok() };
         self.modules.push(module);
         self.children_dir.push(children_dir);
+        self.canonical_file.push(canonical);
         id
     }
 
@@ -293,81 +298,67 @@ impl WalkState {
         let test_only = parent_mod.test_only || decl.cfg_test;
         let path = child_path(&parent_mod.path, decl.in_fn.as_deref(), &decl.name);
         let parent_children_dir = &self.children_dir[parent.index()];
+        let error = |message: String| Problem {
+            severity: Severity::Error,
+            location: Some(location(&task.file, decl.at)),
+            message,
+        };
         let mut problems = Vec::new();
         let (file, children_dir) = match &decl.path_attr {
             Some(p) => {
                 let base = if top_level || decl.in_fn.is_some() { file_dir } else { parent_children_dir };
                 let file = base.join(p);
+                if !file.is_file() {
+                    let shown = self.show(&file);
+                    problems.push(error(format!(
+                        "file not found for module `{}`: #[path] names {shown}",
+                        decl.name
+                    )));
+                }
                 let dir = parent_dir(&file);
-                (Some(file), dir)
+                (file, dir)
             }
             None => {
                 let flat = parent_children_dir.join(format!("{}.rs", decl.name));
                 let nested = parent_children_dir.join(&decl.name).join("mod.rs");
-                match (flat.is_file(), nested.is_file()) {
-                    (true, both) => {
-                        if both {
-                            problems.push(Problem {
-                                severity: Severity::Error,
-                                location: Some(location(&task.file, decl.at)),
-                                message: format!(
-                                    "file for module `{}` found at both {} and {}; using the first",
-                                    decl.name,
-                                    self.show(&flat),
-                                    self.show(&nested)
-                                ),
-                            });
-                        }
-                        (Some(flat), parent_children_dir.join(&decl.name))
+                let (shown_flat, shown_nested) = (self.show(&flat), self.show(&nested));
+                let file = match (flat.is_file(), nested.is_file()) {
+                    (true, true) => {
+                        problems.push(error(format!(
+                            "file for module `{}` found at both {shown_flat} and {shown_nested}; using the first",
+                            decl.name
+                        )));
+                        flat
                     }
-                    (false, true) => (Some(nested), parent_children_dir.join(&decl.name)),
+                    (true, false) => flat,
+                    (false, true) => nested,
                     (false, false) => {
-                        problems.push(Problem {
-                            severity: Severity::Error,
-                            location: Some(location(&task.file, decl.at)),
-                            message: format!(
-                                "file not found for module `{}`: looked for {} and {}",
-                                decl.name,
-                                self.show(&flat),
-                                self.show(&nested)
-                            ),
-                        });
-                        (Some(flat), parent_children_dir.join(&decl.name))
+                        problems.push(error(format!(
+                            "file not found for module `{}`: looked for {shown_flat} and {shown_nested}",
+                            decl.name
+                        )));
+                        flat
                     }
-                }
+                };
+                (file, parent_children_dir.join(&decl.name))
             }
         };
-        if let (Some(f), Some(_)) = (&file, &decl.path_attr)
-            && !f.is_file()
-        {
-            problems.push(Problem {
-                severity: Severity::Error,
-                location: Some(location(&task.file, decl.at)),
-                message: format!("file not found for module `{}`: #[path] names {}", decl.name, self.show(f)),
-            });
-        }
-        let mut follow = file.clone().filter(|f| f.is_file());
-        if let Some(f) = &follow
-            && let Some(ancestor) = self.ancestor_with_file(parent, f)
-        {
-            problems.push(Problem {
-                severity: Severity::Error,
-                location: Some(location(&task.file, decl.at)),
-                message: format!(
-                    "module `{}` would load {} again, already the file of its ancestor `{}`; not followed",
-                    decl.name,
-                    self.show(f),
-                    self.modules[ancestor.index()].path
-                ),
-            });
-            follow = None;
+        let mut follow = file.is_file();
+        if follow && let Some(ancestor) = self.ancestor_with_file(parent, &file) {
+            problems.push(error(format!(
+                "module `{}` would load {} again, already the file of its ancestor `{}`; not followed",
+                decl.name,
+                self.show(&file),
+                self.modules[ancestor.index()].path
+            )));
+            follow = false;
         }
         let module = Module {
             path,
             name: decl.name.clone(),
             parent: Some(parent),
             children: Vec::new(),
-            file: file.unwrap_or_default(),
+            file: file.clone(),
             inline: false,
             decl: Some(location(&task.file, decl.at)),
             span: (1, 1),
@@ -380,7 +371,7 @@ impl WalkState {
             problems,
         };
         let id = self.add_module(module, children_dir);
-        if let Some(file) = follow {
+        if follow {
             next.push(Task { module: id, file, include_depth: 0, test_only, expansion: None });
         }
     }
@@ -393,24 +384,21 @@ impl WalkState {
         include: &super::collect::IncludeDecl,
         next: &mut Vec<Task>,
     ) {
-        let at = Some(location(&task.file, include.at));
-        let problem = |severity, message| Problem { severity, location: at.clone(), message };
-        let Some(rel) = &include.path else {
-            let msg =
-                format!("include!({}) is computed at build time; its file is not analyzed", include.text);
-            self.modules[module.index()].problems.push(problem(Severity::Warning, msg));
-            return;
+        let error = |message| Problem {
+            severity: Severity::Error,
+            location: Some(location(&task.file, include.at)),
+            message,
         };
-        let file = file_dir.join(rel);
+        let file = file_dir.join(&include.path);
         if !file.is_file() {
             let msg = format!("include! names {}, which does not exist", self.show(&file));
-            self.modules[module.index()].problems.push(problem(Severity::Error, msg));
+            self.modules[module.index()].problems.push(error(msg));
         } else if task.include_depth >= MAX_INCLUDE_DEPTH {
             let msg = format!(
                 "include! nested more than {MAX_INCLUDE_DEPTH} deep; {} not followed",
                 self.show(&file)
             );
-            self.modules[module.index()].problems.push(problem(Severity::Error, msg));
+            self.modules[module.index()].problems.push(error(msg));
         } else {
             let test_only = self.modules[module.index()].test_only;
             let include_depth = task.include_depth + 1;
@@ -423,11 +411,10 @@ impl WalkState {
         let target = std::fs::canonicalize(file).ok()?;
         let mut cur = Some(id);
         while let Some(c) = cur {
-            let m = &self.modules[c.index()];
-            if !m.inline && std::fs::canonicalize(&m.file).ok().as_ref() == Some(&target) {
+            if self.canonical_file[c.index()].as_ref() == Some(&target) {
                 return Some(c);
             }
-            cur = m.parent;
+            cur = self.modules[c.index()].parent;
         }
         None
     }
