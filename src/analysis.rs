@@ -1,10 +1,11 @@
 //! The pipeline from a crate selection to everything known about the crate, as plain data.
 //!
-//! Owns: calling the stages in order (workspace → module tree). Later stages (graph, partition,
+//! Owns: calling the stages in order (workspace → module tree → name resolution). Later stages (graph, partition,
 //! cost) hang off [`CrateAnalysis`]. Must not: format output.
 
 use crate::error::Error;
 use crate::modtree::{self, ModuleTree};
+use crate::resolve::{self, Edition, Resolution};
 use crate::workspace::{self, Package, Selection, Target};
 
 /// One analyzed library crate.
@@ -12,6 +13,8 @@ use crate::workspace::{self, Package, Selection, Target};
 pub struct CrateAnalysis {
     pub package: Package,
     pub tree: ModuleTree,
+    /// What every path of the library resolves to.
+    pub resolution: Resolution,
     /// Each integration test target with its own module tree, sorted by target name.
     pub integration_tests: Vec<(Target, ModuleTree)>,
 }
@@ -30,5 +33,6 @@ pub fn analyze_package(package: Package) -> CrateAnalysis {
         .iter()
         .map(|t| (t.clone(), modtree::walk(&t.src_path, &package.root_dir)))
         .collect();
-    CrateAnalysis { package, tree, integration_tests }
+    let resolution = resolve::resolve(&tree, Edition::parse(&package.lib.edition), &package.extern_crates);
+    CrateAnalysis { package, tree, resolution, integration_tests }
 }

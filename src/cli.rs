@@ -3,11 +3,12 @@
 
 use crate::analysis;
 use crate::error::{EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, Error};
+use crate::graph::{GraphOptions, ModuleGraph, NodeId};
 use crate::report;
 use crate::workspace::Selection;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::ffi::OsString;
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -34,6 +35,10 @@ pub struct Cli {
     /// directory. Default: the package of the current directory or of --manifest-path.
     #[arg(value_name = "CRATE")]
     krate: Option<String>,
+
+    /// Output format of the module table.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
 }
 
 #[derive(Debug, Args)]
@@ -41,10 +46,6 @@ struct GlobalArgs {
     /// Path to a package or workspace Cargo.toml (default: found from the current directory).
     #[arg(long, value_name = "PATH", global = true)]
     manifest_path: Option<PathBuf>,
-
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table, global = true)]
-    format: Format,
 
     /// Print only the results, no headers or notes.
     #[arg(short, long, global = true)]
@@ -74,14 +75,51 @@ enum ColorWhen {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// The module dependency graph (DOT, SVG, JSON). Not available yet.
-    Graph(CrateArg),
+    /// The module dependency graph: DOT, SVG, PNG or JSON, with cycles and what breaks them.
+    Graph(GraphArgs),
     /// Propose splits of the crate by min-cut. Not available yet.
     Partition(CrateArg),
     /// Record real incremental rebuild timings with cargo. Not available yet.
     Record(CrateArg),
     /// Price and draw a split of your own. Not available yet.
     Explore(CrateArg),
+}
+
+#[derive(Debug, Args)]
+struct GraphArgs {
+    /// The crate: a package name in the workspace, or a path to a crate directory.
+    #[arg(value_name = "CRATE")]
+    krate: Option<String>,
+
+    /// Output format (default: from the --out extension, else dot). svg and png run the
+    /// Graphviz `dot` program.
+    #[arg(long, value_enum)]
+    format: Option<GraphFormat>,
+
+    /// Write to this file instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    out: Option<PathBuf>,
+
+    /// Merge modules deeper than N into their ancestor (1: top-level modules only).
+    #[arg(long, value_name = "N")]
+    depth: Option<u32>,
+
+    /// Show only this module (e.g. `crate::ir`) and the modules it uses or is used by.
+    #[arg(long, value_name = "MODULE")]
+    focus: Option<String>,
+
+    /// Count references from test-only code (`#[cfg(test)]`, `#[test]`) as edges of the analysis
+    /// and draw them; by default they are listed in JSON but do not form cycles.
+    #[arg(long)]
+    include_tests: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum GraphFormat {
+    Dot,
+    Json,
+    Svg,
+    Png,
 }
 
 #[derive(Debug, Args)]
@@ -142,7 +180,7 @@ fn run(cli: &Cli) -> Result<(), Error> {
     }
     match &cli.command {
         None => analyze(cli, &selection(&cli.krate)),
-        Some(Command::Graph(_)) => not_available("graph", "the module dependency graph is planned"),
+        Some(Command::Graph(args)) => graph(args, &selection(&args.krate)),
         Some(Command::Partition(_)) => not_available("partition", "min-cut partitions are planned"),
         Some(Command::Record(_)) => not_available("record", "recorded rebuild timings are planned"),
         Some(Command::Explore(_)) => not_available("explore", "exploring your own split is planned"),
@@ -157,11 +195,79 @@ fn analyze(cli: &Cli, selection: &Selection) -> Result<(), Error> {
     let analysis = analysis::analyze(selection)?;
     let report = report::module_report(&analysis);
     let mut out = anstream::stdout().lock();
-    match cli.global.format {
+    match cli.format {
         Format::Table => report::write_module_table(&report, cli.global.quiet, &mut out),
         Format::Json => serde_json::to_writer_pretty(&mut out, &report)
             .map_err(std::io::Error::from)
             .and_then(|()| writeln!(out)),
     }
     .map_err(Error::Output)
+}
+
+fn graph(args: &GraphArgs, selection: &Selection) -> Result<(), Error> {
+    let format = match (args.format, &args.out) {
+        (Some(f), _) => f,
+        (None, Some(out)) => match out.extension().and_then(|e| e.to_str()) {
+            Some("svg") => GraphFormat::Svg,
+            Some("png") => GraphFormat::Png,
+            Some("json") => GraphFormat::Json,
+            _ => GraphFormat::Dot,
+        },
+        (None, None) => GraphFormat::Dot,
+    };
+    if format == GraphFormat::Png && args.out.is_none() && std::io::stdout().is_terminal() {
+        return Err(Error::Usage("not writing PNG to a terminal; give --out FILE".to_owned()));
+    }
+    let analysis = analysis::analyze(selection)?;
+    let options = GraphOptions { include_tests: args.include_tests, depth: args.depth };
+    let module_graph = ModuleGraph::build(&analysis.tree, &analysis.resolution, options);
+    let focus = match &args.focus {
+        None => None,
+        Some(path) => Some(find_module(&module_graph, path)?),
+    };
+    let report = report::graph_report(&analysis, &module_graph, focus);
+    let bytes: Vec<u8> = match format {
+        GraphFormat::Json => {
+            let mut text =
+                serde_json::to_string_pretty(&report).map_err(std::io::Error::from).map_err(Error::Output)?;
+            text.push('\n');
+            text.into_bytes()
+        }
+        GraphFormat::Dot => report::to_dot(&report).into_bytes(),
+        GraphFormat::Svg => {
+            report::render_with_dot(&report::to_dot(&report), "svg").map_err(Error::Graphviz)?
+        }
+        GraphFormat::Png => {
+            report::render_with_dot(&report::to_dot(&report), "png").map_err(Error::Graphviz)?
+        }
+    };
+    match &args.out {
+        Some(path) => std::fs::write(path, &bytes)
+            .map_err(|e| Error::OutputFile { path: path.display().to_string(), source: e }),
+        None => std::io::stdout().lock().write_all(&bytes).map_err(Error::Output),
+    }
+}
+
+/// A module of the graph by path; `ir` and `crate::ir` both work.
+fn find_module(graph: &ModuleGraph, path: &str) -> Result<NodeId, Error> {
+    let full = if path == "crate" || path.starts_with("crate::") {
+        path.to_owned()
+    } else {
+        format!("crate::{path}")
+    };
+    if let Some(id) = graph.find(&full) {
+        return Ok(id);
+    }
+    // Compare without the `crate::` every path shares, or everything looks alike.
+    let tail = |p: &str| p.strip_prefix("crate::").unwrap_or(p).to_owned();
+    let mut scored: Vec<(f64, &str)> = graph
+        .nodes
+        .iter()
+        .map(|n| (strsim::jaro_winkler(&tail(&full), &tail(&n.path)), n.path.as_str()))
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+    let close: Vec<String> =
+        scored.iter().take(3).filter(|s| s.0 > 0.8).map(|s| format!("`{}`", s.1)).collect();
+    let hint = if close.is_empty() { String::new() } else { format!("; did you mean {}?", close.join(", ")) };
+    Err(Error::Usage(format!("--focus: no module `{full}` in the graph{hint}")))
 }

@@ -2,7 +2,7 @@
 //!
 //! Exit codes (documented in the README and in `--help`):
 //! - `0`: success (an analysis with problems in some files still succeeds; they are reported);
-//! - `1`: failure while working (cargo failed, a file could not be written);
+//! - `1`: failure while working (cargo failed, a file could not be written, Graphviz missing);
 //! - `2`: bad input or usage (unknown crate, bad manifest, bad flag, unavailable command).
 
 use crate::workspace::WorkspaceError;
@@ -21,12 +21,24 @@ pub enum Error {
     Usage(String),
     #[error("cannot write output: {0}")]
     Output(#[source] std::io::Error),
+    #[error("cannot write {path}: {source}")]
+    OutputFile {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    /// Graphviz is missing or failed; the text says which and what to do.
+    #[error("{0}")]
+    Graphviz(String),
 }
 
 impl Error {
     pub fn exit_code(&self) -> u8 {
         match self {
-            Error::Workspace(WorkspaceError::Metadata { .. }) | Error::Output(_) => EXIT_FAILURE,
+            Error::Workspace(WorkspaceError::Metadata { .. })
+            | Error::Output(_)
+            | Error::OutputFile { .. }
+            | Error::Graphviz(_) => EXIT_FAILURE,
             Error::Workspace(_) | Error::NotAvailable { .. } | Error::Usage(_) => EXIT_BAD_INPUT,
         }
     }

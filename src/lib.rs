@@ -7,9 +7,13 @@
 pub mod analysis;
 pub mod cli;
 pub mod error;
+pub mod graph;
+pub mod items;
 pub mod modtree;
 pub mod paths;
 pub mod report;
+pub mod resolve;
+pub mod soundness;
 pub mod workspace;
 
 pub use error::Error;

@@ -10,6 +10,7 @@ mod collect;
 mod lines;
 mod walk;
 
+use crate::items::ModuleItems;
 use serde::Serialize;
 use std::path::PathBuf;
 
@@ -113,6 +114,9 @@ pub struct Module {
     pub own: Size,
     pub subtree: Size,
     pub problems: Vec<Problem>,
+    /// The module's items and the paths its code names; item `file` indices point into `files`
+    /// (for a module whose file could not be read, nothing).
+    pub items: ModuleItems,
 }
 
 /// Line and test counts. *Code* lines exclude blank and comment-only lines; *test* lines are

@@ -3,6 +3,10 @@
 //! Invariant: the same analysis gives the same bytes (sorted by module path, paths relative to the
 //! package directory).
 
+mod dot;
+mod graph_json;
 mod module_table;
 
+pub use dot::{render_with_dot, to_dot};
+pub use graph_json::*;
 pub use module_table::{ModuleReport, module_report, write_module_table};

@@ -38,6 +38,9 @@ pub struct Package {
     /// Integration test targets (`tests/*.rs` and `[[test]]`), sorted by name.
     pub test_targets: Vec<Target>,
     pub dependents: Dependents,
+    /// Names the crate's dependencies are known by in its code (renames applied, `-` as `_`),
+    /// sorted: paths starting with one of them lead out of the crate.
+    pub extern_crates: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -143,10 +146,22 @@ pub fn locate(selection: &Selection) -> Result<Package, WorkspaceError> {
         root_dir: manifest_path.parent().map(Path::to_path_buf).unwrap_or_default(),
         manifest_path,
         workspace_root: metadata.workspace_root.as_std_path().to_path_buf(),
+        extern_crates: extern_crate_names(package),
         lib,
         test_targets,
         dependents,
     })
+}
+
+fn extern_crate_names(package: &cargo_metadata::Package) -> Vec<String> {
+    let mut names: Vec<String> = package
+        .dependencies
+        .iter()
+        .map(|d| d.rename.as_deref().unwrap_or(&d.name).replace('-', "_"))
+        .collect();
+    names.sort();
+    names.dedup();
+    names
 }
 
 /// Resolves the selection to a manifest to ask cargo about, and the name to look for in it.

@@ -40,3 +40,38 @@ fn fixtures() {
         }
     }
 }
+
+/// Every DOT snapshot must be accepted by Graphviz (`.ci/run` installs it).
+#[test]
+fn dot_snapshots_render_with_graphviz() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots");
+    let mut rendered = 0;
+    let mut entries: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    entries.sort();
+    for path in entries {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let Some((_, rest)) = text.split_once("--- stdout\n") else { continue };
+        let Some((stdout, _)) = rest.split_once("--- stderr") else { continue };
+        if !stdout.starts_with("digraph") {
+            continue;
+        }
+        let mut child = Command::new("dot")
+            .arg("-Tsvg")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("Graphviz `dot` is installed (apt-get install graphviz)");
+        use std::io::Write;
+        child.stdin.take().unwrap().write_all(stdout.as_bytes()).unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success() && out.stdout.starts_with(b"<?xml"),
+            "dot rejects {}: {}",
+            path.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        rendered += 1;
+    }
+    assert!(rendered >= 4, "expected DOT snapshots, found {rendered}");
+}

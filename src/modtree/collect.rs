@@ -5,6 +5,8 @@
 //! only the plain [`FileFacts`] travel back. Nothing here touches the disk.
 
 use super::{LineMap, Severity, Size};
+use crate::items::ModuleItems;
+use crate::items::extract::{self, is_cfg_test, is_test_attr, item_attrs, tokens_text};
 use proc_macro2::Span;
 use std::collections::HashMap;
 use syn::visit::{self, Visit};
@@ -42,6 +44,8 @@ pub(super) struct LocalModule {
     /// Item-level `name!()` calls of macros not defined earlier in this file, for the walk to
     /// expand when another file defines them (`#[macro_use]`).
     pub unexpanded: Vec<(String, (u32, u32))>,
+    /// The module's items and the paths they name (`file` indices are 0: this file).
+    pub items: ModuleItems,
 }
 
 /// A `mod x;` declaration whose items live in another file.
@@ -84,6 +88,7 @@ pub(super) fn collect_file(text: &str, test_only: bool, unreadable: Option<Strin
         test_ranges: Vec::new(),
         item_macros: HashMap::new(),
         expansion_depth: 0,
+        item_depth: 0,
     };
     let parsed = match unreadable {
         Some(message) => Err((None, message)),
@@ -161,6 +166,8 @@ struct Collector {
     /// `macro_rules!` of this file with an arm taking no input (`() => { … }`): their bodies.
     item_macros: HashMap<String, proc_macro2::TokenStream>,
     expansion_depth: u32,
+    /// How many items enclose the current one; only module-level items (0) enter the table.
+    item_depth: u32,
 }
 
 /// How deep expansions of argument-less local macros may nest.
@@ -185,12 +192,14 @@ impl Collector {
             ..LocalModule::default()
         });
         let saved_fns = std::mem::take(&mut self.fn_stack);
+        let saved_depth = std::mem::replace(&mut self.item_depth, 0);
         self.current = self.modules.len() - 1;
         for item in items {
             self.visit_item(item);
         }
         self.current = parent;
         self.fn_stack = saved_fns;
+        self.item_depth = saved_depth;
     }
 
     /// Records `macro_rules!` definitions with an argument-less arm, and reads an invocation
@@ -238,6 +247,9 @@ impl Collector {
 
 impl<'ast> Visit<'ast> for Collector {
     fn visit_item(&mut self, item: &'ast Item) {
+        if self.item_depth == 0 {
+            extract::module_item(item, 0, &mut self.module().items);
+        }
         if let Item::Mod(m) = item {
             match &m.content {
                 Some((brace, items)) => self.enter_inline_module(m, items, brace.span.close()),
@@ -265,7 +277,9 @@ impl<'ast> Visit<'ast> for Collector {
             let start = attrs[0].pound_token.span.start().line as u32;
             self.mark_test_range(start, item_last_line(item));
         }
+        self.item_depth += 1;
         visit::visit_item(self, item);
+        self.item_depth -= 1;
     }
 
     fn visit_item_fn(&mut self, f: &'ast syn::ItemFn) {
@@ -411,51 +425,6 @@ fn item_last_line(item: &Item) -> u32 {
     }
 }
 
-fn item_attrs(item: &Item) -> &[Attribute] {
-    match item {
-        Item::Const(i) => &i.attrs,
-        Item::Enum(i) => &i.attrs,
-        Item::ExternCrate(i) => &i.attrs,
-        Item::Fn(i) => &i.attrs,
-        Item::ForeignMod(i) => &i.attrs,
-        Item::Impl(i) => &i.attrs,
-        Item::Macro(i) => &i.attrs,
-        Item::Mod(i) => &i.attrs,
-        Item::Static(i) => &i.attrs,
-        Item::Struct(i) => &i.attrs,
-        Item::Trait(i) => &i.attrs,
-        Item::TraitAlias(i) => &i.attrs,
-        Item::Type(i) => &i.attrs,
-        Item::Union(i) => &i.attrs,
-        Item::Use(i) => &i.attrs,
-        _ => &[],
-    }
-}
-
-/// `#[cfg(test)]` or `#[cfg(all(…, test, …))]`: compiled only when testing.
-pub(super) fn is_cfg_test(attr: &Attribute) -> bool {
-    attr.path().is_ident("cfg") && attr.parse_args::<Meta>().is_ok_and(|m| implies_test(&m))
-}
-
-fn implies_test(meta: &Meta) -> bool {
-    match meta {
-        Meta::Path(p) => p.is_ident("test"),
-        Meta::List(list) if list.path.is_ident("all") => list
-            .parse_args_with(syn::punctuated::Punctuated::<Meta, syn::Token![,]>::parse_terminated)
-            .is_ok_and(|metas| metas.iter().any(implies_test)),
-        _ => false,
-    }
-}
-
-/// Attributes that make a function a test case: `#[test]`, `#[tokio::test]` and other `…::test`,
-/// and the common test-framework attributes.
-fn is_test_attr(attr: &Attribute) -> bool {
-    const NAMES: &[&str] =
-        &["test", "rstest", "test_case", "quickcheck", "proptest", "wasm_bindgen_test", "bench"];
-    matches!(attr.style, syn::AttrStyle::Outer)
-        && attr.path().segments.last().is_some_and(|s| NAMES.iter().any(|n| s.ident == n))
-}
-
 fn cfg_predicates(attrs: &[Attribute]) -> Vec<String> {
     attrs
         .iter()
@@ -475,46 +444,6 @@ fn path_attr(attrs: &[Attribute]) -> Option<String> {
         },
         _ => None,
     })
-}
-
-/// Tokens as a person writes them: `all(test, unix)`, `concat!(env!("OUT_DIR"), "/x.rs")`,
-/// not proc_macro2's evenly spaced `all (test , unix)`.
-pub(super) fn tokens_text(tokens: &proc_macro2::TokenStream) -> String {
-    use proc_macro2::{Delimiter, TokenTree};
-    let mut out = String::new();
-    let mut prev_word = false;
-    for tt in tokens.clone() {
-        match tt {
-            TokenTree::Group(g) => {
-                let (open, close) = match g.delimiter() {
-                    Delimiter::Parenthesis => ("(", ")"),
-                    Delimiter::Bracket => ("[", "]"),
-                    Delimiter::Brace => (" { ", " }"),
-                    Delimiter::None => ("", ""),
-                };
-                out.push_str(open);
-                out.push_str(&tokens_text(&g.stream()));
-                out.push_str(close);
-                prev_word = true;
-            }
-            TokenTree::Punct(p) => {
-                match p.as_char() {
-                    ',' | ';' => out.push_str(&format!("{} ", p.as_char())),
-                    '=' if p.spacing() == proc_macro2::Spacing::Alone => out.push_str(" = "),
-                    c => out.push(c),
-                }
-                prev_word = false;
-            }
-            other => {
-                if prev_word {
-                    out.push(' ');
-                }
-                out.push_str(&other.to_string());
-                prev_word = true;
-            }
-        }
-    }
-    out.trim_end().to_owned()
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@
 
 use super::collect::{FileFacts, collect_file};
 use super::{Location, Module, ModuleId, ModuleTree, Problem, Severity, Size};
+use crate::items::ModuleItems;
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -55,6 +56,7 @@ pub fn walk(root_file: &Path, display_base: &Path) -> ModuleTree {
             own: Size::default(),
             subtree: Size::default(),
             problems: Vec::new(),
+            items: ModuleItems::default(),
         },
         root_dir,
     );
@@ -206,12 +208,18 @@ impl WalkState {
                 local.decls.iter_mut().for_each(|d| d.at = *call_at);
                 local.includes.iter_mut().for_each(|i| i.at = *call_at);
                 local.problems.iter_mut().for_each(|p| p.at = Some(*call_at));
+                for item in &mut local.items.items {
+                    item.span = (*call_at, *call_at);
+                }
+                local.items.refs.iter_mut().for_each(|r| r.line = call_at.0);
+                local.items.method_calls.iter_mut().for_each(|r| r.line = call_at.0);
             }
         }
         let file_dir = parent_dir(&task.file);
         let is_include = task.include_depth > 0;
         let mut ids = Vec::with_capacity(locals.len());
-        for local in locals {
+        for mut local in locals {
+            let items = std::mem::take(&mut local.items);
             let id = match local.parent {
                 None => {
                     let m = &mut self.modules[task.module.index()];
@@ -224,6 +232,10 @@ impl WalkState {
                     if task.expansion.is_none() {
                         m.files.push(task.file.clone());
                     }
+                    let file_idx = m.files.iter().position(|f| *f == task.file).unwrap_or(0) as u32;
+                    let mut items = items;
+                    items.items.iter_mut().for_each(|i| i.file = file_idx);
+                    m.items.append(items);
                     task.module
                 }
                 Some(local_parent) => {
@@ -254,6 +266,7 @@ impl WalkState {
                         own: local.size,
                         subtree: Size::default(),
                         problems: Vec::new(),
+                        items,
                     };
                     self.add_module(module, children_dir)
                 }
@@ -369,6 +382,7 @@ impl WalkState {
             own: Size::default(),
             subtree: Size::default(),
             problems,
+            items: ModuleItems::default(),
         };
         let id = self.add_module(module, children_dir);
         if follow {

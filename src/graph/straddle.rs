@@ -1,0 +1,129 @@
+//! The item-level view of a module cycle: which items of each module tie it into the cycle.
+//!
+//! A module often sits in a cycle only because it holds two layers at once: items the other
+//! modules of the cycle use (shared types, traits) and items that use them (drivers). Its items
+//! then split into *base* items (used by the rest of the cycle, using none of it) that could
+//! move down into a lower part, and *top* items (using the rest, used by none of it) that could
+//! move up (into the facade, for the crate root). If no item-level cycle spans two modules,
+//! moving such items breaks the module cycle entirely.
+
+use super::{ModuleGraph, NodeId, item_def};
+use crate::items::{ItemKind, Visibility};
+use crate::modtree::{ModuleId, ModuleTree};
+use crate::resolve::ItemId;
+use petgraph::graph::{DiGraph, NodeIndex};
+use std::collections::{BTreeMap, BTreeSet};
+
+#[derive(Debug, Clone, Default)]
+pub struct CycleItems {
+    /// Modules of the cycle holding both base and top items, in node order.
+    pub straddling: Vec<StraddlingModule>,
+    /// Items in item-level cycles that span modules: moving items between layers cannot
+    /// break those; the modules have to stay together (or the code change).
+    pub tangled: Vec<ItemId>,
+    /// No item-level cycle spans modules: moving the base and top items of the straddling
+    /// modules would break the module cycle.
+    pub breakable_by_moving_items: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct StraddlingModule {
+    pub node: NodeId,
+    /// Used by other modules of the cycle, using none of them: could move down.
+    pub base: Vec<ItemId>,
+    pub base_lines: u32,
+    /// Using other modules of the cycle, used by none of them: could move up.
+    pub top: Vec<ItemId>,
+    pub top_lines: u32,
+}
+
+pub(super) fn analyze(graph: &ModuleGraph, tree: &ModuleTree, scc: &[NodeId]) -> CycleItems {
+    // Items of the cycle's modules and the item edges between them that the analysis counts.
+    let mut index: BTreeMap<ItemId, usize> = BTreeMap::new();
+    let mut owner: Vec<NodeId> = Vec::new();
+    let mut ids: Vec<ItemId> = Vec::new();
+    for &n in scc {
+        for &item in &graph.node(n).items {
+            index.insert(item, ids.len());
+            ids.push(item);
+            owner.push(n);
+        }
+    }
+    let is_facade = |id: ItemId| {
+        let def = item_def(tree, id);
+        id.module == ModuleId::ROOT && def.kind == ItemKind::Use && def.vis != Visibility::Private
+    };
+    let mut g: DiGraph<usize, ()> = DiGraph::with_capacity(ids.len(), 0);
+    for i in 0..ids.len() {
+        g.add_node(i);
+    }
+    let mut out_edges: Vec<Vec<usize>> = vec![Vec::new(); ids.len()];
+    let mut in_edges: Vec<Vec<usize>> = vec![Vec::new(); ids.len()];
+    for e in &graph.item_edges {
+        if (e.test_only && !graph.options.include_tests) || is_facade(e.from) {
+            continue;
+        }
+        if let (Some(&a), Some(&b)) = (index.get(&e.from), index.get(&e.to))
+            && a != b
+        {
+            g.add_edge(NodeIndex::new(a), NodeIndex::new(b), ());
+            out_edges[a].push(b);
+            in_edges[b].push(a);
+        }
+    }
+
+    let mut tangled = Vec::new();
+    for comp in petgraph::algo::tarjan_scc(&g) {
+        let nodes: BTreeSet<NodeId> = comp.iter().map(|ix| owner[ix.index()]).collect();
+        if nodes.len() > 1 {
+            tangled.extend(comp.iter().map(|ix| ids[ix.index()]));
+        }
+    }
+    tangled.sort();
+
+    let mut straddling = Vec::new();
+    for &n in scc {
+        let others: Vec<usize> = (0..ids.len()).filter(|i| owner[*i] != n).collect();
+        let used = reach(&others, &out_edges);
+        let uses = reach(&others, &in_edges);
+        let listed = |i: &usize| owner[*i] == n && item_def(tree, ids[*i]).kind != ItemKind::Use;
+        let base: Vec<ItemId> =
+            (0..ids.len()).filter(|i| listed(i) && used[*i] && !uses[*i]).map(|i| ids[i]).collect();
+        let top: Vec<ItemId> =
+            (0..ids.len()).filter(|i| listed(i) && uses[*i] && !used[*i]).map(|i| ids[i]).collect();
+        if !base.is_empty() && !top.is_empty() {
+            let lines = |items: &[ItemId]| items.iter().map(|i| item_def(tree, *i).lines()).sum();
+            straddling.push(StraddlingModule {
+                node: n,
+                base_lines: lines(&base),
+                top_lines: lines(&top),
+                base,
+                top,
+            });
+        }
+    }
+    CycleItems { straddling, breakable_by_moving_items: tangled.is_empty(), tangled }
+}
+
+/// Items reachable from `starts` along `adj` (the starts themselves only if reached again).
+fn reach(starts: &[usize], adj: &[Vec<usize>]) -> Vec<bool> {
+    let mut seen = vec![false; adj.len()];
+    let mut stack: Vec<usize> = Vec::new();
+    for &s in starts {
+        for &t in &adj[s] {
+            if !seen[t] {
+                seen[t] = true;
+                stack.push(t);
+            }
+        }
+    }
+    while let Some(v) = stack.pop() {
+        for &t in &adj[v] {
+            if !seen[t] {
+                seen[t] = true;
+                stack.push(t);
+            }
+        }
+    }
+    seen
+}

@@ -1,0 +1,262 @@
+//! Drawing a [`GraphReport`] as Graphviz DOT (built with graphviz-rust, which prints it), and
+//! turning DOT into SVG or PNG with the `dot` program when it is installed.
+//!
+//! The picture: one box per module labelled with its path and code lines, shaded by size; an
+//! arrow `a -> b` when `a` uses `b`, thicker with more references; each cycle drawn as a red
+//! cluster with its edges in red and its cheapest breaking edges bold and marked "cut";
+//! test-only edges dashed and facade re-exports dotted (both grey).
+
+use super::graph_json::GraphReport;
+use graphviz_rust::dot_structures::{
+    Attribute, Edge, EdgeTy, Graph, GraphAttributes, Id, Node, NodeId, Stmt, Subgraph, Vertex,
+};
+use graphviz_rust::printer::{DotPrinter, PrinterContext};
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+/// The DOT text of the graph.
+pub fn to_dot(report: &GraphReport) -> String {
+    let mut stmts: Vec<Stmt> = Vec::new();
+    stmts.push(Stmt::GAttribute(GraphAttributes::Graph(vec![
+        attr("rankdir", plain(rankdir(report))),
+        attr("label", quoted(&caption(report))),
+        attr("labelloc", plain("t")),
+        attr("fontname", quoted("Helvetica")),
+        attr("nodesep", plain("0.3")),
+        attr("ranksep", plain("0.5")),
+    ])));
+    stmts.push(Stmt::GAttribute(GraphAttributes::Node(vec![
+        attr("shape", plain("box")),
+        attr("style", quoted("rounded,filled")),
+        attr("fontname", quoted("Helvetica")),
+        attr("fontsize", plain("11")),
+    ])));
+    stmts.push(Stmt::GAttribute(GraphAttributes::Edge(vec![attr("arrowsize", plain("0.6"))])));
+
+    let max_lines = report.modules.iter().map(|m| m.src_lines + m.test_lines).max().unwrap_or(1).max(1);
+    let mut cycle_of: BTreeMap<&str, usize> = BTreeMap::new();
+    for (i, c) in report.cycles.iter().enumerate() {
+        for m in &c.modules {
+            cycle_of.insert(m, i);
+        }
+    }
+    let mut clusters: Vec<Vec<Stmt>> = vec![Vec::new(); report.cycles.len()];
+    for m in &report.modules {
+        let mut label = format!("{}\n{} src", m.path, m.src_lines);
+        if m.test_lines > 0 {
+            label.push_str(&format!(" · {} test", m.test_lines));
+        }
+        let node = Node::new(
+            node_id(&m.path),
+            vec![
+                attr("label", quoted(&label)),
+                attr("fillcolor", quoted(&shade(m.src_lines + m.test_lines, max_lines))),
+            ],
+        );
+        match cycle_of.get(m.path.as_str()) {
+            Some(i) => clusters[*i].push(Stmt::Node(node)),
+            None => stmts.push(Stmt::Node(node)),
+        }
+    }
+    for (i, (c, members)) in report.cycles.iter().zip(clusters).enumerate() {
+        let mut sub = vec![Stmt::GAttribute(GraphAttributes::Graph(vec![
+            attr(
+                "label",
+                quoted(&format!(
+                    "cycle {}: {} modules, cut weight {}",
+                    i + 1,
+                    c.modules.len(),
+                    c.breaking_weight
+                )),
+            ),
+            attr("color", plain("red")),
+            attr("fontcolor", plain("red")),
+            attr("style", plain("dashed")),
+        ]))];
+        sub.extend(members);
+        stmts
+            .push(Stmt::Subgraph(Subgraph { id: Id::Plain(format!("cluster_cycle_{}", i + 1)), stmts: sub }));
+    }
+
+    let cut: BTreeSet<(&str, &str)> = report
+        .cycles
+        .iter()
+        .flat_map(|c| c.breaking_edges.iter().map(|e| (e.from.as_str(), e.to.as_str())))
+        .collect();
+    for e in &report.edges {
+        let same_cycle = match (cycle_of.get(e.from.as_str()), cycle_of.get(e.to.as_str())) {
+            (Some(a), Some(b)) => a == b,
+            _ => false,
+        };
+        let counted = !e.facade && (report.options.include_tests || !e.test_only);
+        if e.test_only && !report.options.include_tests {
+            continue;
+        }
+        let mut attrs =
+            vec![attr("penwidth", plain(&pen_width(e.weight))), attr("label", quoted(&e.weight.to_string()))];
+        attrs.push(attr("fontsize", plain("9")));
+        if e.facade {
+            attrs.push(attr("style", plain("dotted")));
+            attrs.push(attr("color", plain("gray50")));
+        } else if e.test_only {
+            attrs.push(attr("style", plain("dashed")));
+            attrs.push(attr("color", plain("gray50")));
+        } else if counted && same_cycle {
+            attrs.push(attr("color", plain("red")));
+            if cut.contains(&(e.from.as_str(), e.to.as_str())) {
+                attrs.push(attr("style", plain("bold")));
+                attrs.push(attr("label", quoted(&format!("cut {}", e.weight))));
+                attrs.push(attr("fontcolor", plain("red")));
+            }
+        }
+        // The later `label` wins in Graphviz; keep one.
+        dedup_last(&mut attrs);
+        stmts.push(Stmt::Edge(Edge {
+            ty: EdgeTy::Pair(Vertex::N(node_id(&e.from)), Vertex::N(node_id(&e.to))),
+            attributes: attrs,
+        }));
+    }
+    let graph = Graph::DiGraph { id: quoted_id(&report.krate), strict: false, stmts };
+    let mut ctx = PrinterContext::default();
+    let mut text = graph.print(&mut ctx);
+    text.push('\n');
+    text
+}
+
+/// Runs Graphviz `dot` to turn DOT into `format` (`svg`, `png`). `Err` explains what failed,
+/// including when `dot` is not installed.
+pub fn render_with_dot(dot_text: &str, format: &str) -> Result<Vec<u8>, String> {
+    let mut child = Command::new("dot")
+        .arg(format!("-T{format}"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => format!(
+                "--format {format} needs the Graphviz `dot` program, which is not installed \
+                 (install graphviz, or use --format dot)"
+            ),
+            _ => format!("cannot run Graphviz `dot`: {e}"),
+        })?;
+    let mut stdin = child.stdin.take().expect("stdin is piped");
+    let input = dot_text.as_bytes().to_vec();
+    // Feed stdin from another thread so a large picture cannot deadlock on full pipes.
+    let writer = std::thread::spawn(move || stdin.write_all(&input));
+    let output = child.wait_with_output().map_err(|e| format!("cannot run Graphviz `dot`: {e}"))?;
+    let _ = writer.join();
+    if !output.status.success() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let first = stderr.lines().next().unwrap_or("no message");
+        return Err(format!("Graphviz `dot -T{format}` failed: {first}"));
+    }
+    Ok(output.stdout)
+}
+
+fn caption(report: &GraphReport) -> String {
+    let mut parts =
+        vec![format!("{}: {} modules, {} edges", report.krate, report.modules.len(), report.edges.len())];
+    if let Some(focus) = &report.options.focus {
+        parts.push(format!("around {focus}"));
+    }
+    if let Some(depth) = report.options.depth {
+        parts.push(format!("depth {depth}"));
+    }
+    parts.push(if report.options.include_tests { "tests included".into() } else { "src only".into() });
+    parts.push("arrow a -> b: a uses b".into());
+    parts.join(", ")
+}
+
+/// Left to right when the graph is much wider than deep (long labels then stack vertically),
+/// else top to bottom (users above what they use).
+fn rankdir(report: &GraphReport) -> &'static str {
+    let index: BTreeMap<&str, usize> =
+        report.modules.iter().enumerate().map(|(i, m)| (m.path.as_str(), i)).collect();
+    let n = report.modules.len();
+    let mut out: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for e in report.edges.iter().filter(|e| !e.facade && !e.test_only) {
+        if let (Some(&a), Some(&b)) = (index.get(e.from.as_str()), index.get(e.to.as_str())) {
+            out[a].push(b);
+        }
+    }
+    // Longest-path layering, cut short on cycles (bounded by n rounds).
+    let mut layer = vec![0usize; n];
+    for _ in 0..n {
+        let mut changed = false;
+        for a in 0..n {
+            for &b in &out[a] {
+                if layer[a] < layer[b] + 1 && layer[b] + 1 < n {
+                    layer[a] = layer[b] + 1;
+                    changed = true;
+                }
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    let depth = layer.iter().max().map_or(1, |d| d + 1);
+    let mut width = vec![0usize; depth];
+    layer.iter().for_each(|l| width[*l] += 1);
+    let widest = width.into_iter().max().unwrap_or(1);
+    if widest > 3 * depth { "LR" } else { "TB" }
+}
+
+/// Bigger modules are darker: a blue-grey scale on the square root of the share of lines.
+fn shade(lines: u32, max: u32) -> String {
+    let t = (f64::from(lines) / f64::from(max)).sqrt();
+    let channel = |light: f64, dark: f64| (light + (dark - light) * t).round() as u8;
+    format!("#{:02x}{:02x}{:02x}", channel(245.0, 120.0), channel(248.0, 160.0), channel(255.0, 215.0))
+}
+
+fn pen_width(weight: u32) -> String {
+    let w = 1.0 + f64::from(weight).log2().max(0.0) * 0.6;
+    format!("{:.1}", w.min(6.0))
+}
+
+fn dedup_last(attrs: &mut Vec<Attribute>) {
+    let mut seen = BTreeSet::new();
+    let mut kept: Vec<Attribute> = Vec::new();
+    for a in attrs.drain(..).rev() {
+        let key = format!("{:?}", a.0);
+        if seen.insert(key) {
+            kept.push(a);
+        }
+    }
+    kept.reverse();
+    *attrs = kept;
+}
+
+fn attr(key: &str, value: Id) -> Attribute {
+    Attribute(Id::Plain(key.to_owned()), value)
+}
+
+fn plain(value: &str) -> Id {
+    Id::Plain(value.to_owned())
+}
+
+fn quoted(value: &str) -> Id {
+    quoted_id(value)
+}
+
+/// A DOT double-quoted string: graphviz-rust prints escaped ids as given, so quoting and
+/// escaping are ours. A newline becomes DOT's `\n` line break.
+fn quoted_id(value: &str) -> Id {
+    let mut s = String::with_capacity(value.len() + 2);
+    s.push('"');
+    for c in value.chars() {
+        match c {
+            '"' => s.push_str("\\\""),
+            '\\' => s.push_str("\\\\"),
+            '\n' => s.push_str("\\n"),
+            c => s.push(c),
+        }
+    }
+    s.push('"');
+    Id::Escaped(s)
+}
+
+fn node_id(path: &str) -> NodeId {
+    NodeId(quoted_id(path), None)
+}
