@@ -291,14 +291,13 @@ impl ModuleGraph {
     }
 
     /// The path of an item: its module's path and its name (`crate::ir::Ty`,
-    /// `crate::ir::<impl Display for Ty>`).
+    /// `crate::ir::<impl Display for Ty>`, `crate::ir::{use types::Ty}`).
     pub fn item_path(tree: &ModuleTree, id: ItemId) -> String {
         let module = tree.get(id.module);
         let def = item_def(tree, id);
-        if module.path == "crate" && def.kind != ItemKind::Impl {
-            format!("crate::{}", def.name)
-        } else {
-            format!("{}::{}", module.path, def.name)
+        match def.kind {
+            ItemKind::Use => format!("{}::{{{}}}", module.path, def.name),
+            _ => format!("{}::{}", module.path, def.name),
         }
     }
 }

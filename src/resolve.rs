@@ -598,8 +598,14 @@ impl<'t> Resolver<'t> {
                             });
                         }
                     }
-                    RefOutcome::External => stats.external += 1,
-                    RefOutcome::Binding => stats.paths -= 1,
+                    RefOutcome::External(via) => {
+                        stats.external += 1;
+                        // An external item re-exported by another module of the crate.
+                        for v in via {
+                            refs.push(ResolvedRef { from, to: v, kind: RefKind::ReExport, line: r.line, test_only });
+                        }
+                    }
+                    RefOutcome::Binding | RefOutcome::Module => stats.paths -= 1,
                     RefOutcome::Unresolved => {
                         stats.unresolved += 1;
                         if matches!(r.path[0].as_str(), "crate" | "self" | "super" | "$crate") {
@@ -618,9 +624,10 @@ impl<'t> Resolver<'t> {
                 let walked = self.walk(m, &leaf.path, true, Ns::Type);
                 if let Some(Res::Item(to)) = walked.res {
                     refs.push(ResolvedRef { from, to, kind: RefKind::Use, line, test_only });
-                    for v in walked.via {
-                        refs.push(ResolvedRef { from, to: v, kind: RefKind::ReExport, line, test_only });
-                    }
+                }
+                // Re-exports on the way count even when they lead out of the crate.
+                for v in &walked.via {
+                    refs.push(ResolvedRef { from, to: *v, kind: RefKind::ReExport, line, test_only });
                 }
                 // Also the value and macro of the same name, when they are other items.
                 if let Some((parent, last)) = self.walk_prefix(m, &leaf.path, true) {
@@ -669,7 +676,7 @@ impl<'t> Resolver<'t> {
         match outcome {
             RefOutcome::Unresolved if r.ns == Namespace::PatIdent => RefOutcome::Binding,
             RefOutcome::Unresolved if STD_PRELUDE.binary_search(&r.path[0].as_str()).is_ok() => {
-                RefOutcome::External
+                RefOutcome::External(Vec::new())
             }
             other => other,
         }
@@ -705,10 +712,10 @@ impl<'t> Resolver<'t> {
                     RefOutcome::Unresolved
                 }
                 Some((Res::Item(id), via)) => RefOutcome::Crate(id, via, None),
-                Some((Res::External, _)) => RefOutcome::External,
+                Some((Res::External, via)) => RefOutcome::External(via),
                 Some((Res::Module(_), _)) | None => {
                     if self.externs.contains(name) {
-                        RefOutcome::External
+                        RefOutcome::External(Vec::new())
                     } else {
                         RefOutcome::Unresolved
                     }
@@ -730,8 +737,11 @@ impl<'t> Resolver<'t> {
         }
         match walked.res {
             Some(Res::Item(id)) => RefOutcome::Crate(id, walked.via, walked.assoc),
-            Some(Res::External) => RefOutcome::External,
-            Some(Res::Module(_)) | None => RefOutcome::Unresolved,
+            Some(Res::External) => RefOutcome::External(walked.via),
+            // A module itself (`use crate::ast;` in a block, a block glob): what is used through
+            // it is resolved on its own.
+            Some(Res::Module(_)) => RefOutcome::Module,
+            None => RefOutcome::Unresolved,
         }
     }
 
@@ -802,9 +812,12 @@ fn hop(b: Binding, owner: ModuleId, from: ModuleId) -> Option<ItemId> {
 enum RefOutcome {
     /// The item, the re-exports on the way, and the associated item named after it.
     Crate(ItemId, Vec<ItemId>, Option<String>),
-    External,
+    /// Outside the crate, with the crate's re-exports on the way.
+    External(Vec<ItemId>),
     /// A lone identifier in a pattern that names no constant: a new variable, not a path.
     Binding,
+    /// A path to a module, not to an item.
+    Module,
     Unresolved,
 }
 

@@ -35,6 +35,9 @@ pub struct StraddlingModule {
     /// Using other modules of the cycle, used by none of them: could move up.
     pub top: Vec<ItemId>,
     pub top_lines: u32,
+    /// Splitting only this module (what the rest of the cycle uses, against the rest) leaves
+    /// the cycle's modules without any cycle.
+    pub breaks_cycle_alone: bool,
 }
 
 pub(super) fn analyze(graph: &ModuleGraph, tree: &ModuleTree, scc: &[NodeId]) -> CycleItems {
@@ -93,12 +96,16 @@ pub(super) fn analyze(graph: &ModuleGraph, tree: &ModuleTree, scc: &[NodeId]) ->
             (0..ids.len()).filter(|i| listed(i) && uses[*i] && !used[*i]).map(|i| ids[i]).collect();
         if !base.is_empty() && !top.is_empty() {
             let lines = |items: &[ItemId]| items.iter().map(|i| item_def(tree, *i).lines()).sum();
+            // Split n in two: its items the rest of the cycle uses (directly or not) go down.
+            let moved: Vec<bool> = (0..ids.len()).map(|i| owner[i] == n && used[i]).collect();
+            let breaks_cycle_alone = splits_acyclic(scc, &owner, &moved, &out_edges);
             straddling.push(StraddlingModule {
                 node: n,
                 base_lines: lines(&base),
                 top_lines: lines(&top),
                 base,
                 top,
+                breaks_cycle_alone,
             });
         }
     }
@@ -126,4 +133,40 @@ fn reach(starts: &[usize], adj: &[Vec<usize>]) -> Vec<bool> {
         }
     }
     seen
+}
+
+/// Whether the cycle's modules form no cycle once the `moved` items are a module of their own.
+fn splits_acyclic(scc: &[NodeId], owner: &[NodeId], moved: &[bool], out_edges: &[Vec<usize>]) -> bool {
+    let group_of = |i: usize| {
+        let pos = scc.iter().position(|n| *n == owner[i]).expect("item of the cycle");
+        if moved[i] { scc.len() } else { pos }
+    };
+    let groups = scc.len() + 1;
+    let mut edges: BTreeSet<(usize, usize)> = BTreeSet::new();
+    for (a, targets) in out_edges.iter().enumerate() {
+        for &b in targets {
+            let (ga, gb) = (group_of(a), group_of(b));
+            if ga != gb {
+                edges.insert((ga, gb));
+            }
+        }
+    }
+    // Kahn's algorithm on the groups.
+    let mut indegree = vec![0usize; groups];
+    for &(_, b) in &edges {
+        indegree[b] += 1;
+    }
+    let mut ready: Vec<usize> = (0..groups).filter(|g| indegree[*g] == 0).collect();
+    let mut done = 0;
+    while let Some(g) = ready.pop() {
+        done += 1;
+        for &(a, b) in edges.range((g, 0)..(g + 1, 0)) {
+            debug_assert_eq!(a, g);
+            indegree[b] -= 1;
+            if indegree[b] == 0 {
+                ready.push(b);
+            }
+        }
+    }
+    done == groups
 }

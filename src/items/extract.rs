@@ -40,6 +40,24 @@ pub(crate) fn module_item(item: &Item, file: u32, out: &mut ModuleItems) {
     }
     let def = describe(item, test_only, file);
     let idx = push_def(out, def);
+    if let Item::Macro(m) = item
+        && m.ident.is_none()
+    {
+        let defined = items_in_macro_input(&m.mac.tokens);
+        if !defined.is_empty() {
+            // `ast_struct! { pub struct X { … } }`, `cfg_if! { if #[cfg(…)] { … } }`: the
+            // items written in the call are taken as defined here (their names usually survive
+            // the expansion); the call itself names the macro.
+            let line = m.mac.path.span().start().line as u32;
+            Walker::new(out, idx, test_only).record(segments(&m.mac.path), Namespace::Macro, line);
+            let first_new = out.items.len();
+            for inner in &defined {
+                module_item(inner, file, out);
+            }
+            out.items[first_new..].iter_mut().for_each(|d| d.test_only |= test_only);
+            return;
+        }
+    }
     match item {
         Item::Mod(_) => {}
         Item::Use(u) => {
@@ -51,6 +69,25 @@ pub(crate) fn module_item(item: &Item, file: u32, out: &mut ModuleItems) {
         }
         _ => Walker::new(out, idx, test_only).visit_item(item),
     }
+}
+
+/// Items written as the input of an item-level macro call: the whole input if it parses as
+/// items, else every brace-delimited group of it that does.
+fn items_in_macro_input(tokens: &TokenStream) -> Vec<Item> {
+    if let Ok(file) = syn::parse2::<syn::File>(tokens.clone())
+        && !file.items.is_empty()
+    {
+        return file.items;
+    }
+    tokens
+        .clone()
+        .into_iter()
+        .filter_map(|tt| match tt {
+            TokenTree::Group(g) if g.delimiter() == Delimiter::Brace => syn::parse2::<syn::File>(g.stream()).ok(),
+            _ => None,
+        })
+        .flat_map(|f| f.items)
+        .collect()
 }
 
 fn push_def(out: &mut ModuleItems, def: ItemDef) -> ItemIdx {
@@ -1052,7 +1089,8 @@ pub(crate) fn tokens_text(tokens: &TokenStream) -> String {
                     Delimiter::None => ("", ""),
                 };
                 out.push_str(open);
-                out.push_str(&tokens_text(&g.stream()));
+                let inner = tokens_text(&g.stream());
+                out.push_str(inner.strip_suffix(',').unwrap_or(&inner));
                 out.push_str(close);
                 prev_word = true;
             }

@@ -4,7 +4,8 @@
 //! The picture: one box per module labelled with its path and code lines, shaded by size; an
 //! arrow `a -> b` when `a` uses `b`, thicker with more references; each cycle drawn as a red
 //! cluster with its edges in red and its cheapest breaking edges bold and marked "cut";
-//! test-only edges dashed and facade re-exports dotted (both grey).
+//! test-only edges dashed grey; the root's facade re-exports are left out (counted in the
+//! caption), as they constrain no split.
 
 use super::graph_json::GraphReport;
 use graphviz_rust::dot_structures::{
@@ -89,20 +90,17 @@ pub fn to_dot(report: &GraphReport) -> String {
             (Some(a), Some(b)) => a == b,
             _ => false,
         };
-        let counted = !e.facade && (report.options.include_tests || !e.test_only);
-        if e.test_only && !report.options.include_tests {
+        // Facade re-exports constrain no split and would tie the root to everything.
+        if e.facade || (e.test_only && !report.options.include_tests) {
             continue;
         }
         let mut attrs =
             vec![attr("penwidth", plain(&pen_width(e.weight))), attr("label", quoted(&e.weight.to_string()))];
         attrs.push(attr("fontsize", plain("9")));
-        if e.facade {
-            attrs.push(attr("style", plain("dotted")));
-            attrs.push(attr("color", plain("gray50")));
-        } else if e.test_only {
+        if e.test_only {
             attrs.push(attr("style", plain("dashed")));
             attrs.push(attr("color", plain("gray50")));
-        } else if counted && same_cycle {
+        } else if same_cycle {
             attrs.push(attr("color", plain("red")));
             if cut.contains(&(e.from.as_str(), e.to.as_str())) {
                 attrs.push(attr("style", plain("bold")));
@@ -155,8 +153,13 @@ pub fn render_with_dot(dot_text: &str, format: &str) -> Result<Vec<u8>, String> 
 }
 
 fn caption(report: &GraphReport) -> String {
-    let mut parts =
-        vec![format!("{}: {} modules, {} edges", report.krate, report.modules.len(), report.edges.len())];
+    let drawn =
+        report.edges.iter().filter(|e| !e.facade && (report.options.include_tests || !e.test_only)).count();
+    let mut parts = vec![format!("{}: {} modules, {drawn} edges", report.krate, report.modules.len())];
+    let facade = report.edges.iter().filter(|e| e.facade).count();
+    if facade > 0 {
+        parts.push(format!("{facade} facade re-exports of the root not drawn"));
+    }
     if let Some(focus) = &report.options.focus {
         parts.push(format!("around {focus}"));
     }
@@ -168,14 +171,23 @@ fn caption(report: &GraphReport) -> String {
     parts.join(", ")
 }
 
-/// Left to right when the graph is much wider than deep (long labels then stack vertically),
-/// else top to bottom (users above what they use).
+/// Top to bottom (users above what they use) or left to right, whichever gives a picture
+/// nearer a landscape page: a wide, shallow graph reads better with its long labels stacked.
 fn rankdir(report: &GraphReport) -> &'static str {
     let index: BTreeMap<&str, usize> =
         report.modules.iter().enumerate().map(|(i, m)| (m.path.as_str(), i)).collect();
     let n = report.modules.len();
     let mut out: Vec<Vec<usize>> = vec![Vec::new(); n];
-    for e in report.edges.iter().filter(|e| !e.facade && !e.test_only) {
+    // Without each cycle's breaking edges the graph is acyclic, so the layering is exact.
+    let cut: BTreeSet<(&str, &str)> = report
+        .cycles
+        .iter()
+        .flat_map(|c| c.breaking_edges.iter().map(|e| (e.from.as_str(), e.to.as_str())))
+        .collect();
+    let counted = |e: &&super::graph_json::GraphEdge| {
+        !e.facade && !e.test_only && !cut.contains(&(e.from.as_str(), e.to.as_str()))
+    };
+    for e in report.edges.iter().filter(counted) {
         if let (Some(&a), Some(&b)) = (index.get(e.from.as_str()), index.get(e.to.as_str())) {
             out[a].push(b);
         }
@@ -199,8 +211,15 @@ fn rankdir(report: &GraphReport) -> &'static str {
     let depth = layer.iter().max().map_or(1, |d| d + 1);
     let mut width = vec![0usize; depth];
     layer.iter().for_each(|l| width[*l] += 1);
-    let widest = width.into_iter().max().unwrap_or(1);
-    if widest > 3 * depth { "LR" } else { "TB" }
+    let widest = width.into_iter().max().unwrap_or(1) as f64;
+    let depth = depth as f64;
+    // Rough picture sizes in points: a box is about 7pt a character wide and 45pt tall, ranks
+    // are 50pt apart. Choose the direction whose picture is nearest a 4:3 landscape page.
+    let label = report.modules.iter().map(|m| m.path.len()).max().unwrap_or(10) as f64 * 7.0 + 30.0;
+    let (tb_w, tb_h) = (widest * (label + 20.0), depth * 95.0);
+    let (lr_w, lr_h) = (depth * (label + 50.0), widest * 55.0);
+    let off = |w: f64, h: f64| ((w / h) / (4.0 / 3.0)).ln().abs();
+    if off(lr_w, lr_h) < off(tb_w, tb_h) { "LR" } else { "TB" }
 }
 
 /// Bigger modules are darker: a blue-grey scale on the square root of the share of lines.

@@ -112,6 +112,8 @@ pub struct StraddlingRow {
     /// Using the rest of the cycle, used by none of it: could move up (into the facade).
     pub top: Vec<String>,
     pub top_lines: u32,
+    /// Moving down what the rest of the cycle uses from this module alone breaks the cycle.
+    pub breaks_cycle_alone: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -259,6 +261,7 @@ fn cycle_row(graph: &ModuleGraph, tree: &crate::modtree::ModuleTree, c: &Cycle) 
                 base_lines: s.base_lines,
                 top: s.top.iter().map(item_path).collect(),
                 top_lines: s.top_lines,
+                breaks_cycle_alone: s.breaks_cycle_alone,
             })
             .collect(),
         tangled_items: c.items.tangled.iter().map(item_path).collect(),
