@@ -15,7 +15,7 @@ use std::process::ExitCode;
 const EXIT_CODES: &str = "\
 Exit codes:
   0  success (problems found in single files are reported, not fatal)
-  1  failure while working (cargo failed, output could not be written)
+  1  failure while working (cargo failed, output could not be written, Graphviz missing)
   2  bad input or usage (unknown crate, bad manifest, bad flag, command not available yet)";
 
 /// Would splitting this crate into smaller crates cut incremental rebuild time?

@@ -569,41 +569,25 @@ impl<'t> Resolver<'t> {
                 stats.paths += 1;
                 let from = ItemId { module: m, item: r.item };
                 let test_only = test_of(r.item, r.test_only);
+                let mut push = |to, kind| refs.push(ResolvedRef { from, to, kind, line: r.line, test_only });
                 match self.resolve_ref(m, r) {
                     RefOutcome::Crate(to, via, assoc) => {
                         stats.to_crate += 1;
-                        refs.push(ResolvedRef { from, to, kind: RefKind::Path, line: r.line, test_only });
+                        push(to, RefKind::Path);
                         // `Type::item`: the impls that define `item` are needed too.
                         if let Some(assoc) = assoc {
                             for imp in impls_of.get(&to).into_iter().flatten() {
                                 if item(self.tree, *imp).assoc.binary_search(&assoc).is_ok() {
-                                    let (to, line) = (*imp, r.line);
-                                    refs.push(ResolvedRef {
-                                        from,
-                                        to,
-                                        kind: RefKind::Method,
-                                        line,
-                                        test_only,
-                                    });
+                                    push(*imp, RefKind::Method);
                                 }
                             }
                         }
-                        for v in via {
-                            refs.push(ResolvedRef {
-                                from,
-                                to: v,
-                                kind: RefKind::ReExport,
-                                line: r.line,
-                                test_only,
-                            });
-                        }
+                        via.into_iter().for_each(|v| push(v, RefKind::ReExport));
                     }
                     RefOutcome::External(via) => {
                         stats.external += 1;
                         // An external item re-exported by another module of the crate.
-                        for v in via {
-                            refs.push(ResolvedRef { from, to: v, kind: RefKind::ReExport, line: r.line, test_only });
-                        }
+                        via.into_iter().for_each(|v| push(v, RefKind::ReExport));
                     }
                     RefOutcome::Binding | RefOutcome::Module => stats.paths -= 1,
                     RefOutcome::Unresolved => {

@@ -49,6 +49,15 @@ fn output_is_deterministic() {
     let json: serde_json::Value = serde_json::from_slice(&first.stdout).unwrap();
     assert_eq!(json["schema_version"], 1);
     assert_eq!(json["totals"]["modules"], 28);
+    // The graph too, in every format that is text.
+    for format in ["json", "dot"] {
+        let args = ["graph", "--manifest-path", "examples/midend/Cargo.toml", "--format", format];
+        let first = run(env!("CARGO_BIN_EXE_splitcheck"), &args);
+        let second = run(env!("CARGO_BIN_EXE_splitcheck"), &args);
+        assert_eq!(first.status.code(), Some(0));
+        assert!(!first.stdout.is_empty());
+        assert_eq!(first.stdout, second.stdout, "graph --format {format}");
+    }
 }
 
 #[test]
@@ -56,4 +65,44 @@ fn unknown_flag_is_a_usage_error() {
     let out = run(env!("CARGO_BIN_EXE_splitcheck"), &["--no-such-flag"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--no-such-flag"));
+}
+
+#[test]
+fn graph_images_without_graphviz_say_what_to_do() {
+    // No `dot` on PATH; cargo is found through $CARGO.
+    let out = Command::new(env!("CARGO_BIN_EXE_splitcheck"))
+        .args(["graph", "--manifest-path", "examples/midend/Cargo.toml", "--format", "svg"])
+        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")))
+        .env("PATH", "/nonexistent")
+        .env("CARGO", env!("CARGO"))
+        .output()
+        .expect("binary runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("install graphviz, or use --format dot"), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+}
+
+#[test]
+fn graph_out_file_errors_name_the_file() {
+    let out = run(
+        env!("CARGO_BIN_EXE_splitcheck"),
+        &["graph", "--manifest-path", "examples/midend/Cargo.toml", "--out", "no/such/dir/g.dot"],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("cannot write no/such/dir/g.dot"), "{stderr}");
+}
+
+#[test]
+fn graph_svg_is_an_image() {
+    let dir = tempfile::tempdir().unwrap();
+    let svg = dir.path().join("midend.svg");
+    let out = run(
+        env!("CARGO_BIN_EXE_splitcheck"),
+        &["graph", "--manifest-path", "examples/midend/Cargo.toml", "--out", svg.to_str().unwrap()],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = std::fs::read_to_string(&svg).unwrap();
+    assert!(text.contains("<svg") && text.contains("crate::passes::inline"));
 }

@@ -83,7 +83,9 @@ fn items_in_macro_input(tokens: &TokenStream) -> Vec<Item> {
         .clone()
         .into_iter()
         .filter_map(|tt| match tt {
-            TokenTree::Group(g) if g.delimiter() == Delimiter::Brace => syn::parse2::<syn::File>(g.stream()).ok(),
+            TokenTree::Group(g) if g.delimiter() == Delimiter::Brace => {
+                syn::parse2::<syn::File>(g.stream()).ok()
+            }
             _ => None,
         })
         .flat_map(|f| f.items)
@@ -138,17 +140,12 @@ fn describe(item: &Item, test_only: bool, file: u32) -> ItemDef {
         Item::Union(u) => def(u.ident.to_string(), ItemKind::Union, &u.vis),
         Item::Trait(t) => {
             let mut d = def(t.ident.to_string(), ItemKind::Trait, &t.vis);
-            d.assoc = t
-                .items
-                .iter()
-                .filter_map(|i| match i {
-                    syn::TraitItem::Fn(f) => Some(f.sig.ident.to_string()),
-                    syn::TraitItem::Const(c) => Some(c.ident.to_string()),
-                    syn::TraitItem::Type(t) => Some(t.ident.to_string()),
-                    _ => None,
-                })
-                .collect();
-            d.assoc.sort();
+            d.assoc = sorted_names(t.items.iter().map(|i| match i {
+                syn::TraitItem::Fn(f) => Some(&f.sig.ident),
+                syn::TraitItem::Const(c) => Some(&c.ident),
+                syn::TraitItem::Type(t) => Some(&t.ident),
+                _ => None,
+            }));
             d
         }
         Item::TraitAlias(t) => def(t.ident.to_string(), ItemKind::TraitAlias, &t.vis),
@@ -208,17 +205,12 @@ fn describe(item: &Item, test_only: bool, file: u32) -> ItemDef {
                 self_ty: type_path(&i.self_ty).filter(|p| !generic(p)),
                 trait_: i.trait_.as_ref().map(|(p, _)| segments(p)),
             });
-            d.assoc = i
-                .items
-                .iter()
-                .filter_map(|i| match i {
-                    syn::ImplItem::Fn(f) => Some(f.sig.ident.to_string()),
-                    syn::ImplItem::Const(c) => Some(c.ident.to_string()),
-                    syn::ImplItem::Type(t) => Some(t.ident.to_string()),
-                    _ => None,
-                })
-                .collect();
-            d.assoc.sort();
+            d.assoc = sorted_names(i.items.iter().map(|i| match i {
+                syn::ImplItem::Fn(f) => Some(&f.sig.ident),
+                syn::ImplItem::Const(c) => Some(&c.ident),
+                syn::ImplItem::Type(t) => Some(&t.ident),
+                _ => None,
+            }));
             d
         }
         other => new_def(
@@ -230,6 +222,13 @@ fn describe(item: &Item, test_only: bool, file: u32) -> ItemDef {
             file,
         ),
     }
+}
+
+/// Names of associated items, sorted for binary search.
+fn sorted_names<'a>(idents: impl Iterator<Item = Option<&'a syn::Ident>>) -> Vec<String> {
+    let mut names: Vec<String> = idents.flatten().map(ToString::to_string).collect();
+    names.sort();
+    names
 }
 
 fn span_of(node: &impl Spanned) -> (LineCol, LineCol) {
@@ -1112,4 +1111,88 @@ pub(crate) fn tokens_text(tokens: &TokenStream) -> String {
         }
     }
     out.trim_end().to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The paths recorded for a file's items, as `ns path`, in order.
+    fn refs(src: &str) -> Vec<String> {
+        let file = syn::parse_file(src).unwrap();
+        let mut out = ModuleItems::default();
+        for item in &file.items {
+            module_item(item, 0, &mut out);
+        }
+        out.refs.iter().map(|r| format!("{:?} {}", r.ns, r.path.join("::"))).collect()
+    }
+
+    #[test]
+    fn a_binding_shadows_only_after_its_statement() {
+        let found = refs("fn f() { helper(); let helper = 1; helper; }");
+        assert_eq!(found, ["Value helper", "PatIdent helper"]);
+    }
+
+    #[test]
+    fn generics_closures_and_arms_are_local() {
+        let found = refs(
+            "fn f<T: Bound>(t: T) -> T { let c = |x: Item| x; match t { Some(v) => v, other => other } }",
+        );
+        assert_eq!(
+            found,
+            [
+                "Type Bound",
+                "PatIdent t",
+                // The initializer is read before the pattern it binds.
+                "PatIdent x",
+                "Type Item",
+                "PatIdent c",
+                "Value Some",
+                "PatIdent v",
+                "PatIdent other"
+            ]
+        );
+    }
+
+    #[test]
+    fn block_uses_are_substituted_and_block_items_are_local() {
+        let found = refs("fn f() { use crate::a::B as C; fn inner() {} C::new(); inner(); }");
+        assert_eq!(found, ["Any crate::a::B", "Value crate::a::B::new"]);
+    }
+
+    #[test]
+    fn macro_arguments_and_bodies() {
+        let found = refs(
+            "fn f() { assert_eq!(crate::x::A, y::B, \"{}\", n = crate::z::C); }\n\
+             macro_rules! m { ($e:expr) => { $crate::w::D::new($e); other!(); } }",
+        );
+        assert_eq!(
+            found,
+            ["Value crate::x::A", "Value y::B", "Value crate::z::C", "Any crate::w::D::new", "Macro other"]
+        );
+    }
+
+    #[test]
+    fn use_trees_flatten_into_leaves() {
+        let file = syn::parse_file("use a::{b as c, d::*, self, e::{f}};").unwrap();
+        let mut out = ModuleItems::default();
+        module_item(&file.items[0], 0, &mut out);
+        let leaves: Vec<String> =
+            out.uses.iter().map(|u| format!("{} {:?}", u.path.join("::"), u.name.as_deref())).collect();
+        assert_eq!(leaves, ["a::b Some(\"c\")", "a::d None", "a Some(\"a\")", "a::e::f Some(\"f\")"]);
+    }
+
+    #[test]
+    fn items_written_in_macro_calls_are_defined() {
+        let file = syn::parse_file(
+            "thing! { pub struct A; }\ncfg_if! { if #[cfg(unix)] { fn b() {} } else { fn b() {} } }",
+        )
+        .unwrap();
+        let mut out = ModuleItems::default();
+        for item in &file.items {
+            module_item(item, 0, &mut out);
+        }
+        let names: Vec<&str> = out.items.iter().map(|i| i.name.as_str()).collect();
+        assert_eq!(names, ["thing!", "A", "cfg_if!", "b", "b"]);
+    }
 }

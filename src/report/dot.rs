@@ -61,16 +61,21 @@ pub fn to_dot(report: &GraphReport) -> String {
         }
     }
     for (i, (c, members)) in report.cycles.iter().zip(clusters).enumerate() {
+        let mut label =
+            format!("cycle {}: {} modules, cut weight {}", i + 1, c.modules.len(), c.breaking_weight);
+        // The cheapest single-module split that breaks the whole cycle, if there is one.
+        if let Some(s) =
+            c.straddling.iter().filter(|s| s.breaks_cycle_alone).min_by_key(|s| (s.base_lines, &s.module))
+        {
+            let short = |p: &String| p.rsplit("::").next().unwrap_or(p).to_owned();
+            let what = match s.base.len() {
+                1..=3 => s.base.iter().map(short).collect::<Vec<_>>().join(", "),
+                n => format!("{n} items"),
+            };
+            label.push_str(&format!("\nor split {}: move {what} ({} lines) down", s.module, s.base_lines));
+        }
         let mut sub = vec![Stmt::GAttribute(GraphAttributes::Graph(vec![
-            attr(
-                "label",
-                quoted(&format!(
-                    "cycle {}: {} modules, cut weight {}",
-                    i + 1,
-                    c.modules.len(),
-                    c.breaking_weight
-                )),
-            ),
+            attr("label", quoted(&label)),
             attr("color", plain("red")),
             attr("fontcolor", plain("red")),
             attr("style", plain("dashed")),
