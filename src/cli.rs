@@ -9,7 +9,7 @@ use crate::workspace::Selection;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 const EXIT_CODES: &str = "\
@@ -112,6 +112,11 @@ struct GraphArgs {
     /// and draw them; by default they are listed in JSON but do not form cycles.
     #[arg(long)]
     include_tests: bool,
+
+    /// Draw a graph saved earlier with `--format json` (possibly edited) instead of analyzing a
+    /// crate.
+    #[arg(long, value_name = "JSON", conflicts_with_all = ["krate", "depth", "focus", "include_tests"])]
+    from: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -218,14 +223,19 @@ fn graph(args: &GraphArgs, selection: &Selection) -> Result<(), Error> {
     if format == GraphFormat::Png && args.out.is_none() && std::io::stdout().is_terminal() {
         return Err(Error::Usage("not writing PNG to a terminal; give --out FILE".to_owned()));
     }
-    let analysis = analysis::analyze(selection)?;
-    let options = GraphOptions { include_tests: args.include_tests, depth: args.depth };
-    let module_graph = ModuleGraph::build(&analysis.tree, &analysis.resolution, options);
-    let focus = match &args.focus {
-        None => None,
-        Some(path) => Some(find_module(&module_graph, path)?),
+    let report = match &args.from {
+        Some(path) => read_graph_report(path)?,
+        None => {
+            let analysis = analysis::analyze(selection)?;
+            let options = GraphOptions { include_tests: args.include_tests, depth: args.depth };
+            let module_graph = ModuleGraph::build(&analysis.tree, &analysis.resolution, options);
+            let focus = match &args.focus {
+                None => None,
+                Some(path) => Some(find_module(&module_graph, path)?),
+            };
+            report::graph_report(&analysis, &module_graph, focus)
+        }
     };
-    let report = report::graph_report(&analysis, &module_graph, focus);
     let bytes: Vec<u8> = match format {
         GraphFormat::Json => {
             let mut text =
@@ -246,6 +256,22 @@ fn graph(args: &GraphArgs, selection: &Selection) -> Result<(), Error> {
             .map_err(|e| Error::OutputFile { path: path.display().to_string(), source: e }),
         None => std::io::stdout().lock().write_all(&bytes).map_err(Error::Output),
     }
+}
+
+fn read_graph_report(path: &Path) -> Result<report::GraphReport, Error> {
+    let shown = path.display();
+    let text = std::fs::read_to_string(path).map_err(|e| Error::Usage(format!("--from {shown}: {e}")))?;
+    let version: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| Error::Usage(format!("--from {shown}: not JSON: {e}")))?;
+    if version["schema_version"] != report::GRAPH_SCHEMA_VERSION {
+        return Err(Error::Usage(format!(
+            "--from {shown}: expected a graph with schema_version {}, found {}",
+            report::GRAPH_SCHEMA_VERSION,
+            version["schema_version"]
+        )));
+    }
+    serde_json::from_value(version)
+        .map_err(|e| Error::Usage(format!("--from {shown}: not a splitcheck graph: {e}")))
 }
 
 /// A module of the graph by path; `ir` and `crate::ir` both work.

@@ -106,3 +106,23 @@ fn graph_svg_is_an_image() {
     let text = std::fs::read_to_string(&svg).unwrap();
     assert!(text.contains("<svg") && text.contains("crate::passes::inline"));
 }
+
+#[test]
+fn a_saved_graph_draws_like_the_crate() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("graph.json");
+    let base = ["graph", "--manifest-path", "examples/midend/Cargo.toml"];
+    let saved =
+        run(env!("CARGO_BIN_EXE_splitcheck"), &[&base[..], &["--out", json.to_str().unwrap()]].concat());
+    assert_eq!(saved.status.code(), Some(0));
+    let direct = run(env!("CARGO_BIN_EXE_splitcheck"), &[&base[..], &["--format", "dot"]].concat());
+    let from = run(env!("CARGO_BIN_EXE_splitcheck"), &["graph", "--from", json.to_str().unwrap()]);
+    assert_eq!(from.status.code(), Some(0), "{}", String::from_utf8_lossy(&from.stderr));
+    assert_eq!(from.stdout, direct.stdout);
+    std::fs::write(&json, "{\"schema_version\": 9}").unwrap();
+    let wrong = run(env!("CARGO_BIN_EXE_splitcheck"), &["graph", "--from", json.to_str().unwrap()]);
+    assert_eq!(wrong.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&wrong.stderr).contains("expected a graph with schema_version 1, found 9")
+    );
+}
