@@ -499,7 +499,16 @@ impl<'t> Resolver<'t> {
             } else {
                 &[Ns::Type]
             };
-            let found = order.iter().find_map(|ns| self.lookup_in(cur, seg, *ns, m));
+            // A last segment naming both a module and an item (`mod get_span` beside
+            // `fn get_span`) means the item: a module alone is no edge.
+            let mut found = order.iter().find_map(|ns| self.lookup_in(cur, seg, *ns, m));
+            if is_last && matches!(found, Some((Binding { res: Res::Module(_), .. }, _))) {
+                let item = order
+                    .iter()
+                    .filter_map(|ns| self.lookup_in(cur, seg, *ns, m))
+                    .find(|(b, _)| matches!(b.res, Res::Item(_)));
+                found = item.or(found);
+            }
             let Some((binding, owner)) = found else { return w };
             w.via.extend(hop(binding, owner, m));
             cur = binding.res;
