@@ -4,6 +4,7 @@
 use crate::analysis;
 use crate::error::{EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, Error};
 use crate::graph::{GraphOptions, ModuleGraph, NodeId};
+use crate::partition::{self, CostModel, CostSource, Profile};
 use crate::report;
 use crate::workspace::Selection;
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -77,8 +78,8 @@ enum ColorWhen {
 enum Command {
     /// The module dependency graph: DOT, SVG, PNG or JSON, with cycles and what breaks them.
     Graph(GraphArgs),
-    /// Propose splits of the crate by min-cut. Not available yet.
-    Partition(CrateArg),
+    /// Propose splits of the crate into crates: min-cut and exact search, priced and checked.
+    Partition(PartitionArgs),
     /// Record real incremental rebuild timings with cargo. Not available yet.
     Record(CrateArg),
     /// Price and draw a split of your own. Not available yet.
@@ -117,6 +118,69 @@ struct GraphArgs {
     /// crate.
     #[arg(long, value_name = "JSON", conflicts_with_all = ["krate", "depth", "focus", "include_tests"])]
     from: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+struct PartitionArgs {
+    /// The crate: a package name in the workspace, or a path to a crate directory.
+    #[arg(value_name = "CRATE")]
+    krate: Option<String>,
+
+    /// Number of parts (future crates; the crate root stays on top as a facade).
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u8).range(1..=6))]
+    parts: u8,
+
+    /// Drop candidates that need more than N items to become `pub`.
+    #[arg(long, value_name = "N")]
+    max_new_pub: Option<usize>,
+
+    /// Price the library build alone or with its unit tests.
+    #[arg(long, value_enum, default_value_t = ProfileArg::Lib)]
+    profile: ProfileArg,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+
+    /// Partition a graph saved with `splitcheck graph --format json` (optionally with `p_edit`
+    /// and `edit_factor` per module) instead of analyzing a crate.
+    #[arg(long, value_name = "FILE", conflicts_with = "krate")]
+    graph_json: Option<PathBuf>,
+
+    /// Seconds to rebuild any crate whose source changed, besides its lines (default 0.3,
+    /// assumed).
+    #[arg(long, value_name = "S", value_parser = non_negative)]
+    fixed_cost: Option<f64>,
+
+    /// Seconds per code line to rebuild a crate whose source changed (default 0.001, assumed).
+    #[arg(long, value_name = "S", value_parser = non_negative)]
+    per_line: Option<f64>,
+
+    /// Seconds to re-run rustc on a dependent crate whose source did not change (default: as
+    /// --fixed-cost).
+    #[arg(long, value_name = "S", value_parser = non_negative)]
+    dep_fixed_cost: Option<f64>,
+
+    /// Seconds per code line of such a re-run (default: as --per-line).
+    #[arg(long, value_name = "S", value_parser = non_negative)]
+    dep_per_line: Option<f64>,
+
+    /// How many candidates to show.
+    #[arg(long, default_value_t = 5, value_name = "N")]
+    top: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ProfileArg {
+    Lib,
+    Test,
+}
+
+fn non_negative(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
+        _ => Err(format!("`{text}` is not a number of seconds (>= 0)")),
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -186,7 +250,7 @@ fn run(cli: &Cli) -> Result<(), Error> {
     match &cli.command {
         None => analyze(cli, &selection(&cli.krate)),
         Some(Command::Graph(args)) => graph(args, &selection(&args.krate)),
-        Some(Command::Partition(_)) => not_available("partition", "min-cut partitions are planned"),
+        Some(Command::Partition(args)) => partition(args, &selection(&args.krate)),
         Some(Command::Record(_)) => not_available("record", "recorded rebuild timings are planned"),
         Some(Command::Explore(_)) => not_available("explore", "exploring your own split is planned"),
     }
@@ -224,7 +288,7 @@ fn graph(args: &GraphArgs, selection: &Selection) -> Result<(), Error> {
         return Err(Error::Usage("not writing PNG to a terminal; give --out FILE".to_owned()));
     }
     let report = match &args.from {
-        Some(path) => read_graph_report(path)?,
+        Some(path) => read_graph_report(path, "--from")?,
         None => {
             let analysis = analysis::analyze(selection)?;
             let options = GraphOptions { include_tests: args.include_tests, depth: args.depth };
@@ -258,20 +322,20 @@ fn graph(args: &GraphArgs, selection: &Selection) -> Result<(), Error> {
     }
 }
 
-fn read_graph_report(path: &Path) -> Result<report::GraphReport, Error> {
+fn read_graph_report(path: &Path, flag: &str) -> Result<report::GraphReport, Error> {
     let shown = path.display();
-    let text = std::fs::read_to_string(path).map_err(|e| Error::Usage(format!("--from {shown}: {e}")))?;
+    let text = std::fs::read_to_string(path).map_err(|e| Error::Usage(format!("{flag} {shown}: {e}")))?;
     let version: serde_json::Value =
-        serde_json::from_str(&text).map_err(|e| Error::Usage(format!("--from {shown}: not JSON: {e}")))?;
+        serde_json::from_str(&text).map_err(|e| Error::Usage(format!("{flag} {shown}: not JSON: {e}")))?;
     if version["schema_version"] != report::GRAPH_SCHEMA_VERSION {
         return Err(Error::Usage(format!(
-            "--from {shown}: expected a graph with schema_version {}, found {}",
+            "{flag} {shown}: expected a graph with schema_version {}, found {}",
             report::GRAPH_SCHEMA_VERSION,
             version["schema_version"]
         )));
     }
     serde_json::from_value(version)
-        .map_err(|e| Error::Usage(format!("--from {shown}: not a splitcheck graph: {e}")))
+        .map_err(|e| Error::Usage(format!("{flag} {shown}: not a splitcheck graph: {e}")))
 }
 
 /// A module of the graph by path; `ir` and `crate::ir` both work.
@@ -296,4 +360,51 @@ fn find_module(graph: &ModuleGraph, path: &str) -> Result<NodeId, Error> {
         scored.iter().take(3).filter(|s| s.0 > 0.8).map(|s| format!("`{}`", s.1)).collect();
     let hint = if close.is_empty() { String::new() } else { format!("; did you mean {}?", close.join(", ")) };
     Err(Error::Usage(format!("--focus: no module `{full}` in the graph{hint}")))
+}
+
+fn partition(args: &PartitionArgs, selection: &Selection) -> Result<(), Error> {
+    let graph_report = match &args.graph_json {
+        Some(path) => read_graph_report(path, "--graph-json")?,
+        None => {
+            let analysis = analysis::analyze(selection)?;
+            let module_graph =
+                ModuleGraph::build(&analysis.tree, &analysis.resolution, GraphOptions::default());
+            report::graph_report(&analysis, &module_graph, None)
+        }
+    };
+    let given = [args.fixed_cost, args.per_line, args.dep_fixed_cost, args.dep_per_line];
+    let mut cost = CostModel::assumed();
+    if given.iter().any(Option::is_some) {
+        cost.source = CostSource::Flags;
+    }
+    cost.fixed = args.fixed_cost.unwrap_or(cost.fixed);
+    cost.per_line = args.per_line.unwrap_or(cost.per_line);
+    cost.dep_fixed = args.dep_fixed_cost.unwrap_or(cost.fixed);
+    cost.dep_per_line = args.dep_per_line.unwrap_or(cost.per_line);
+    let profile = match args.profile {
+        ProfileArg::Lib => Profile::Lib,
+        ProfileArg::Test => Profile::Test,
+    };
+    let units = partition::units_from_graph(&graph_report, false);
+    let model = partition::Model::new(&units, cost.clone(), profile);
+    let k = usize::from(args.parts);
+    let result = partition::best_partitions(&model, &partition::SearchOptions { k, ..Default::default() });
+    let setup = report::PartitionSetup {
+        graph: &graph_report,
+        units: &units,
+        cost,
+        profile,
+        k,
+        max_new_pub: args.max_new_pub,
+        shown: args.top,
+    };
+    let partition_report = report::partition_report(&setup, &result.candidates, result.exact);
+    let mut out = anstream::stdout().lock();
+    match args.format {
+        Format::Table => report::write_partition_table(&partition_report, false, &mut out),
+        Format::Json => serde_json::to_writer_pretty(&mut out, &partition_report)
+            .map_err(std::io::Error::from)
+            .and_then(|()| writeln!(out)),
+    }
+    .map_err(Error::Output)
 }

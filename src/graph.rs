@@ -72,6 +72,8 @@ pub struct Edge {
 pub struct RefSite {
     pub from: ItemId,
     pub line: u32,
+    /// Written as a `crate::`/`self::`/`super::` path.
+    pub crate_path: bool,
 }
 
 /// The module-level dependency graph of one crate.
@@ -173,7 +175,11 @@ impl ModuleGraph {
                 items: BTreeMap::new(),
             });
             edge.weight += 1;
-            edge.items.entry(r.to).or_default().push(RefSite { from: r.from, line: r.line });
+            edge.items.entry(r.to).or_default().push(RefSite {
+                from: r.from,
+                line: r.line,
+                crate_path: r.crate_path,
+            });
         }
         let mut edges: Vec<Edge> = merged.into_values().collect();
         edges.iter_mut().for_each(|e| e.items.values_mut().for_each(|sites| sites.sort()));
@@ -317,4 +323,55 @@ fn depth_of(tree: &ModuleTree, mut m: ModuleId) -> u32 {
         m = p;
     }
     depth
+}
+
+/// Strongly connected components of the graph with nodes `0..n` and the given edges (each
+/// component's nodes in any order; components in reverse topological order: used first).
+pub fn strongly_connected(n: usize, edges: &[(usize, usize)]) -> Vec<Vec<usize>> {
+    let mut g: DiGraph<(), ()> = DiGraph::with_capacity(n, edges.len());
+    for _ in 0..n {
+        g.add_node(());
+    }
+    for &(a, b) in edges {
+        g.add_edge(NodeIndex::new(a), NodeIndex::new(b), ());
+    }
+    petgraph::algo::tarjan_scc(&g)
+        .into_iter()
+        .map(|c| c.into_iter().map(NodeIndex::index).collect())
+        .collect()
+}
+
+/// A minimum s-t cut of the network with nodes `0..n` and arcs `(from, to, capacity)`, by
+/// Dinic's max-flow: whether each node is on the source side.
+pub fn min_cut_source_side(n: usize, arcs: &[(usize, usize, u64)], source: usize, sink: usize) -> Vec<bool> {
+    let mut g: DiGraph<(), u64> = DiGraph::with_capacity(n, arcs.len());
+    for _ in 0..n {
+        g.add_node(());
+    }
+    for &(a, b, c) in arcs {
+        g.add_edge(NodeIndex::new(a), NodeIndex::new(b), c);
+    }
+    let (_, flows) = petgraph::algo::dinics(&g, NodeIndex::new(source), NodeIndex::new(sink));
+    // Residual reachability from the source.
+    let mut out: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (i, &(a, b, c)) in arcs.iter().enumerate() {
+        if flows[i] < c {
+            out[a].push(b);
+        }
+        if flows[i] > 0 {
+            out[b].push(a);
+        }
+    }
+    let mut seen = vec![false; n];
+    let mut stack = vec![source];
+    seen[source] = true;
+    while let Some(v) = stack.pop() {
+        for &w in &out[v] {
+            if !seen[w] {
+                seen[w] = true;
+                stack.push(w);
+            }
+        }
+    }
+    seen
 }

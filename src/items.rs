@@ -122,6 +122,8 @@ pub struct ItemDef {
     /// Enum variants; for a struct with tuple or unit fields, the struct is also a value.
     pub variants: Vec<String>,
     pub value_too: bool,
+    /// A struct with a field that is not `pub`: code in another crate cannot build or read it.
+    pub private_fields: bool,
     /// `#[macro_export]` on a `macro_rules!`, `#[macro_use]` on a `mod`.
     pub macro_scope: bool,
     /// For an impl: the self type's path (if it is a plain path) and the trait's path.

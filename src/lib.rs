@@ -10,6 +10,7 @@ pub mod error;
 pub mod graph;
 pub mod items;
 pub mod modtree;
+pub mod partition;
 pub mod paths;
 pub mod report;
 pub mod resolve;

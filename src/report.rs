@@ -6,7 +6,9 @@
 mod dot;
 mod graph_json;
 mod module_table;
+mod partition_report;
 
 pub use dot::{render_with_dot, to_dot};
 pub use graph_json::*;
 pub use module_table::{ModuleReport, module_report, write_module_table};
+pub use partition_report::*;

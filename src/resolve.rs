@@ -43,6 +43,8 @@ pub struct ResolvedRef {
     pub line: u32,
     /// Written in test-only code (a test-only module, `#[cfg(test)]` item, `#[test]` fn).
     pub test_only: bool,
+    /// Written as a `crate::`/`self::`/`super::` path: after a split it must be rewritten.
+    pub crate_path: bool,
 }
 
 /// Counts of what the paths of the crate resolved to.
@@ -64,7 +66,24 @@ pub struct Resolution {
     /// For each module, for each of its `use` leaves: the modules the leaf's path passes through
     /// or ends in (sorted). Deleting any of them makes the leaf dangle.
     pub use_modules: Vec<Vec<Vec<ModuleId>>>,
+    /// What each impl block is for: its self type and its trait, when they are the crate's.
+    pub impl_headers: BTreeMap<ItemId, ImplTargets>,
     pub stats: ResolveStats,
+}
+
+/// The self type and trait of an impl block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ImplTargets {
+    pub self_ty: Target,
+    /// `Target::Other` also for inherent impls (no trait); see `ImplHeader::trait_`.
+    pub trait_: Target,
+}
+
+/// An item of the crate, or anything else (another crate's, a generic parameter, none).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    Local(ItemId),
+    Other,
 }
 
 /// Which edition rules apply to `use` paths: 2015 reads them from the crate root.
@@ -527,15 +546,28 @@ impl<'t> Resolver<'t> {
 
     /// Each impl's self type (when it is one of the crate's), and the coherence references
     /// from a type to its impls in other modules (see [`RefKind::Impl`]).
-    fn impl_index(&self, refs: &mut Vec<ResolvedRef>) -> HashMap<ItemId, Vec<ItemId>> {
+    fn impl_index(
+        &self,
+        refs: &mut Vec<ResolvedRef>,
+        headers: &mut BTreeMap<ItemId, ImplTargets>,
+    ) -> HashMap<ItemId, Vec<ItemId>> {
         let mut impls_of: HashMap<ItemId, Vec<ItemId>> = HashMap::new();
         for (m_idx, module) in self.tree.modules.iter().enumerate() {
             let m = ModuleId(m_idx as u32);
             for (i, def) in module.items.items.iter().enumerate() {
                 let Some(header) = &def.impl_of else { continue };
-                let Some(self_ty) = &header.self_ty else { continue };
                 let impl_id = ItemId { module: m, item: i as ItemIdx };
-                let Some(Res::Item(ty)) = self.walk(m, self_ty, false, Ns::Type).res else { continue };
+                let target = |path: &Option<Vec<String>>| match path {
+                    None => Target::Other,
+                    Some(p) => match self.walk(m, p, false, Ns::Type).res {
+                        Some(Res::Item(id)) => Target::Local(id),
+                        _ => Target::Other,
+                    },
+                };
+                let targets =
+                    ImplTargets { self_ty: target(&header.self_ty), trait_: target(&header.trait_) };
+                headers.insert(impl_id, targets);
+                let Target::Local(ty) = targets.self_ty else { continue };
                 impls_of.entry(ty).or_default().push(impl_id);
                 let trait_here = header.trait_.as_ref().is_some_and(
                     |t| matches!(self.walk(m, t, false, Ns::Type).res, Some(Res::Item(tr)) if tr.module == m),
@@ -548,6 +580,7 @@ impl<'t> Resolver<'t> {
                         kind: RefKind::Impl,
                         line: def.span.0.0,
                         test_only,
+                        crate_path: false,
                     });
                 }
             }
@@ -558,7 +591,8 @@ impl<'t> Resolver<'t> {
     fn resolve_all(&self) -> Resolution {
         let mut refs = Vec::new();
         let mut stats = ResolveStats::default();
-        let impls_of = self.impl_index(&mut refs);
+        let mut impl_headers = BTreeMap::new();
+        let impls_of = self.impl_index(&mut refs, &mut impl_headers);
         let mut use_modules = Vec::with_capacity(self.tree.modules.len());
         for (m_idx, module) in self.tree.modules.iter().enumerate() {
             let m = ModuleId(m_idx as u32);
@@ -578,7 +612,9 @@ impl<'t> Resolver<'t> {
                 stats.paths += 1;
                 let from = ItemId { module: m, item: r.item };
                 let test_only = test_of(r.item, r.test_only);
-                let mut push = |to, kind| refs.push(ResolvedRef { from, to, kind, line: r.line, test_only });
+                let crate_path = is_crate_relative(&r.path);
+                let mut push =
+                    |to, kind| refs.push(ResolvedRef { from, to, kind, line: r.line, test_only, crate_path });
                 match self.resolve_ref(m, r) {
                     RefOutcome::Crate(to, via, assoc) => {
                         stats.to_crate += 1;
@@ -613,14 +649,22 @@ impl<'t> Resolver<'t> {
                 }
                 let from = ItemId { module: m, item: leaf.item };
                 let test_only = test_of(leaf.item, false);
+                let crate_path = is_crate_relative(&leaf.path);
                 let line = module.items.items[leaf.item as usize].span.0.0;
                 let walked = self.walk(m, &leaf.path, true, Ns::Type);
                 if let Some(Res::Item(to)) = walked.res {
-                    refs.push(ResolvedRef { from, to, kind: RefKind::Use, line, test_only });
+                    refs.push(ResolvedRef { from, to, kind: RefKind::Use, line, test_only, crate_path });
                 }
                 // Re-exports on the way count even when they lead out of the crate.
                 for v in &walked.via {
-                    refs.push(ResolvedRef { from, to: *v, kind: RefKind::ReExport, line, test_only });
+                    refs.push(ResolvedRef {
+                        from,
+                        to: *v,
+                        kind: RefKind::ReExport,
+                        line,
+                        test_only,
+                        crate_path,
+                    });
                 }
                 // Also the value and macro of the same name, when they are other items.
                 if let Some((parent, last)) = self.walk_prefix(m, &leaf.path, true) {
@@ -629,7 +673,14 @@ impl<'t> Resolver<'t> {
                             && let Res::Item(to) = b.res
                             && Some(Res::Item(to)) != walked.res
                         {
-                            refs.push(ResolvedRef { from, to, kind: RefKind::Use, line, test_only });
+                            refs.push(ResolvedRef {
+                                from,
+                                to,
+                                kind: RefKind::Use,
+                                line,
+                                test_only,
+                                crate_path,
+                            });
                         }
                     }
                 }
@@ -653,6 +704,7 @@ impl<'t> Resolver<'t> {
                             kind: RefKind::Method,
                             line: call.line,
                             test_only,
+                            crate_path: false,
                         });
                     }
                 }
@@ -661,7 +713,7 @@ impl<'t> Resolver<'t> {
         refs.retain(|r| r.from != r.to);
         refs.sort();
         stats.unresolved_crate_paths.sort();
-        Resolution { refs, use_modules, stats }
+        Resolution { refs, use_modules, impl_headers, stats }
     }
 
     fn resolve_ref(&self, m: ModuleId, r: &PathRef) -> RefOutcome {
@@ -790,6 +842,10 @@ impl<'t> Resolver<'t> {
         }
         if defs.len() == 1 { Some(defs[0]) } else { None }
     }
+}
+
+fn is_crate_relative(path: &[String]) -> bool {
+    matches!(path.first().map(String::as_str), Some("crate" | "self" | "super" | "$crate"))
 }
 
 /// The re-export a name found in `owner`'s scope stands for, as seen from `from`: the import

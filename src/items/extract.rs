@@ -114,6 +114,7 @@ fn new_def(
         file,
         variants: Vec::new(),
         value_too: false,
+        private_fields: false,
         macro_scope: false,
         impl_of: None,
         assoc: Vec::new(),
@@ -130,6 +131,7 @@ fn describe(item: &Item, test_only: bool, file: u32) -> ItemDef {
         Item::Struct(s) => {
             let mut d = def(s.ident.to_string(), ItemKind::Struct, &s.vis);
             d.value_too = !matches!(s.fields, syn::Fields::Named(_));
+            d.private_fields = s.fields.iter().any(|f| !matches!(f.vis, syn::Visibility::Public(_)));
             d
         }
         Item::Enum(e) => {

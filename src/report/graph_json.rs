@@ -4,7 +4,7 @@
 use crate::analysis::CrateAnalysis;
 use crate::graph::{Cycle, ModuleGraph, NodeId};
 use crate::paths::relative;
-use crate::resolve::ItemId;
+use crate::resolve::{ItemId, Target};
 use serde::{Deserialize, Serialize};
 
 pub const GRAPH_SCHEMA_VERSION: u32 = 1;
@@ -38,8 +38,14 @@ pub struct GraphModule {
     pub src_lines: u32,
     pub test_lines: u32,
     pub tests: u32,
-    /// Probability that an edit lands here; filled in by the cost model, `null` until then.
+    /// Probability that an edit lands here (any scale: partitions normalize); `null` means
+    /// proportional to src lines.
+    #[serde(default)]
     pub p_edit: Option<f64>,
+    /// How much costlier an edit here is than its size says (fitted from recordings); `null`
+    /// means 1.
+    #[serde(default)]
+    pub edit_factor: Option<f64>,
     /// Modules folded into this node (test-only submodules, deeper modules under `--depth`).
     pub folded: Vec<String>,
     pub items: Vec<GraphItem>,
@@ -51,7 +57,19 @@ pub struct GraphItem {
     pub kind: String,
     pub vis: String,
     pub lines: u32,
+    /// First line of the item in the module's file.
+    #[serde(default)]
+    pub line: u32,
     pub test_only: bool,
+    /// A struct with a field that is not `pub`.
+    #[serde(default)]
+    pub private_fields: bool,
+    /// For an impl: the self type's item path, or `external` (another crate's type, a generic).
+    #[serde(default)]
+    pub impl_self: Option<String>,
+    /// For a trait impl: the trait's item path, or `external`; `null` for inherent impls.
+    #[serde(default)]
+    pub impl_trait: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -73,6 +91,9 @@ pub struct GraphRef {
     pub item: String,
     pub from: String,
     pub at: String,
+    /// Written as a `crate::`/`self::`/`super::` path (to rewrite after a split).
+    #[serde(default)]
+    pub crate_path: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -148,6 +169,11 @@ pub fn graph_report(analysis: &CrateAnalysis, graph: &ModuleGraph, focus: Option
             let node = graph.node(n);
             let module = tree.get(node.module);
             let own_items = &module.items.items;
+            let headers = &analysis.resolution.impl_headers;
+            let target = |t: Target| match t {
+                Target::Local(id) => ModuleGraph::item_path(tree, id),
+                Target::Other => "external".to_owned(),
+            };
             GraphModule {
                 path: node.path.clone(),
                 file: relative(base, &module.file),
@@ -155,16 +181,26 @@ pub fn graph_report(analysis: &CrateAnalysis, graph: &ModuleGraph, focus: Option
                 test_lines: node.size.test_code,
                 tests: node.size.tests,
                 p_edit: None,
+                edit_factor: None,
                 folded: node.members.iter().skip(1).map(|m| tree.get(*m).path.clone()).collect(),
                 items: own_items
                     .iter()
-                    .filter(|i| i.kind != crate::items::ItemKind::Use)
-                    .map(|i| GraphItem {
-                        name: i.name.clone(),
-                        kind: i.kind.as_str().to_owned(),
-                        vis: i.vis.as_str(),
-                        lines: i.lines(),
-                        test_only: i.test_only || module.test_only,
+                    .enumerate()
+                    .filter(|(_, i)| i.kind != crate::items::ItemKind::Use)
+                    .map(|(idx, i)| {
+                        let header = headers.get(&ItemId { module: node.module, item: idx as u32 });
+                        let has_trait = i.impl_of.as_ref().is_some_and(|h| h.trait_.is_some());
+                        GraphItem {
+                            name: i.name.clone(),
+                            kind: i.kind.as_str().to_owned(),
+                            vis: i.vis.as_str(),
+                            lines: i.lines(),
+                            line: i.span.0.0,
+                            test_only: i.test_only || module.test_only,
+                            private_fields: i.private_fields,
+                            impl_self: header.map(|h| target(h.self_ty)),
+                            impl_trait: header.filter(|_| has_trait).map(|h| target(h.trait_)),
+                        }
                     })
                     .collect(),
             }
@@ -189,6 +225,7 @@ pub fn graph_report(analysis: &CrateAnalysis, graph: &ModuleGraph, focus: Option
                         item: item_path(*to),
                         from: item_path(s.from),
                         at: at(s.from, s.line),
+                        crate_path: s.crate_path,
                     })
                 })
                 .collect(),

@@ -1,0 +1,80 @@
+//! How long `partition --parts 4` takes on a generated crate of 2,000 modules and 20,000
+//! dependency edges (an acyclic unit graph, as after collapsing cycles). A bench binary: run
+//! with `cargo bench --bench partition`; it prints the median and spread of a few runs.
+
+use splitcheck::partition::{CostModel, Model, Profile, SearchOptions, Unit, UnitGraph, best_partitions};
+use std::collections::BTreeMap;
+use std::time::Instant;
+
+/// A small deterministic generator (xorshift), so every run prices the same graph.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+fn generated(units: usize, edges: usize, seed: u64) -> UnitGraph {
+    let mut rng = Rng(seed);
+    let units_vec: Vec<Unit> = (0..units)
+        .map(|i| {
+            let src = 20.0 + rng.below(600) as f64;
+            Unit {
+                modules: vec![format!("crate::m{i}")],
+                src_lines: src,
+                test_lines: rng.below(500) as f64,
+                p_edit: src,
+                pr_edit: src,
+            }
+        })
+        .collect();
+    // Layered like real crates: a module mostly uses modules a little below it.
+    let mut merged: BTreeMap<(usize, usize), u32> = BTreeMap::new();
+    while merged.len() < edges {
+        let a = 1 + rng.below(units as u64 - 1) as usize;
+        let reach = (a as u64).min(200);
+        let b = a - 1 - rng.below(reach) as usize;
+        *merged.entry((a, b)).or_insert(0) += 1 + rng.below(5) as u32;
+    }
+    UnitGraph {
+        units: units_vec,
+        edges: merged.into_iter().map(|((a, b), w)| (a, b, w)).collect(),
+        facade: None,
+        facade_split: Default::default(),
+        unit_of_module: BTreeMap::new(),
+        shared_items: Default::default(),
+        shared_unit: None,
+        facade_unit: None,
+    }
+}
+
+fn main() {
+    let graph = generated(2000, 20_000, 0x5eed);
+    let model = Model::new(&graph, CostModel::assumed(), Profile::Lib);
+    let mut times = Vec::new();
+    let mut best = f64::NAN;
+    for _ in 0..5 {
+        let start = Instant::now();
+        let result = best_partitions(&model, &SearchOptions { k: 4, ..SearchOptions::default() });
+        times.push(start.elapsed().as_secs_f64());
+        best = result.candidates.first().map_or(f64::NAN, |c| c.expected_rebuild);
+    }
+    times.sort_by(f64::total_cmp);
+    println!(
+        "partition --parts 4, 2000 modules / {} edges: median {:.2} s (min {:.2}, max {:.2}, 5 runs); E {:.2} s vs unsplit {:.2} s",
+        graph.edges.len(),
+        times[2],
+        times[0],
+        times[4],
+        best,
+        model.unsplit()
+    );
+}

@@ -1,0 +1,246 @@
+//! From a graph report to the units a partition moves: modules, with every cycle collapsed into
+//! one unit, and the crate root split into the facade and the items other modules use.
+
+use crate::graph::strongly_connected;
+use crate::report::GraphReport;
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+/// What a partition assigns to a part: a module, or modules in a cycle (never split).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unit {
+    /// Module paths, sorted; `crate (shared items)` and `crate (facade)` for the root's halves.
+    pub modules: Vec<String>,
+    pub src_lines: f64,
+    pub test_lines: f64,
+    /// Unnormalized edit probability (`p_edit`, default: src lines).
+    pub p_edit: f64,
+    /// Σ p_edit · edit_factor.
+    pub pr_edit: f64,
+}
+
+/// How the crate root divides: items other modules use (directly or through other root items)
+/// move down into a unit of their own; the rest stays in the facade crate on top.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FacadeSplit {
+    /// Root items that move into a part, with their lines.
+    pub moved: Vec<(String, u32)>,
+    /// Root items that stay in the facade (re-exports excluded), with their lines.
+    pub kept: Vec<(String, u32)>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnitGraph {
+    pub units: Vec<Unit>,
+    /// `(a, b, weight)`: unit a uses unit b; merged, sorted, no self-loops.
+    pub edges: Vec<(usize, usize, u32)>,
+    /// The facade unit: the root's items nothing else uses. Priced on top of every part.
+    pub facade: Option<usize>,
+    pub facade_split: FacadeSplit,
+    /// The unit of each module path (the root maps to its shared unit if it has one).
+    pub unit_of_module: BTreeMap<String, usize>,
+    /// Root items that move down (paths), and the units of the root's two halves.
+    pub shared_items: BTreeSet<String>,
+    pub shared_unit: Option<usize>,
+    pub facade_unit: Option<usize>,
+}
+
+impl UnitGraph {
+    /// The module an item path belongs to: the longest known module path that prefixes it.
+    pub fn module_of_item<'a>(&self, item: &'a str) -> &'a str {
+        let mut best = &item[..0];
+        for (i, _) in item.match_indices("::") {
+            let prefix = &item[..i];
+            if prefix.contains('<') || prefix.contains('{') {
+                break;
+            }
+            if prefix == "crate" || self.unit_of_module.contains_key(prefix) {
+                best = prefix;
+            }
+        }
+        best
+    }
+
+    /// The unit an item is in: its module's, or for the root's items the shared or facade unit.
+    pub fn unit_of_item(&self, item: &str) -> Option<usize> {
+        match self.module_of_item(item) {
+            "crate" => {
+                if self.shared_items.contains(item) {
+                    self.shared_unit
+                } else {
+                    self.facade_unit
+                }
+            }
+            "" => None,
+            module => self.unit_of_module.get(module).copied(),
+        }
+    }
+}
+
+pub const SHARED_ROOT: &str = "crate (shared items)";
+pub const FACADE_ROOT: &str = "crate (facade)";
+
+/// Builds the units of a graph report. `include_tests`: test-only references constrain too.
+pub fn units_from_graph(report: &GraphReport, include_tests: bool) -> UnitGraph {
+    let module_paths: BTreeSet<&str> = report.modules.iter().map(|m| m.path.as_str()).collect();
+    // The module an item path belongs to: the longest module path that prefixes it.
+    let module_of = |item: &str| -> String {
+        let mut best = "crate";
+        for (i, _) in item.match_indices("::") {
+            let prefix = &item[..i];
+            if prefix.contains('<') || prefix.contains('{') {
+                break;
+            }
+            if module_paths.contains(prefix) {
+                best = prefix;
+            }
+        }
+        best.to_owned()
+    };
+    let counted: Vec<(&str, &str, u32)> = report
+        .item_edges
+        .iter()
+        .filter(|e| include_tests || !e.test_only)
+        .map(|e| (e.from.as_str(), e.to.as_str(), e.weight))
+        .collect();
+
+    // Root items other modules need, closed under what those items use in the root.
+    let is_root = |item: &str| module_of(item) == "crate";
+    let mut shared: BTreeSet<&str> = BTreeSet::new();
+    let mut queue: VecDeque<&str> = VecDeque::new();
+    for &(from, to, _) in &counted {
+        if !is_root(from) && is_root(to) && shared.insert(to) {
+            queue.push_back(to);
+        }
+    }
+    while let Some(item) = queue.pop_front() {
+        for &(from, to, _) in &counted {
+            if from == item && is_root(to) && !to.starts_with("crate::{use ") && shared.insert(to) {
+                queue.push_back(to);
+            }
+        }
+    }
+
+    // Nodes before collapsing cycles: every module, the root as shared + facade.
+    let root = report.modules.iter().find(|m| m.path == "crate");
+    let mut names: Vec<String> = Vec::new();
+    let mut node_of: BTreeMap<String, usize> = BTreeMap::new();
+    let mut nodes: Vec<Unit> = Vec::new();
+    for m in &report.modules {
+        if m.path == "crate" {
+            continue;
+        }
+        node_of.insert(m.path.clone(), nodes.len());
+        names.push(m.path.clone());
+        let p = m.p_edit.unwrap_or(f64::from(m.src_lines));
+        nodes.push(Unit {
+            modules: vec![m.path.clone()],
+            src_lines: f64::from(m.src_lines),
+            test_lines: f64::from(m.test_lines),
+            p_edit: p,
+            pr_edit: p * m.edit_factor.unwrap_or(1.0),
+        });
+    }
+    let mut facade_split = FacadeSplit::default();
+    let (mut shared_node, mut facade_node) = (None, None);
+    if let Some(root) = root {
+        let item_lines: BTreeMap<String, u32> =
+            root.items.iter().map(|i| (format!("crate::{}", i.name), i.lines)).collect();
+        let total: u32 = item_lines.values().sum::<u32>().max(1);
+        for (path, lines) in &item_lines {
+            if shared.contains(path.as_str()) {
+                facade_split.moved.push((path.clone(), *lines));
+            } else {
+                facade_split.kept.push((path.clone(), *lines));
+            }
+        }
+        let moved: u32 = facade_split.moved.iter().map(|m| m.1).sum();
+        let share = f64::from(moved) / f64::from(total);
+        let p = root.p_edit.unwrap_or(f64::from(root.src_lines));
+        let r = root.edit_factor.unwrap_or(1.0);
+        if moved > 0 {
+            shared_node = Some(nodes.len());
+            names.push(SHARED_ROOT.to_owned());
+            nodes.push(Unit {
+                modules: vec![SHARED_ROOT.to_owned()],
+                src_lines: f64::from(root.src_lines) * share,
+                test_lines: 0.0,
+                p_edit: p * share,
+                pr_edit: p * share * r,
+            });
+        }
+        facade_node = Some(nodes.len());
+        names.push(FACADE_ROOT.to_owned());
+        nodes.push(Unit {
+            modules: vec![FACADE_ROOT.to_owned()],
+            src_lines: f64::from(root.src_lines) * (1.0 - share),
+            test_lines: f64::from(root.test_lines),
+            p_edit: p * (1.0 - share),
+            pr_edit: p * (1.0 - share) * r,
+        });
+    }
+    let node_for = |item: &str| -> Option<usize> {
+        let module = module_of(item);
+        if module == "crate" {
+            if shared.contains(item) { shared_node } else { facade_node }
+        } else {
+            node_of.get(&module).copied()
+        }
+    };
+    let mut node_edges: BTreeMap<(usize, usize), u32> = BTreeMap::new();
+    for &(from, to, w) in &counted {
+        if let (Some(a), Some(b)) = (node_for(from), node_for(to))
+            && a != b
+        {
+            *node_edges.entry((a, b)).or_insert(0) += w;
+        }
+    }
+
+    // Collapse cycles: a cycle can never be split between crates.
+    let pairs: Vec<(usize, usize)> = node_edges.keys().copied().collect();
+    let mut comps = strongly_connected(nodes.len(), &pairs);
+    comps.iter_mut().for_each(|c| c.sort_by(|a, b| names[*a].cmp(&names[*b])));
+    comps.sort_by(|a, b| names[a[0]].cmp(&names[b[0]]));
+    let mut unit_of_node = vec![0usize; nodes.len()];
+    let mut units = Vec::with_capacity(comps.len());
+    for (u, comp) in comps.iter().enumerate() {
+        let mut unit =
+            Unit { modules: Vec::new(), src_lines: 0.0, test_lines: 0.0, p_edit: 0.0, pr_edit: 0.0 };
+        for &n in comp {
+            unit_of_node[n] = u;
+            unit.modules.extend(nodes[n].modules.iter().cloned());
+            unit.src_lines += nodes[n].src_lines;
+            unit.test_lines += nodes[n].test_lines;
+            unit.p_edit += nodes[n].p_edit;
+            unit.pr_edit += nodes[n].pr_edit;
+        }
+        unit.modules.sort();
+        units.push(unit);
+    }
+    let mut edges: BTreeMap<(usize, usize), u32> = BTreeMap::new();
+    for (&(a, b), &w) in &node_edges {
+        let (ua, ub) = (unit_of_node[a], unit_of_node[b]);
+        if ua != ub {
+            *edges.entry((ua, ub)).or_insert(0) += w;
+        }
+    }
+    let mut unit_of_module: BTreeMap<String, usize> =
+        node_of.iter().map(|(path, n)| (path.clone(), unit_of_node[*n])).collect();
+    if let Some(n) = shared_node.or(facade_node) {
+        unit_of_module.insert("crate".to_owned(), unit_of_node[n]);
+    }
+    // The facade is on top only if nothing depends on it; otherwise (a cycle through root items
+    // nobody else uses cannot happen) it is an ordinary unit.
+    let facade = facade_node
+        .map(|n| unit_of_node[n])
+        .filter(|f| units[*f].modules == [FACADE_ROOT.to_owned()] && !edges.keys().any(|(_, b)| b == f));
+    UnitGraph {
+        units,
+        edges: edges.into_iter().map(|((a, b), w)| (a, b, w)).collect(),
+        facade,
+        facade_split,
+        unit_of_module,
+        shared_items: shared.iter().map(|s| (*s).to_owned()).collect(),
+        shared_unit: shared_node.map(|n| unit_of_node[n]),
+        facade_unit: facade_node.map(|n| unit_of_node[n]),
+    }
+}

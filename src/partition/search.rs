@@ -1,0 +1,716 @@
+//! Finding the best partitions: exact enumeration where the unit graph is small, else
+//! iterated min-cuts with local search.
+//!
+//! - **Exact**: for two parts, every down-closed set of units (an *ideal*: the base part must hold
+//!   everything it uses) is a valid split; they are enumerated while there are at most
+//!   `exact_limit`. For more parts, every assignment (parts labelled by first use) while `k^n` is
+//!   at most `exact_limit`.
+//! - **Min-cut**: `E` is not linear in a cut (a part's size multiplies its edit probability), so
+//!   it is linearized around the current split: each unit's cost of sitting in the base or the
+//!   top half, from the exact change of `E` if it moved. A min s-t cut then finds the best split
+//!   for that linear cost plus `μ ×` the weight of crossing edges, with infinite arcs keeping the
+//!   base closed under dependencies. Re-linearizing around the new split until `E` stops falling
+//!   is a descent; sweeping `μ` gives splits from loose to tightly coupled (the Pareto frontier's
+//!   candidates).
+//! - **Local search**: single units move between parts while `E` falls and the parts stay
+//!   acyclic. More than two parts come from splitting the best candidates' parts again (a beam).
+//!
+//! Deterministic: every loop runs in unit order, ties keep the earlier candidate.
+
+use super::{Candidate, Model, PartTotals};
+use crate::graph::min_cut_source_side;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone)]
+pub struct SearchOptions {
+    pub k: usize,
+    /// Enumerate exactly while there are at most this many splits to try (0: never).
+    pub exact_limit: u64,
+}
+
+impl Default for SearchOptions {
+    fn default() -> Self {
+        SearchOptions { k: 2, exact_limit: 2_000_000 }
+    }
+}
+
+/// What the search found for `k` parts: distinct valid candidates, best `E` first, and whether
+/// the first is proven optimal.
+#[derive(Debug, Clone)]
+pub struct SearchResult {
+    pub candidates: Vec<Candidate>,
+    pub exact: bool,
+}
+
+/// Relative coupling prices swept by the min-cut: `μ = factor × E(unsplit) / total weight`.
+const COUPLING_FACTORS: [f64; 4] = [0.0, 0.05, 0.25, 1.0];
+/// Starting splits: base = the first units of a dependency order holding this share of lines.
+const START_SHARES: [f64; 3] = [0.25, 0.5, 0.75];
+const MAX_DESCENT_STEPS: usize = 8;
+/// Parts with at most this many units also start from each unit's down-closure.
+const SINGLE_UNIT_STARTS: usize = 24;
+const BEAM: usize = 8;
+/// Up to this many units the search is thorough (wide beam, group moves, swaps); beyond, it
+/// keeps to single-unit moves and a narrow beam so thousands of modules stay within seconds.
+const SMALL_GRAPH: usize = 200;
+
+pub fn best_partitions(model: &Model<'_>, options: &SearchOptions) -> SearchResult {
+    let n = model.graph.units.len();
+    let free: Vec<usize> = (0..n).filter(|u| Some(*u) != model.graph.facade).collect();
+    let k = options.k.max(1);
+    let mut found = Found::new(model);
+    if k == 1 || free.len() < k {
+        let parts = vec![0; n];
+        if let Some(c) = Candidate::new(model, parts, 1) {
+            found.add(c);
+        }
+        return SearchResult { candidates: found.sorted(), exact: true };
+    }
+    let adjacency = Adjacency::new(model);
+    if k == 2
+        && let Some(ideals) = enumerate_ideals(model, &free, options.exact_limit)
+    {
+        for base in ideals {
+            let parts: Vec<usize> = (0..n).map(|u| usize::from(!base[u])).collect();
+            if let Some(c) = Candidate::new(model, parts, 2) {
+                found.add(c);
+            }
+        }
+        return SearchResult { candidates: found.sorted(), exact: true };
+    }
+    if k > 2 && (k as f64).powi(free.len() as i32) <= options.exact_limit as f64 {
+        enumerate_assignments(model, &free, k, &mut found);
+        return SearchResult { candidates: found.sorted(), exact: true };
+    }
+    // Heuristic: grow the number of parts one split at a time, keeping a beam of the best.
+    let beam_width = if free.len() <= SMALL_GRAPH { BEAM } else { 2 };
+    let mut beam: Vec<Vec<usize>> = vec![vec![0; n]];
+    let mut last: Vec<Candidate> = Vec::new();
+    for parts_now in 1..k {
+        let mut splits = Found::new(model);
+        for parts in &beam {
+            for q in 0..parts_now {
+                for split in split_part(model, &adjacency, parts, parts_now, q) {
+                    if let Some(c) = Candidate::new(model, split, parts_now + 1) {
+                        splits.add(c);
+                    }
+                }
+            }
+        }
+        // Polish the most promising splits; keep the rest as they are (the frontier wants them).
+        let mut level = Found::new(model);
+        for (i, c) in splits.sorted().into_iter().enumerate() {
+            if i < 2 * beam_width {
+                let improved = local_search(model, &adjacency, c.parts.clone(), parts_now + 1, 0.0);
+                if let Some(better) = Candidate::new(model, improved, parts_now + 1) {
+                    level.add(better);
+                }
+            }
+            level.add(c);
+        }
+        let sorted = level.sorted();
+        if sorted.is_empty() {
+            break;
+        }
+        beam = sorted.iter().take(beam_width).map(|c| c.parts.clone()).collect();
+        if parts_now + 1 == k {
+            last = sorted;
+        }
+    }
+    SearchResult { candidates: last, exact: false }
+}
+
+/// Distinct candidates, keyed by their canonical part labelling. Past [`KEEP`] it keeps the
+/// best by `E` and the Pareto frontier, so exhaustive enumeration stays within memory.
+struct Found {
+    facade: Option<usize>,
+    by_parts: BTreeMap<Vec<usize>, Candidate>,
+}
+
+/// How many candidates are kept besides the Pareto frontier.
+const KEEP: usize = 2000;
+
+impl Found {
+    fn new(model: &Model<'_>) -> Found {
+        Found { facade: model.graph.facade, by_parts: BTreeMap::new() }
+    }
+
+    fn add(&mut self, mut c: Candidate) {
+        c.parts = canonical(&c.parts, self.facade);
+        self.by_parts.entry(c.parts.clone()).or_insert(c);
+        if self.by_parts.len() > 4 * KEEP {
+            let all = std::mem::take(&mut self.by_parts);
+            for c in prune(all.into_values().collect()) {
+                self.by_parts.insert(c.parts.clone(), c);
+            }
+        }
+    }
+
+    fn sorted(self) -> Vec<Candidate> {
+        prune(self.by_parts.into_values().collect())
+    }
+}
+
+/// The best [`KEEP`] candidates by `E` and every one on the Pareto frontier, best `E` first.
+fn prune(mut all: Vec<Candidate>) -> Vec<Candidate> {
+    all.sort_by(|a, b| {
+        a.expected_rebuild
+            .total_cmp(&b.expected_rebuild)
+            .then(a.crossing_weight.cmp(&b.crossing_weight))
+            .then(a.parts.cmp(&b.parts))
+    });
+    let mut lowest_crossing = u64::MAX;
+    let mut kept = Vec::with_capacity(KEEP.min(all.len()));
+    for (i, c) in all.into_iter().enumerate() {
+        let on_frontier = c.crossing_weight < lowest_crossing;
+        lowest_crossing = lowest_crossing.min(c.crossing_weight);
+        if i < KEEP || on_frontier {
+            kept.push(c);
+        }
+    }
+    kept
+}
+
+/// Parts relabelled in order of first appearance, so equal partitions compare equal; the
+/// facade's entry (it has no part) is 0.
+fn canonical(parts: &[usize], facade: Option<usize>) -> Vec<usize> {
+    let mut map: BTreeMap<usize, usize> = BTreeMap::new();
+    parts
+        .iter()
+        .enumerate()
+        .map(|(u, p)| {
+            if Some(u) == facade {
+                return 0;
+            }
+            let next = map.len();
+            *map.entry(*p).or_insert(next)
+        })
+        .collect()
+}
+
+/// Units' edges both ways, for closure checks and incremental moves.
+struct Adjacency {
+    /// (neighbour, weight) of the units each unit uses.
+    uses: Vec<Vec<(usize, u32)>>,
+    used_by: Vec<Vec<(usize, u32)>>,
+}
+
+impl Adjacency {
+    fn new(model: &Model<'_>) -> Adjacency {
+        let n = model.graph.units.len();
+        let (mut uses, mut used_by) = (vec![Vec::new(); n], vec![Vec::new(); n]);
+        for &(a, b, w) in &model.graph.edges {
+            if Some(a) == model.graph.facade || Some(b) == model.graph.facade {
+                continue;
+            }
+            uses[a].push((b, w));
+            used_by[b].push((a, w));
+        }
+        Adjacency { uses, used_by }
+    }
+}
+
+/// Every proper, non-empty down-closed set of the free units, or `None` past `limit`.
+fn enumerate_ideals(model: &Model<'_>, free: &[usize], limit: u64) -> Option<Vec<Vec<bool>>> {
+    let n = model.graph.units.len();
+    let order = dependency_order(model, free);
+    let adjacency = Adjacency::new(model);
+    let mut out = Vec::new();
+    let mut chosen = vec![false; n];
+    let mut visits = 0u64;
+    // Depth-first over the dependency order: a unit may join only if everything it uses has.
+    fn go(
+        i: usize,
+        order: &[usize],
+        adjacency: &Adjacency,
+        chosen: &mut Vec<bool>,
+        out: &mut Vec<Vec<bool>>,
+        visits: &mut u64,
+        limit: u64,
+    ) -> bool {
+        *visits += 1;
+        if *visits > limit {
+            return false;
+        }
+        if i == order.len() {
+            let size = order.iter().filter(|u| chosen[**u]).count();
+            if size > 0 && size < order.len() {
+                out.push(chosen.clone());
+            }
+            return true;
+        }
+        let u = order[i];
+        if !go(i + 1, order, adjacency, chosen, out, visits, limit) {
+            return false;
+        }
+        if adjacency.uses[u].iter().all(|(v, _)| chosen[*v]) {
+            chosen[u] = true;
+            let ok = go(i + 1, order, adjacency, chosen, out, visits, limit);
+            chosen[u] = false;
+            return ok;
+        }
+        true
+    }
+    go(0, &order, &adjacency, &mut chosen, &mut out, &mut visits, limit).then_some(out)
+}
+
+/// The free units, everything a unit uses before it (the unit graph is acyclic).
+fn dependency_order(model: &Model<'_>, free: &[usize]) -> Vec<usize> {
+    let n = model.graph.units.len();
+    let adjacency = Adjacency::new(model);
+    let mut is_free = vec![false; n];
+    free.iter().for_each(|u| is_free[*u] = true);
+    // Only what the unit uses among the given units counts.
+    let mut remaining: Vec<usize> =
+        (0..n).map(|u| adjacency.uses[u].iter().filter(|(v, _)| is_free[*v]).count()).collect();
+    let mut ready: std::collections::BTreeSet<usize> =
+        free.iter().copied().filter(|u| remaining[*u] == 0).collect();
+    let mut order = Vec::with_capacity(free.len());
+    while let Some(u) = ready.pop_first() {
+        order.push(u);
+        for &(v, _) in &adjacency.used_by[u] {
+            remaining[v] -= 1;
+            if remaining[v] == 0 && is_free[v] {
+                ready.insert(v);
+            }
+        }
+    }
+    order
+}
+
+/// Every assignment of the free units to `k` non-empty parts (labels by first use).
+fn enumerate_assignments(model: &Model<'_>, free: &[usize], k: usize, found: &mut Found) {
+    let n = model.graph.units.len();
+    let mut parts = vec![0usize; n];
+    fn go(
+        i: usize,
+        used: usize,
+        free: &[usize],
+        k: usize,
+        parts: &mut Vec<usize>,
+        model: &Model<'_>,
+        found: &mut Found,
+    ) {
+        if i == free.len() {
+            if used == k
+                && let Some(c) = Candidate::new(model, parts.clone(), k)
+            {
+                found.add(c);
+            }
+            return;
+        }
+        // Not enough units left to fill the unused parts.
+        if free.len() - i < k - used {
+            return;
+        }
+        for p in 0..(used + 1).min(k) {
+            parts[free[i]] = p;
+            go(i + 1, used.max(p + 1), free, k, parts, model, found);
+        }
+    }
+    go(0, 0, free, k, &mut parts, model, found);
+}
+
+/// Splits part `q` of `parts` (which has `k` parts) in two, the top half becoming part `k`:
+/// descents from several starting splits at several coupling prices.
+fn split_part(
+    model: &Model<'_>,
+    adjacency: &Adjacency,
+    parts: &[usize],
+    k: usize,
+    q: usize,
+) -> Vec<Vec<usize>> {
+    let members: Vec<usize> =
+        (0..parts.len()).filter(|u| parts[*u] == q && Some(*u) != model.graph.facade).collect();
+    if members.len() < 2 {
+        return Vec::new();
+    }
+    let order = dependency_order(model, &members);
+    let total_lines: f64 = members.iter().map(|u| model.lines[*u]).sum();
+    let total_weight: f64 = members
+        .iter()
+        .flat_map(|u| adjacency.uses[*u].iter())
+        .filter(|(v, _)| parts[*v] == q)
+        .map(|(_, w)| f64::from(*w))
+        .sum();
+    let scale = model.unsplit() / total_weight.max(1.0);
+    let mut starts: Vec<Vec<usize>> = Vec::new();
+    for share in START_SHARES {
+        // Base = a prefix of the dependency order (always down-closed within the part), never
+        // empty and never all of it.
+        let mut start = parts.to_vec();
+        let mut acc = 0.0;
+        for (i, &u) in order.iter().enumerate() {
+            if i > 0 && (acc >= share * total_lines || i + 1 == order.len()) {
+                start[u] = k;
+            }
+            acc += model.lines[u];
+        }
+        starts.push(start);
+    }
+    if members.len() <= SINGLE_UNIT_STARTS {
+        // Base = everything one unit needs (its down-closure within the part).
+        for &u in &order {
+            let mut base = vec![false; parts.len()];
+            let mut stack = vec![u];
+            base[u] = true;
+            while let Some(x) = stack.pop() {
+                for &(v, _) in &adjacency.uses[x] {
+                    if parts[v] == q && !base[v] {
+                        base[v] = true;
+                        stack.push(v);
+                    }
+                }
+            }
+            let mut start = parts.to_vec();
+            members.iter().filter(|m| !base[**m]).for_each(|m| start[*m] = k);
+            if members.iter().any(|m| start[*m] == k) {
+                starts.push(start);
+            }
+        }
+    }
+    starts.dedup();
+    let mut out: Vec<Vec<usize>> = Vec::new();
+    for start in starts {
+        for factor in COUPLING_FACTORS {
+            let split = descend(model, adjacency, start.clone(), k + 1, q, &members, factor * scale);
+            if !out.contains(&split) {
+                out.push(split);
+            }
+        }
+    }
+    out
+}
+
+/// Iterated linearized min-cut on the units of part `q` (base stays `q`, top is part `k - 1`).
+fn descend(
+    model: &Model<'_>,
+    adjacency: &Adjacency,
+    mut parts: Vec<usize>,
+    k: usize,
+    q: usize,
+    members: &[usize],
+    mu: f64,
+) -> Vec<usize> {
+    let top = k - 1;
+    let objective = |parts: &[usize]| -> Option<f64> {
+        let c = Candidate::new(model, parts.to_vec(), k)?;
+        Some(c.expected_rebuild + mu * c.crossing_weight as f64)
+    };
+    let mut best = objective(&parts).unwrap_or(f64::INFINITY);
+    for _ in 0..MAX_DESCENT_STEPS {
+        let Some(next) = min_cut_step(model, adjacency, &parts, k, q, top, members, mu) else { break };
+        match objective(&next) {
+            Some(value) if value < best - 1e-12 => {
+                best = value;
+                parts = next;
+            }
+            _ => break,
+        }
+    }
+    parts
+}
+
+/// One min-cut on the linearization of `E` around `parts`: `None` if it gives a trivial split.
+#[allow(clippy::too_many_arguments)]
+fn min_cut_step(
+    model: &Model<'_>,
+    adjacency: &Adjacency,
+    parts: &[usize],
+    k: usize,
+    q: usize,
+    top: usize,
+    members: &[usize],
+    mu: f64,
+) -> Option<Vec<usize>> {
+    let totals = PartTotals::of(model, parts, k)?;
+    // The change of E if a unit moved to the other half, part dependencies held as they are
+    // plus "top uses base".
+    let mut assumed = totals.clone();
+    assumed.uses[top][q] = assumed.uses[top][q].max(1);
+    let here = assumed.expected_rebuild(model)?;
+    let index: BTreeMap<usize, usize> = members.iter().enumerate().map(|(i, u)| (*u, i)).collect();
+    let (source, sink) = (members.len(), members.len() + 1);
+    let mut costs: Vec<(usize, f64, f64)> = Vec::with_capacity(members.len());
+    for (i, &u) in members.iter().enumerate() {
+        let from = parts[u];
+        let to = if from == q { top } else { q };
+        let mut moved = assumed.clone();
+        move_totals(&mut moved, model, u, from, to);
+        let there = moved.expected_rebuild(model).unwrap_or(f64::INFINITY);
+        // Cost of u in the base and in the top half, relative to the better one.
+        let (in_base, in_top) = if from == q { (here, there) } else { (there, here) };
+        costs.push((i, in_base, in_top));
+    }
+    let finite_total: f64 = costs.iter().map(|(_, b, t)| (b - t).abs().min(1e12)).sum::<f64>()
+        + members
+            .iter()
+            .flat_map(|u| adjacency.uses[*u].iter())
+            .filter(|(v, _)| index.contains_key(v))
+            .map(|(_, w)| mu * f64::from(*w))
+            .sum::<f64>();
+    let unit = if finite_total > 0.0 { 1e12 / finite_total } else { 1.0 };
+    let cap = |x: f64| (x * unit).round().max(0.0) as u64;
+    let infinite = 2_000_000_000_000u64;
+    let mut arcs: Vec<(usize, usize, u64)> = Vec::new();
+    for &(i, in_base, in_top) in &costs {
+        let d = (in_base - in_top).clamp(-1e12, 1e12);
+        if d > 0.0 {
+            arcs.push((i, sink, cap(d)));
+        } else if d < 0.0 {
+            arcs.push((source, i, cap(-d)));
+        }
+    }
+    for &u in members {
+        for &(v, w) in &adjacency.uses[u] {
+            if let Some(&j) = index.get(&v) {
+                let i = index[&u];
+                arcs.push((i, j, infinite));
+                if mu > 0.0 {
+                    arcs.push((j, i, cap(mu * f64::from(w))));
+                }
+            }
+        }
+    }
+    let side = min_cut_source_side(members.len() + 2, &arcs, source, sink);
+    let mut next = parts.to_vec();
+    for (i, &u) in members.iter().enumerate() {
+        next[u] = if side[i] { q } else { top };
+    }
+    let base = members.iter().filter(|u| next[**u] == q).count();
+    (base > 0 && base < members.len()).then_some(next)
+}
+
+fn move_totals(t: &mut PartTotals, model: &Model<'_>, u: usize, from: usize, to: usize) {
+    t.lines[from] -= model.lines[u];
+    t.lines[to] += model.lines[u];
+    t.p[from] -= model.p[u];
+    t.p[to] += model.p[u];
+    t.pr[from] -= model.pr[u];
+    t.pr[to] += model.pr[u];
+}
+
+/// Improves a partition by moves while the objective (`E + μ × crossing weight`) falls and the
+/// parts stay acyclic and non-empty: a unit alone, a unit with what it uses in its part, or with
+/// what uses it there, to another part; and, on small graphs, two units swapping parts.
+fn local_search(
+    model: &Model<'_>,
+    adjacency: &Adjacency,
+    parts: Vec<usize>,
+    k: usize,
+    mu: f64,
+) -> Vec<usize> {
+    let free: Vec<usize> = (0..parts.len()).filter(|u| Some(*u) != model.graph.facade).collect();
+    let Some(mut state) = State::new(model, adjacency, parts.clone(), k, mu) else { return parts };
+    let small = free.len() <= SMALL_GRAPH;
+    for _ in 0..50 {
+        let mut improved = false;
+        for &u in &free {
+            let from = state.parts[u];
+            let mut groups = vec![vec![u]];
+            for down in [true, false].into_iter().filter(|_| small) {
+                let group = closure(adjacency, &state.parts, u, down);
+                if group.len() > 1 && !groups.contains(&group) {
+                    groups.push(group);
+                }
+            }
+            let mut best: Option<Trial> = None;
+            let consider = |trial: Option<Trial>, best: &mut Option<Trial>| {
+                if let Some(t) = trial
+                    && t.value < best.as_ref().map_or(state.value - 1e-12, |b| b.value)
+                {
+                    *best = Some(t);
+                }
+            };
+            for group in &groups {
+                for to in (0..k).filter(|t| *t != from) {
+                    let moves: Vec<(usize, usize)> = group.iter().map(|x| (*x, to)).collect();
+                    consider(state.try_moves(model, adjacency, &moves, mu), &mut best);
+                }
+            }
+            if free.len() <= SWAP_LIMIT {
+                for &v in &free {
+                    let to = state.parts[v];
+                    if v > u && to != from {
+                        consider(state.try_moves(model, adjacency, &[(u, to), (v, from)], mu), &mut best);
+                    }
+                }
+            }
+            if let Some(trial) = best {
+                state.accept(trial);
+                improved = true;
+            }
+        }
+        if !improved {
+            break;
+        }
+    }
+    state.parts
+}
+
+/// Graphs up to this many units also try swapping pairs of units.
+const SWAP_LIMIT: usize = 64;
+
+/// A partition with its totals, crossing weight and objective, updated move by move.
+struct State {
+    parts: Vec<usize>,
+    count: Vec<usize>,
+    totals: PartTotals,
+    crossing: f64,
+    value: f64,
+}
+
+/// The outcome of trying moves on a [`State`] without changing it.
+struct Trial {
+    moves: Vec<(usize, usize)>,
+    totals: PartTotals,
+    crossing: f64,
+    value: f64,
+}
+
+impl State {
+    fn new(model: &Model<'_>, adjacency: &Adjacency, parts: Vec<usize>, k: usize, mu: f64) -> Option<State> {
+        let totals = PartTotals::of(model, &parts, k)?;
+        let mut count = vec![0usize; k];
+        let mut crossing = 0.0;
+        for u in (0..parts.len()).filter(|u| Some(*u) != model.graph.facade) {
+            count[parts[u]] += 1;
+            crossing += adjacency.uses[u]
+                .iter()
+                .filter(|(v, _)| parts[*v] != parts[u])
+                .map(|(_, w)| f64::from(*w))
+                .sum::<f64>();
+        }
+        let value = totals.expected_rebuild(model)? + mu * crossing;
+        Some(State { parts, count, totals, crossing, value })
+    }
+
+    /// Moving each `(unit, part)` in turn, if every part stays non-empty and the parts acyclic.
+    fn try_moves(
+        &self,
+        model: &Model<'_>,
+        adjacency: &Adjacency,
+        moves: &[(usize, usize)],
+        mu: f64,
+    ) -> Option<Trial> {
+        let part_of = |x: usize, done: &[(usize, usize)]| {
+            done.iter().rev().find(|(u, _)| *u == x).map_or(self.parts[x], |m| m.1)
+        };
+        let mut totals = self.totals.clone();
+        let mut crossing = self.crossing;
+        let mut count = self.count.clone();
+        for (i, &(u, to)) in moves.iter().enumerate() {
+            let done = &moves[..i];
+            let from = part_of(u, done);
+            if from == to {
+                continue;
+            }
+            count[from] -= 1;
+            count[to] += 1;
+            move_totals(&mut totals, model, u, from, to);
+            for &(v, w) in &adjacency.uses[u] {
+                let pv = part_of(v, done);
+                shift(&mut totals.uses, from, to, pv, true);
+                crossing += f64::from(w) * (f64::from(u8::from(pv != to)) - f64::from(u8::from(pv != from)));
+            }
+            for &(v, w) in &adjacency.used_by[u] {
+                let pv = part_of(v, done);
+                shift(&mut totals.uses, from, to, pv, false);
+                crossing += f64::from(w) * (f64::from(u8::from(pv != to)) - f64::from(u8::from(pv != from)));
+            }
+        }
+        if count.contains(&0) {
+            return None;
+        }
+        let value = totals.expected_rebuild(model)? + mu * crossing;
+        Some(Trial { moves: moves.to_vec(), totals, crossing, value })
+    }
+
+    fn accept(&mut self, trial: Trial) {
+        for (u, to) in trial.moves {
+            let from = self.parts[u];
+            if from != to {
+                self.count[from] -= 1;
+                self.count[to] += 1;
+                self.parts[u] = to;
+            }
+        }
+        self.totals = trial.totals;
+        self.crossing = trial.crossing;
+        self.value = trial.value;
+    }
+}
+
+/// `u` with every unit of its part it uses (`down`) or that uses it, directly or not.
+fn closure(adjacency: &Adjacency, parts: &[usize], u: usize, down: bool) -> Vec<usize> {
+    let part = parts[u];
+    let mut seen = vec![false; parts.len()];
+    seen[u] = true;
+    let mut group = vec![u];
+    let mut stack = vec![u];
+    while let Some(x) = stack.pop() {
+        let next = if down { &adjacency.uses[x] } else { &adjacency.used_by[x] };
+        for &(v, _) in next {
+            if parts[v] == part && !seen[v] {
+                seen[v] = true;
+                group.push(v);
+                stack.push(v);
+            }
+        }
+    }
+    group
+}
+
+/// Moves one edge's contribution to the part matrix when its unit goes from `from` to `to`;
+/// `outgoing`: the unit uses the other end (in part `other`), else the other end uses it.
+fn shift(uses: &mut [Vec<u32>], from: usize, to: usize, other: usize, outgoing: bool) {
+    let (old, new) = if outgoing { ((from, other), (to, other)) } else { ((other, from), (other, to)) };
+    if old.0 != old.1 {
+        uses[old.0][old.1] -= 1;
+    }
+    if new.0 != new.1 {
+        uses[new.0][new.1] += 1;
+    }
+}
+
+#[cfg(test)]
+pub(crate) fn heuristic_only(model: &Model<'_>, k: usize) -> SearchResult {
+    best_partitions(model, &SearchOptions { k, exact_limit: 0 })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::partition::{CostModel, Profile, Unit, UnitGraph};
+
+    fn chain(n: usize) -> UnitGraph {
+        UnitGraph {
+            units: (0..n)
+                .map(|i| Unit {
+                    modules: vec![format!("m{i}")],
+                    src_lines: 100.0,
+                    test_lines: 0.0,
+                    p_edit: 1.0,
+                    pr_edit: 1.0,
+                })
+                .collect(),
+            edges: (1..n).map(|i| (i, i - 1, 1)).collect(),
+            facade: None,
+            facade_split: Default::default(),
+            unit_of_module: Default::default(),
+            shared_items: Default::default(),
+            shared_unit: None,
+            facade_unit: None,
+        }
+    }
+
+    #[test]
+    fn heuristic_finds_three_parts_of_a_chain() {
+        for n in 3..7 {
+            let g = chain(n);
+            let model = Model::new(&g, CostModel::assumed(), Profile::Lib);
+            let r = heuristic_only(&model, 3);
+            assert!(!r.candidates.is_empty(), "n={n}");
+        }
+    }
+}
