@@ -2,7 +2,13 @@
 //! dependency edges (an acyclic unit graph, as after collapsing cycles). A bench binary: run
 //! with `cargo bench --bench partition`; it prints the median and spread of a few runs.
 
-use splitcheck::partition::{CostModel, Model, Profile, SearchOptions, Unit, UnitGraph, best_partitions};
+use splitcheck::partition::{
+    CostModel, Model, Profile, SearchOptions, Unit, UnitGraph, best_partitions, units_from_graph,
+};
+use splitcheck::report::{
+    GraphEdge, GraphItem, GraphItemEdge, GraphModule, GraphRef, GraphReport, GraphReportOptions,
+    PartitionSetup, ResolutionSummary, partition_report,
+};
 use std::collections::BTreeMap;
 use std::time::Instant;
 
@@ -56,8 +62,105 @@ fn generated(units: usize, edges: usize, seed: u64) -> UnitGraph {
     }
 }
 
+/// The same graph as `splitcheck graph --format json` would write it (one item per module), so
+/// the whole `partition --graph-json` path is timed: units, search and report.
+fn as_report(graph: &UnitGraph) -> GraphReport {
+    let path = |u: usize| format!("crate::m{u}");
+    let item = |u: usize| format!("crate::m{u}::f");
+    GraphReport {
+        schema_version: 1,
+        krate: "generated".into(),
+        options: GraphReportOptions { include_tests: false, depth: None, focus: None },
+        modules: graph
+            .units
+            .iter()
+            .enumerate()
+            .map(|(u, unit)| GraphModule {
+                path: path(u),
+                file: format!("src/m{u}.rs"),
+                src_lines: unit.src_lines as u32,
+                test_lines: unit.test_lines as u32,
+                tests: 1,
+                p_edit: None,
+                edit_factor: None,
+                folded: Vec::new(),
+                items: vec![GraphItem {
+                    name: "f".into(),
+                    kind: "fn".into(),
+                    vis: "pub(crate)".into(),
+                    lines: unit.src_lines as u32,
+                    line: 1,
+                    test_only: false,
+                    private_fields: false,
+                    impl_self: None,
+                    impl_trait: None,
+                }],
+            })
+            .collect(),
+        edges: graph
+            .edges
+            .iter()
+            .map(|&(a, b, w)| GraphEdge {
+                from: path(a),
+                to: path(b),
+                weight: w,
+                test_only: false,
+                facade: false,
+                items: vec![item(b)],
+                refs: vec![GraphRef {
+                    item: item(b),
+                    from: item(a),
+                    at: format!("src/m{a}.rs:1"),
+                    crate_path: true,
+                }],
+            })
+            .collect(),
+        item_edges: graph
+            .edges
+            .iter()
+            .map(|&(a, b, w)| GraphItemEdge { from: item(a), to: item(b), weight: w, test_only: false })
+            .collect(),
+        cycles: Vec::new(),
+        resolution: ResolutionSummary {
+            paths: 0,
+            to_crate: 0,
+            external: 0,
+            unresolved: 0,
+            unresolved_crate_paths: Vec::new(),
+        },
+    }
+}
+
 fn main() {
     let graph = generated(2000, 20_000, 0x5eed);
+    let report = as_report(&graph);
+    let mut whole = Vec::new();
+    for _ in 0..5 {
+        let start = Instant::now();
+        let units = units_from_graph(&report, false);
+        let model = Model::new(&units, CostModel::assumed(), Profile::Lib);
+        let result = best_partitions(&model, &SearchOptions { k: 4, ..SearchOptions::default() });
+        let setup = PartitionSetup {
+            graph: &report,
+            units: &units,
+            cost: CostModel::assumed(),
+            profile: Profile::Lib,
+            k: 4,
+            max_new_pub: None,
+            shown: 5,
+        };
+        let out = partition_report(&setup, &result.candidates, result.exact);
+        assert!(!out.candidates.is_empty());
+        whole.push(start.elapsed().as_secs_f64());
+    }
+    whole.sort_by(f64::total_cmp);
+    println!(
+        "partition --graph-json --parts 4 (units, search, report), 2000 modules / {} edges: median {:.2} s (min {:.2}, max {:.2}, 5 runs)",
+        graph.edges.len(),
+        whole[2],
+        whole[0],
+        whole[4]
+    );
     let model = Model::new(&graph, CostModel::assumed(), Profile::Lib);
     let mut times = Vec::new();
     let mut best = f64::NAN;

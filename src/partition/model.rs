@@ -112,9 +112,15 @@ pub fn units_from_graph(report: &GraphReport, include_tests: bool) -> UnitGraph 
             queue.push_back(to);
         }
     }
+    let mut root_uses: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for &(from, to, _) in &counted {
+        if is_root(from) && is_root(to) && !to.starts_with("crate::{use ") {
+            root_uses.entry(from).or_default().push(to);
+        }
+    }
     while let Some(item) = queue.pop_front() {
-        for &(from, to, _) in &counted {
-            if from == item && is_root(to) && !to.starts_with("crate::{use ") && shared.insert(to) {
+        for &to in root_uses.get(item).into_iter().flatten() {
+            if shared.insert(to) {
                 queue.push_back(to);
             }
         }
