@@ -126,3 +126,37 @@ fn a_saved_graph_draws_like_the_crate() {
         String::from_utf8_lossy(&wrong.stderr).contains("expected a graph with schema_version 1, found 9")
     );
 }
+
+#[test]
+fn partition_reads_a_saved_graph_with_edit_probabilities() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("graph.json");
+    let saved = run(
+        env!("CARGO_BIN_EXE_splitcheck"),
+        &["graph", "--manifest-path", "examples/midend/Cargo.toml", "--out", json.to_str().unwrap()],
+    );
+    assert_eq!(saved.status.code(), Some(0));
+    let partition = |path: &Path| {
+        let out = run(
+            env!("CARGO_BIN_EXE_splitcheck"),
+            &["partition", "--graph-json", path.to_str().unwrap(), "--format", "json", "--fixed-cost", "0.1"],
+        );
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+    };
+    let plain = partition(&json);
+    assert_eq!(plain["schema_version"], 1);
+    assert_eq!(plain["cost_source"], "given by flags");
+    assert_eq!(plain["p_edit_source"], "proportional to src lines");
+    assert!(!plain["candidates"].as_array().unwrap().is_empty());
+    // Nearly every edit in `crate::ast`: a different best split, priced with the given p_edit.
+    let mut graph: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    for m in graph["modules"].as_array_mut().unwrap() {
+        m["p_edit"] = serde_json::json!(if m["path"] == "crate::ast" { 100.0 } else { 0.01 });
+    }
+    let edited = dir.path().join("edited.json");
+    std::fs::write(&edited, serde_json::to_vec(&graph).unwrap()).unwrap();
+    let weighted = partition(&edited);
+    assert_eq!(weighted["p_edit_source"], "p_edit of the graph JSON");
+    assert_ne!(weighted["candidates"][0]["expected_rebuild_s"], plain["candidates"][0]["expected_rebuild_s"]);
+}
