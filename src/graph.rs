@@ -362,11 +362,21 @@ pub fn min_cut_source_side(n: usize, arcs: &[(usize, usize, u64)], source: usize
             out[b].push(a);
         }
     }
-    let mut seen = vec![false; n];
-    let mut stack = vec![source];
-    seen[source] = true;
+    reachable(&out, &[source])
+}
+
+/// Nodes reachable from `starts` (included) along the adjacency lists.
+pub(crate) fn reachable(adj: &[Vec<usize>], starts: &[usize]) -> Vec<bool> {
+    let mut seen = vec![false; adj.len()];
+    let mut stack: Vec<usize> = Vec::new();
+    for &s in starts {
+        if !seen[s] {
+            seen[s] = true;
+            stack.push(s);
+        }
+    }
     while let Some(v) = stack.pop() {
-        for &w in &out[v] {
+        for &w in &adj[v] {
             if !seen[w] {
                 seen[w] = true;
                 stack.push(w);

@@ -112,27 +112,11 @@ pub(super) fn analyze(graph: &ModuleGraph, tree: &ModuleTree, scc: &[NodeId]) ->
     CycleItems { straddling, breakable_by_moving_items: tangled.is_empty(), tangled }
 }
 
-/// Items reachable from `starts` along `adj` (the starts themselves only if reached again).
+/// Items reachable from `starts` along `adj` in one step or more (the starts themselves only if
+/// reached again).
 fn reach(starts: &[usize], adj: &[Vec<usize>]) -> Vec<bool> {
-    let mut seen = vec![false; adj.len()];
-    let mut stack: Vec<usize> = Vec::new();
-    for &s in starts {
-        for &t in &adj[s] {
-            if !seen[t] {
-                seen[t] = true;
-                stack.push(t);
-            }
-        }
-    }
-    while let Some(v) = stack.pop() {
-        for &t in &adj[v] {
-            if !seen[t] {
-                seen[t] = true;
-                stack.push(t);
-            }
-        }
-    }
-    seen
+    let first: Vec<usize> = starts.iter().flat_map(|s| adj[*s].iter().copied()).collect();
+    super::reachable(adj, &first)
 }
 
 /// Whether the cycle's modules form no cycle once the `moved` items are a module of their own.
