@@ -19,7 +19,7 @@
 
 use super::{Candidate, Model, PartTotals};
 use crate::graph::min_cut_source_side;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 #[derive(Debug, Clone)]
 pub struct SearchOptions {
@@ -50,8 +50,8 @@ const MAX_DESCENT_STEPS: usize = 8;
 /// Parts with at most this many units also start from each unit's down-closure.
 const SINGLE_UNIT_STARTS: usize = 24;
 const BEAM: usize = 8;
-/// Up to this many units the search is thorough (wide beam, group moves, swaps); beyond, it
-/// keeps to single-unit moves and a narrow beam so thousands of modules stay within seconds.
+/// Up to this many units the beam is wide; beyond, it is narrow so thousands of modules stay
+/// within seconds.
 const SMALL_GRAPH: usize = 200;
 
 pub fn best_partitions(model: &Model<'_>, options: &SearchOptions) -> SearchResult {
@@ -502,7 +502,7 @@ fn local_search(
 ) -> Vec<usize> {
     let free: Vec<usize> = (0..parts.len()).filter(|u| Some(*u) != model.graph.facade).collect();
     let Some(mut state) = State::new(model, adjacency, parts.clone(), k, mu) else { return parts };
-    let small = free.len() <= SMALL_GRAPH;
+    let small = free.len() <= SWAP_LIMIT;
     for _ in 0..50 {
         let mut improved = false;
         for &u in &free {
@@ -548,7 +548,7 @@ fn local_search(
     state.parts
 }
 
-/// Graphs up to this many units also try swapping pairs of units.
+/// Graphs up to this many units also try closure moves and swapping pairs of units.
 const SWAP_LIMIT: usize = 64;
 
 /// A partition with its totals, crossing weight and objective, updated move by move.
@@ -593,15 +593,15 @@ impl State {
         moves: &[(usize, usize)],
         mu: f64,
     ) -> Option<Trial> {
-        let part_of = |x: usize, done: &[(usize, usize)]| {
-            done.iter().rev().find(|(u, _)| *u == x).map_or(self.parts[x], |m| m.1)
-        };
+        // Units already moved in this trial, over the state's parts.
+        let mut moved: HashMap<usize, usize> = HashMap::with_capacity(moves.len());
+        let part_of =
+            |x: usize, moved: &HashMap<usize, usize>| moved.get(&x).copied().unwrap_or(self.parts[x]);
         let mut totals = self.totals.clone();
         let mut crossing = self.crossing;
         let mut count = self.count.clone();
-        for (i, &(u, to)) in moves.iter().enumerate() {
-            let done = &moves[..i];
-            let from = part_of(u, done);
+        for &(u, to) in moves {
+            let from = part_of(u, &moved);
             if from == to {
                 continue;
             }
@@ -609,15 +609,16 @@ impl State {
             count[to] += 1;
             move_totals(&mut totals, model, u, from, to);
             for &(v, w) in &adjacency.uses[u] {
-                let pv = part_of(v, done);
+                let pv = part_of(v, &moved);
                 shift(&mut totals.uses, from, to, pv, true);
                 crossing += f64::from(w) * (f64::from(u8::from(pv != to)) - f64::from(u8::from(pv != from)));
             }
             for &(v, w) in &adjacency.used_by[u] {
-                let pv = part_of(v, done);
+                let pv = part_of(v, &moved);
                 shift(&mut totals.uses, from, to, pv, false);
                 crossing += f64::from(w) * (f64::from(u8::from(pv != to)) - f64::from(u8::from(pv != from)));
             }
+            moved.insert(u, to);
         }
         if count.contains(&0) {
             return None;
