@@ -17,7 +17,8 @@ const EXIT_CODES: &str = "\
 Exit codes:
   0  success (problems found in single files are reported, not fatal)
   1  failure while working (cargo failed, output could not be written, Graphviz missing)
-  2  bad input or usage (unknown crate, bad manifest, bad flag, command not available yet)";
+  2  bad input or usage (unknown crate, bad manifest, bad flag, command not available yet)
+  130  interrupted during `record` (every edited file restored first)";
 
 /// Would splitting this crate into smaller crates cut incremental rebuild time?
 ///
@@ -80,8 +81,8 @@ enum Command {
     Graph(GraphArgs),
     /// Propose splits of the crate into crates: min-cut and exact search, priced and checked.
     Partition(PartitionArgs),
-    /// Record real incremental rebuild timings with cargo. Not available yet.
-    Record(CrateArg),
+    /// Record real incremental rebuild times: edit each module, time cargo, restore the file.
+    Record(RecordArgs),
     /// Price and draw a split of your own. Not available yet.
     Explore(CrateArg),
 }
@@ -170,6 +171,37 @@ struct PartitionArgs {
     top: usize,
 }
 
+#[derive(Debug, Args)]
+struct RecordArgs {
+    /// The crate: a package name in the workspace, or a path to a crate directory.
+    #[arg(value_name = "CRATE")]
+    krate: Option<String>,
+
+    /// How each module file is edited before a timed rebuild.
+    #[arg(long, value_enum, default_value_t = crate::record::TouchKind::Body)]
+    touch: crate::record::TouchKind,
+
+    /// Timed rebuilds per module and profile (after a warm-up build).
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=50))]
+    reps: u32,
+
+    /// Only these modules (comma-separated paths, e.g. `crate::ir,crate::lower`).
+    #[arg(long, value_delimiter = ',', value_name = "PATHS")]
+    modules: Vec<String>,
+
+    /// Only the N largest modules.
+    #[arg(long, value_name = "N")]
+    top: Option<usize>,
+
+    /// Where to write the recording (default: reports/<crate>/timings.json).
+    #[arg(long, short, value_name = "FILE")]
+    out: Option<PathBuf>,
+
+    /// Only restore files an interrupted recording left edited, then exit.
+    #[arg(long, conflicts_with_all = ["touch", "reps", "modules", "top", "out"])]
+    restore: bool,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum ProfileArg {
     Lib,
@@ -251,7 +283,7 @@ fn run(cli: &Cli) -> Result<(), Error> {
         None => analyze(cli, &selection(&cli.krate)),
         Some(Command::Graph(args)) => graph(args, &selection(&args.krate)),
         Some(Command::Partition(args)) => partition(args, &selection(&args.krate)),
-        Some(Command::Record(_)) => not_available("record", "recorded rebuild timings are planned"),
+        Some(Command::Record(args)) => record(cli, args, &selection(&args.krate)),
         Some(Command::Explore(_)) => not_available("explore", "exploring your own split is planned"),
     }
 }
@@ -262,6 +294,7 @@ fn not_available(command: &'static str, what: &'static str) -> Result<(), Error>
 
 fn analyze(cli: &Cli, selection: &Selection) -> Result<(), Error> {
     let analysis = analysis::analyze(selection)?;
+    recover_edits(&analysis)?;
     let report = report::module_report(&analysis);
     let mut out = anstream::stdout().lock();
     match cli.format {
@@ -291,6 +324,7 @@ fn graph(args: &GraphArgs, selection: &Selection) -> Result<(), Error> {
         Some(path) => read_graph_report(path, "--from")?,
         None => {
             let analysis = analysis::analyze(selection)?;
+            recover_edits(&analysis)?;
             let options = GraphOptions { include_tests: args.include_tests, depth: args.depth };
             let module_graph = ModuleGraph::build(&analysis.tree, &analysis.resolution, options);
             let focus = match &args.focus {
@@ -367,6 +401,7 @@ fn partition(args: &PartitionArgs, selection: &Selection) -> Result<(), Error> {
         Some(path) => read_graph_report(path, "--graph-json")?,
         None => {
             let analysis = analysis::analyze(selection)?;
+            recover_edits(&analysis)?;
             let module_graph =
                 ModuleGraph::build(&analysis.tree, &analysis.resolution, GraphOptions::default());
             report::graph_report(&analysis, &module_graph, None)
@@ -407,4 +442,54 @@ fn partition(args: &PartitionArgs, selection: &Selection) -> Result<(), Error> {
             .and_then(|()| writeln!(out)),
     }
     .map_err(Error::Output)
+}
+
+fn record(cli: &Cli, args: &RecordArgs, selection: &Selection) -> Result<(), Error> {
+    let analysis = analysis::analyze(selection)?;
+    recover_edits(&analysis)?;
+    if args.restore {
+        return Ok(());
+    }
+    let options = crate::record::RecordOptions {
+        touch: args.touch,
+        reps: args.reps,
+        modules: args.modules.clone(),
+        top: args.top,
+        offline: cli.global.offline,
+        progress: !cli.global.quiet && std::io::stderr().is_terminal(),
+    };
+    let timings = crate::record::record(&analysis, &options)?;
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("reports").join(&analysis.package.name).join("timings.json"));
+    let shown = out.display().to_string();
+    let write = || -> std::io::Result<()> {
+        if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)?;
+        }
+        let mut text = serde_json::to_string_pretty(&timings).map_err(std::io::Error::from)?;
+        text.push('\n');
+        std::fs::write(&out, text)
+    };
+    write().map_err(|source| Error::OutputFile { path: shown.clone(), source })?;
+    let mut stdout = anstream::stdout().lock();
+    report::write_timings_table(&timings, &shown, cli.global.quiet, &mut stdout).map_err(Error::Output)
+}
+
+/// Restores files a killed `splitcheck record` left edited, and says so.
+fn recover_edits(analysis: &analysis::CrateAnalysis) -> Result<(), Error> {
+    let restored = crate::record::recover(&analysis.package.target_dir)?;
+    if !restored.is_empty() {
+        let base = &analysis.package.root_dir;
+        let files: Vec<String> = restored.iter().map(|f| crate::paths::relative(base, f)).collect();
+        let yellow = anstyle::AnsiColor::Yellow.on_default().bold();
+        let _ = writeln!(
+            anstream::stderr(),
+            "{yellow}note{yellow:#}: restored {} file(s) an interrupted `splitcheck record` left edited: {}",
+            files.len(),
+            files.join(", ")
+        );
+    }
+    Ok(())
 }

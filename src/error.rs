@@ -3,13 +3,15 @@
 //! Exit codes (documented in the README and in `--help`):
 //! - `0`: success (an analysis with problems in some files still succeeds; they are reported);
 //! - `1`: failure while working (cargo failed, a file could not be written, Graphviz missing);
-//! - `2`: bad input or usage (unknown crate, bad manifest, bad flag, unavailable command).
+//! - `2`: bad input or usage (unknown crate, bad manifest, bad flag, unavailable command);
+//! - `130`: interrupted (Ctrl-C, SIGTERM) during `record`, after restoring every edited file.
 
 use crate::workspace::WorkspaceError;
 
 pub const EXIT_OK: u8 = 0;
 pub const EXIT_FAILURE: u8 = 1;
 pub const EXIT_BAD_INPUT: u8 = 2;
+pub const EXIT_INTERRUPTED: u8 = 130;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -30,6 +32,12 @@ pub enum Error {
     /// Graphviz is missing or failed; the text says which and what to do.
     #[error("{0}")]
     Graphviz(String),
+    /// Recording failed (cargo failed, a file could not be edited or restored).
+    #[error("{0}")]
+    Record(String),
+    /// Ctrl-C or SIGTERM during a recording (files restored).
+    #[error("interrupted; every edited file was restored")]
+    Interrupted,
 }
 
 impl Error {
@@ -38,7 +46,9 @@ impl Error {
             Error::Workspace(WorkspaceError::Metadata { .. })
             | Error::Output(_)
             | Error::OutputFile { .. }
-            | Error::Graphviz(_) => EXIT_FAILURE,
+            | Error::Graphviz(_)
+            | Error::Record(_) => EXIT_FAILURE,
+            Error::Interrupted => EXIT_INTERRUPTED,
             Error::Workspace(_) | Error::NotAvailable { .. } | Error::Usage(_) => EXIT_BAD_INPUT,
         }
     }

@@ -6,12 +6,14 @@
 
 pub mod analysis;
 pub mod cli;
+pub mod cost;
 pub mod error;
 pub mod graph;
 pub mod items;
 pub mod modtree;
 pub mod partition;
 pub mod paths;
+pub mod record;
 pub mod report;
 pub mod resolve;
 pub mod soundness;

@@ -7,8 +7,10 @@ mod dot;
 mod graph_json;
 mod module_table;
 mod partition_report;
+mod timings;
 
 pub use dot::{render_with_dot, to_dot};
 pub use graph_json::*;
 pub use module_table::{ModuleReport, module_report, write_module_table};
 pub use partition_report::*;
+pub use timings::write_timings_table;

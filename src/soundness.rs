@@ -225,7 +225,7 @@ pub fn apply_edits(text: &str, edits: &[TextEdit]) -> String {
 }
 
 /// The byte offset of a 1-based line and 1-based character column.
-fn byte_offset(text: &str, (line, column): (u32, u32)) -> Option<usize> {
+pub(crate) fn byte_offset(text: &str, (line, column): (u32, u32)) -> Option<usize> {
     let mut offset = 0;
     for (i, l) in text.split_inclusive('\n').enumerate() {
         if i + 1 == line as usize {

@@ -34,6 +34,8 @@ pub struct Package {
     pub manifest_path: PathBuf,
     pub root_dir: PathBuf,
     pub workspace_root: PathBuf,
+    /// Cargo's target directory for this workspace (where `record` keeps its journal).
+    pub target_dir: PathBuf,
     pub lib: Target,
     /// Integration test targets (`tests/*.rs` and `[[test]]`), sorted by name.
     pub test_targets: Vec<Target>,
@@ -146,6 +148,7 @@ pub fn locate(selection: &Selection) -> Result<Package, WorkspaceError> {
         root_dir: manifest_path.parent().map(Path::to_path_buf).unwrap_or_default(),
         manifest_path,
         workspace_root: metadata.workspace_root.as_std_path().to_path_buf(),
+        target_dir: metadata.target_directory.as_std_path().to_path_buf(),
         extern_crates: extern_crate_names(package),
         lib,
         test_targets,

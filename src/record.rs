@@ -1,0 +1,316 @@
+//! Recording real incremental rebuild times with cargo.
+//!
+//! Owns: editing a module file (see [`touch`]), timing `cargo build --lib` and
+//! `cargo test --no-run` after each edit, repeating, and restoring every file through the
+//! [`journal`] — after each module, on error, on Ctrl-C/SIGTERM, and on the next run after a
+//! kill. Writes the raw samples with medians and spreads as JSON.
+//! Must not: decide anything about partitions (the `cost` module fits the numbers).
+
+pub mod journal;
+pub mod touch;
+
+use crate::analysis::CrateAnalysis;
+use crate::cost::{Spread, spread};
+use crate::error::Error;
+use journal::Journal;
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+pub use touch::TouchKind;
+
+pub const TIMINGS_SCHEMA_VERSION: u32 = 1;
+
+/// What to record.
+#[derive(Debug, Clone)]
+pub struct RecordOptions {
+    pub touch: TouchKind,
+    pub reps: u32,
+    /// Module paths to measure (default: every module with a file of its own).
+    pub modules: Vec<String>,
+    /// Only the N largest modules (by own code lines).
+    pub top: Option<usize>,
+    pub offline: bool,
+    pub progress: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Timings {
+    pub schema_version: u32,
+    #[serde(rename = "crate")]
+    pub krate: String,
+    pub version: String,
+    pub cargo: String,
+    pub rustc: String,
+    pub cores: usize,
+    pub git_commit: Option<String>,
+    pub touch: TouchKind,
+    pub reps: u32,
+    /// What each profile's sample times.
+    pub commands: Commands,
+    /// The untimed-for-the-model first builds, timed for information.
+    pub warmup_s: ProfilePair<f64>,
+    pub modules: Vec<ModuleTimings>,
+    /// Wall time of the whole recording.
+    pub total_s: f64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Commands {
+    pub lib: String,
+    pub test: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ProfilePair<T> {
+    pub lib: T,
+    pub test: T,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ModuleTimings {
+    pub path: String,
+    pub file: String,
+    pub src_lines: u32,
+    pub test_lines: u32,
+    pub test_only: bool,
+    /// The touch actually applied (a file without a function body gets a comment).
+    pub touch: TouchKind,
+    pub samples_s: ProfilePair<Vec<f64>>,
+    pub spread_s: ProfilePair<Option<Spread>>,
+}
+
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+/// Ctrl-C and SIGTERM set a flag the recording loop watches: it stops cargo, restores the files
+/// and exits with 130.
+fn install_interrupt_handler() {
+    static INSTALLED: OnceLock<()> = OnceLock::new();
+    INSTALLED.get_or_init(|| {
+        let _ = ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::SeqCst));
+    });
+}
+
+/// Restores files an earlier `record` left edited (it was killed); returns them.
+pub fn recover(target_dir: &Path) -> Result<Vec<PathBuf>, Error> {
+    if !journal::journal_dir(target_dir).join("entries.json").is_file() {
+        return Ok(Vec::new());
+    }
+    let mut j = Journal::open(target_dir).map_err(|e| journal_error(target_dir, e))?;
+    j.restore_all().map_err(|e| journal_error(target_dir, e))
+}
+
+fn journal_error(target_dir: &Path, e: std::io::Error) -> Error {
+    Error::Record(format!(
+        "cannot use the edit journal in {}: {e}",
+        journal::journal_dir(target_dir).display()
+    ))
+}
+
+/// Restores every protected file when dropped: on success, error and panic alike.
+struct Restorer<'a> {
+    journal: &'a mut Journal,
+}
+
+impl Drop for Restorer<'_> {
+    fn drop(&mut self) {
+        if let Err(e) = self.journal.restore_all() {
+            eprintln!("error: could not restore edited files ({e}); run `splitcheck record --restore`");
+        }
+    }
+}
+
+pub fn record(analysis: &CrateAnalysis, options: &RecordOptions) -> Result<Timings, Error> {
+    install_interrupt_handler();
+    let started = Instant::now();
+    let package = &analysis.package;
+    let tree = &analysis.tree;
+    let mut selected: Vec<&crate::modtree::Module> = tree
+        .sorted()
+        .into_iter()
+        .map(|id| tree.get(id))
+        .filter(|m| !m.inline && m.file.is_file() && m.problems.is_empty())
+        .filter(|m| options.modules.is_empty() || options.modules.contains(&m.path))
+        .collect();
+    for wanted in &options.modules {
+        if !selected.iter().any(|m| m.path == *wanted) {
+            return Err(Error::Usage(format!(
+                "--modules: `{wanted}` is not a module of `{}` with a file of its own",
+                package.name
+            )));
+        }
+    }
+    if let Some(top) = options.top {
+        selected.sort_by_key(|m| std::cmp::Reverse(m.own.src_code + m.own.test_code));
+        selected.truncate(top);
+        selected.sort_by(|a, b| a.path.cmp(&b.path));
+    }
+    let cargo = Cargo { manifest: package.manifest_path.clone(), offline: options.offline };
+    let mut journal =
+        Journal::open(&package.target_dir).map_err(|e| journal_error(&package.target_dir, e))?;
+    let progress = progress_bar(options, selected.len() as u64 * u64::from(options.reps));
+    let warmup = ProfilePair { lib: cargo.build(false)?, test: cargo.test_build(false)? };
+    let mut modules = Vec::new();
+    let mut counter = 0u32;
+    for module in selected {
+        progress.set_message(module.path.clone());
+        let original = std::fs::read_to_string(&module.file)
+            .map_err(|e| Error::Record(format!("cannot read {}: {e}", module.file.display())))?;
+        let mut samples = ProfilePair { lib: Vec::new(), test: Vec::new() };
+        let mut applied = options.touch;
+        {
+            let guard = Restorer { journal: &mut journal };
+            for _ in 0..options.reps {
+                counter += 1;
+                guard.journal.protect(&module.file).map_err(|e| journal_error(&package.target_dir, e))?;
+                let (text, kind) = touch::touched(&original, options.touch, counter);
+                applied = kind;
+                if kind == TouchKind::Mtime {
+                    journal::bump_mtime(&module.file)
+                } else {
+                    std::fs::write(&module.file, text)
+                }
+                .map_err(|e| Error::Record(format!("cannot edit {}: {e}", module.file.display())))?;
+                let full = options.touch == TouchKind::Full;
+                samples.lib.push(cargo.build(full)?);
+                samples.test.push(cargo.test_build(full)?);
+                progress.inc(1);
+            }
+        }
+        // Rebuild the restored file untimed, so the next module's samples time only its edit.
+        cargo.build(false)?;
+        cargo.test_build(false)?;
+        modules.push(ModuleTimings {
+            path: module.path.clone(),
+            file: crate::paths::relative(&package.root_dir, &module.file),
+            src_lines: module.own.src_code,
+            test_lines: module.own.test_code,
+            test_only: module.test_only,
+            touch: applied,
+            spread_s: ProfilePair { lib: spread(&samples.lib), test: spread(&samples.test) },
+            samples_s: samples,
+        });
+    }
+    progress.finish_and_clear();
+    Ok(Timings {
+        schema_version: TIMINGS_SCHEMA_VERSION,
+        krate: package.name.clone(),
+        version: package.version.clone(),
+        cargo: cargo.version("--version"),
+        rustc: tool_version("rustc"),
+        cores: std::thread::available_parallelism().map_or(1, |n| n.get()),
+        git_commit: git_commit(&package.root_dir),
+        touch: options.touch,
+        reps: options.reps,
+        commands: Commands {
+            lib: "cargo build --lib (dev profile)".to_owned(),
+            test: "cargo test --no-run (test profile)".to_owned(),
+        },
+        warmup_s: warmup,
+        modules,
+        total_s: started.elapsed().as_secs_f64(),
+    })
+}
+
+fn progress_bar(options: &RecordOptions, len: u64) -> indicatif::ProgressBar {
+    if !options.progress {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(len);
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} rebuilds, ETA {eta}  {msg}",
+    ) {
+        bar.set_style(style);
+    }
+    bar.enable_steady_tick(Duration::from_millis(200));
+    bar
+}
+
+/// Cargo for one package, as `$CARGO` (or `cargo`) runs it.
+struct Cargo {
+    manifest: PathBuf,
+    offline: bool,
+}
+
+impl Cargo {
+    fn program() -> String {
+        std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned())
+    }
+
+    fn build(&self, full: bool) -> Result<f64, Error> {
+        self.timed(&["build", "--lib"], full)
+    }
+
+    fn test_build(&self, full: bool) -> Result<f64, Error> {
+        self.timed(&["test", "--no-run"], full)
+    }
+
+    /// Runs cargo and returns its wall time; stops it (and fails) when interrupted.
+    fn timed(&self, args: &[&str], full: bool) -> Result<f64, Error> {
+        if INTERRUPTED.load(Ordering::SeqCst) {
+            return Err(Error::Interrupted);
+        }
+        let mut cmd = Command::new(Self::program());
+        cmd.args(args).arg("--manifest-path").arg(&self.manifest).arg("--quiet");
+        if self.offline {
+            cmd.arg("--offline");
+        }
+        if full {
+            cmd.env("CARGO_INCREMENTAL", "0");
+        }
+        cmd.env("CARGO_TERM_COLOR", "never").stdout(Stdio::null()).stderr(Stdio::piped());
+        let start = Instant::now();
+        let mut child =
+            cmd.spawn().map_err(|e| Error::Record(format!("cannot run {}: {e}", Self::program())))?;
+        let status = loop {
+            if let Some(status) =
+                child.try_wait().map_err(|e| Error::Record(format!("cannot wait for cargo: {e}")))?
+            {
+                break status;
+            }
+            if INTERRUPTED.load(Ordering::SeqCst) {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(Error::Interrupted);
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        };
+        let seconds = start.elapsed().as_secs_f64();
+        if !status.success() {
+            let mut stderr = String::new();
+            if let Some(mut pipe) = child.stderr.take() {
+                use std::io::Read;
+                let _ = pipe.read_to_string(&mut stderr);
+            }
+            let first =
+                stderr.lines().find(|l| l.contains("error")).unwrap_or("no message").trim().to_owned();
+            return Err(Error::Record(format!("`cargo {}` failed: {first}", args.join(" "))));
+        }
+        Ok(seconds)
+    }
+
+    fn version(&self, flag: &str) -> String {
+        Command::new(Self::program())
+            .arg(flag)
+            .output()
+            .ok()
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+            .unwrap_or_default()
+    }
+}
+
+fn tool_version(program: &str) -> String {
+    Command::new(program)
+        .arg("--version")
+        .output()
+        .ok()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+        .unwrap_or_default()
+}
+
+fn git_commit(dir: &Path) -> Option<String> {
+    let out = Command::new("git").args(["rev-parse", "HEAD"]).current_dir(dir).output().ok()?;
+    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
+}

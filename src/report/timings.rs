@@ -1,0 +1,63 @@
+//! The summary `splitcheck record` prints after a recording (the JSON file holds every sample).
+
+use crate::record::Timings;
+use anstyle::Style;
+use std::io::{self, Write};
+
+const BOLD: Style = Style::new().bold();
+const DIM: Style = Style::new().dimmed();
+
+pub fn write_timings_table(
+    t: &Timings,
+    written_to: &str,
+    quiet: bool,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    if !quiet {
+        writeln!(
+            out,
+            "{BOLD}{} {}{BOLD:#}: {} module(s), touch `{:?}`, {} rep(s); {}; {} cores",
+            t.krate,
+            t.version,
+            t.modules.len(),
+            t.touch,
+            t.reps,
+            t.rustc,
+            t.cores
+        )?;
+        writeln!(
+            out,
+            "{DIM}seconds per rebuild after the edit: median (min–max); lib = {}, test = {}{DIM:#}",
+            t.commands.lib, t.commands.test
+        )?;
+        writeln!(out, "warm-up: lib {:.2} s, test {:.2} s", t.warmup_s.lib, t.warmup_s.test)?;
+        writeln!(out)?;
+    }
+    let width = t.modules.iter().map(|m| m.path.len()).max().unwrap_or(6).max(6);
+    writeln!(out, "{:<width$}  {:>6}  {:>6}  {:>22}  {:>22}", "MODULE", "SRC", "TEST", "LIB S", "TEST S")?;
+    for m in &t.modules {
+        let cell = |s: &Option<crate::cost::Spread>| match s {
+            Some(s) => format!("{:.2} ({:.2}–{:.2})", s.median, s.min, s.max),
+            None => "-".to_owned(),
+        };
+        let note = if m.touch != t.touch {
+            format!("  (touch {:?}: no function body)", m.touch)
+        } else {
+            String::new()
+        };
+        writeln!(
+            out,
+            "{:<width$}  {:>6}  {:>6}  {:>22}  {:>22}{note}",
+            m.path,
+            m.src_lines,
+            m.test_lines,
+            cell(&m.spread_s.lib),
+            cell(&m.spread_s.test)
+        )?;
+    }
+    if !quiet {
+        writeln!(out)?;
+        writeln!(out, "recorded in {:.1} s; every sample in {written_to}", t.total_s)?;
+    }
+    Ok(())
+}

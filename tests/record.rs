@@ -1,0 +1,185 @@
+//! `splitcheck record` must leave the user's files byte-identical, with their original mtimes:
+//! after a normal run, after cargo fails mid-recording, after Ctrl-C, and after a SIGKILL once
+//! the next run has restored them. Each test records on a fresh copy of the example crate.
+//! Failures and waits are injected by a stand-in for cargo (`$CARGO`) that hands `metadata` and
+//! the first builds to the real cargo, then fails or hangs.
+
+use std::collections::BTreeMap;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+/// Every file of the crate (target excluded): bytes and mtime.
+fn snapshot(dir: &Path) -> BTreeMap<PathBuf, (Vec<u8>, std::time::SystemTime)> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.file_name().is_some_and(|n| n == "target") {
+                continue;
+            }
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let meta = std::fs::metadata(&path).unwrap();
+                out.insert(path.clone(), (std::fs::read(&path).unwrap(), meta.modified().unwrap()));
+            }
+        }
+    }
+    out
+}
+
+struct Sandbox {
+    _dir: tempfile::TempDir,
+    krate: PathBuf,
+    wrap: PathBuf,
+}
+
+fn sandbox(mode: &str) -> Sandbox {
+    let dir = tempfile::tempdir().unwrap();
+    let krate = dir.path().join("midend");
+    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/midend"), &krate);
+    let wrap = dir.path().join("wrap");
+    std::fs::create_dir_all(&wrap).unwrap();
+    let script = wrap.join("cargo");
+    // Calls 1 and 2 are the warm-up builds; call 3 is the first build after an edit.
+    let action = match mode {
+        "fail" => "echo 'error: injected failure' >&2; exit 101",
+        "hang" => "touch \"$WRAP_DIR/hanging\"; exec sleep 60",
+        _ => ":",
+    };
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\ncase \"$1\" in metadata|--version) exec \"$REAL_CARGO\" \"$@\";; esac\n\
+             n=$(cat \"$WRAP_DIR/count\" 2>/dev/null || echo 0); n=$((n+1)); echo $n > \"$WRAP_DIR/count\"\n\
+             if [ \"$n\" -ge 3 ]; then {action}; fi\nexec \"$REAL_CARGO\" \"$@\"\n"
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    Sandbox { _dir: dir, krate, wrap }
+}
+
+fn copy_dir(src: &Path, dest: &Path) {
+    std::fs::create_dir_all(dest).unwrap();
+    for entry in std::fs::read_dir(src).unwrap() {
+        let entry = entry.unwrap();
+        if entry.file_name() == "target" {
+            continue;
+        }
+        let to = dest.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &to);
+        } else {
+            std::fs::copy(entry.path(), &to).unwrap();
+        }
+    }
+}
+
+fn splitcheck(sb: &Sandbox, args: &[&str]) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_splitcheck"));
+    cmd.args(args)
+        .arg("--manifest-path")
+        .arg(sb.krate.join("Cargo.toml"))
+        .env("CARGO", sb.wrap.join("cargo"))
+        .env("REAL_CARGO", env!("CARGO"))
+        .env("WRAP_DIR", &sb.wrap)
+        .env("CARGO_TARGET_DIR", sb.krate.join("target"));
+    cmd
+}
+
+const RECORD: &[&str] = &["record", "--modules", "crate::ir", "--reps", "2", "--out"];
+
+fn record_args(sb: &Sandbox) -> Vec<String> {
+    let mut args: Vec<String> = RECORD.iter().map(|s| (*s).to_owned()).collect();
+    args.push(sb.wrap.join("timings.json").to_string_lossy().into_owned());
+    args
+}
+
+fn run(mut cmd: Command) -> Output {
+    cmd.output().expect("splitcheck runs")
+}
+
+#[test]
+fn a_normal_recording_restores_every_file() {
+    let sb = sandbox("pass");
+    let before = snapshot(&sb.krate);
+    let args = record_args(&sb);
+    let out = run(splitcheck(&sb, &args.iter().map(String::as_str).collect::<Vec<_>>()));
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(snapshot(&sb.krate) == before, "files differ after a recording");
+    let timings: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(sb.wrap.join("timings.json")).unwrap()).unwrap();
+    assert_eq!(timings["schema_version"], 1);
+    assert_eq!(timings["modules"][0]["path"], "crate::ir");
+    assert_eq!(timings["modules"][0]["samples_s"]["lib"].as_array().unwrap().len(), 2);
+    assert!(timings["modules"][0]["spread_s"]["test"]["median"].as_f64().unwrap() > 0.0);
+}
+
+#[test]
+fn a_failing_build_restores_every_file() {
+    let sb = sandbox("fail");
+    let before = snapshot(&sb.krate);
+    let args = record_args(&sb);
+    let out = run(splitcheck(&sb, &args.iter().map(String::as_str).collect::<Vec<_>>()));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("injected failure"), "{stderr}");
+    assert!(snapshot(&sb.krate) == before, "files differ after a failed recording");
+}
+
+/// Starts a recording that hangs in its first build after an edit; returns it once it hangs.
+fn hanging(sb: &Sandbox) -> std::process::Child {
+    let args = record_args(sb);
+    let child = splitcheck(sb, &args.iter().map(String::as_str).collect::<Vec<_>>())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while !sb.wrap.join("hanging").exists() {
+        assert!(start.elapsed() < Duration::from_secs(120), "the recording never reached its first edit");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    child
+}
+
+fn signal(child: &std::process::Child, sig: &str) {
+    let status = Command::new("kill").args([sig, &child.id().to_string()]).status().unwrap();
+    assert!(status.success());
+}
+
+#[test]
+fn ctrl_c_restores_every_file_and_exits_130() {
+    let sb = sandbox("hang");
+    let before = snapshot(&sb.krate);
+    let child = hanging(&sb);
+    assert!(snapshot(&sb.krate) != before, "the module should be edited while cargo runs");
+    signal(&child, "-INT");
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    assert!(stderr.contains("interrupted; every edited file was restored"), "{stderr}");
+    assert!(snapshot(&sb.krate) == before, "files differ after Ctrl-C");
+}
+
+#[test]
+fn after_sigkill_the_next_run_restores_every_file() {
+    let sb = sandbox("hang");
+    let before = snapshot(&sb.krate);
+    let mut child = hanging(&sb);
+    signal(&child, "-KILL");
+    let _ = child.wait();
+    assert!(snapshot(&sb.krate) != before, "a killed recording cannot restore by itself");
+    let out = run(splitcheck(&sb, &["record", "--restore"]));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("restored 1 file(s)") && stderr.contains("src/ir/mod.rs"), "{stderr}");
+    assert!(snapshot(&sb.krate) == before, "files differ after the restoring run");
+    // Nothing left to restore: a later run says nothing.
+    let again = run(splitcheck(&sb, &["graph", "--format", "json"]));
+    assert!(!String::from_utf8_lossy(&again.stderr).contains("restored"));
+}
