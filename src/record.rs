@@ -98,6 +98,13 @@ pub fn recover(target_dir: &Path) -> Result<Vec<PathBuf>, Error> {
     if !journal::journal_dir(target_dir).join("entries.json").is_file() {
         return Ok(Vec::new());
     }
+    if let Some(pid) = journal::live_owner(target_dir) {
+        // Its edits are its own to restore.
+        eprintln!(
+            "note: a `splitcheck record` (pid {pid}) is running on this crate; its edits are left to it"
+        );
+        return Ok(Vec::new());
+    }
     let mut j = Journal::open(target_dir).map_err(|e| journal_error(target_dir, e))?;
     j.restore_all().map_err(|e| journal_error(target_dir, e))
 }

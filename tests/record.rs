@@ -158,6 +158,10 @@ fn ctrl_c_restores_every_file_and_exits_130() {
     let before = snapshot(&sb.krate);
     let child = hanging(&sb);
     assert!(snapshot(&sb.krate) != before, "the module should be edited while cargo runs");
+    // Another run meanwhile leaves the live recording's edits alone.
+    let other = run(splitcheck(&sb, &["graph", "--format", "json"]));
+    assert!(String::from_utf8_lossy(&other.stderr).contains("is running on this crate"));
+    assert!(snapshot(&sb.krate) != before);
     signal(&child, "-INT");
     let out = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);

@@ -115,6 +115,43 @@ fn write_synced(path: &Path, bytes: &[u8]) -> io::Result<()> {
     f.sync_all()
 }
 
+/// The process id of a recording that is running on this journal, if any: its files must not
+/// be restored from under it.
+pub fn live_owner(target_dir: &Path) -> Option<u32> {
+    let text = fs::read_to_string(journal_dir(target_dir).join("owner.pid")).ok()?;
+    let pid: u32 = text.trim().parse().ok()?;
+    (pid != std::process::id() && process_alive(pid)).then_some(pid)
+}
+
+/// Marks this process as the journal's owner until the returned guard drops.
+pub fn claim(target_dir: &Path) -> io::Result<OwnerGuard> {
+    let path = journal_dir(target_dir).join("owner.pid");
+    fs::create_dir_all(journal_dir(target_dir))?;
+    write_synced(&path, std::process::id().to_string().as_bytes())?;
+    Ok(OwnerGuard { path })
+}
+
+pub struct OwnerGuard {
+    path: PathBuf,
+}
+
+impl Drop for OwnerGuard {
+    fn drop(&mut self) {
+        let _ = fs::remove_file(&self.path);
+    }
+}
+
+fn process_alive(pid: u32) -> bool {
+    if Path::new("/proc").is_dir() {
+        return Path::new(&format!("/proc/{pid}")).exists();
+    }
+    std::process::Command::new("kill")
+        .args(["-0", &pid.to_string()])
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
 /// The current time as a file mtime, for `--touch mtime`.
 pub fn bump_mtime(file: &Path) -> io::Result<()> {
     OpenOptions::new().write(true).open(file)?.set_modified(SystemTime::now())
