@@ -155,6 +155,13 @@ pub fn record(analysis: &CrateAnalysis, options: &RecordOptions) -> Result<Timin
         selected.sort_by(|a, b| a.path.cmp(&b.path));
     }
     let cargo = Cargo { manifest: package.manifest_path.clone(), offline: options.offline };
+    if let Some(pid) = journal::live_owner(&package.target_dir) {
+        return Err(Error::Record(format!(
+            "another `splitcheck record` (pid {pid}) is running on `{}`",
+            package.name
+        )));
+    }
+    let _owner = journal::claim(&package.target_dir).map_err(|e| journal_error(&package.target_dir, e))?;
     let mut journal =
         Journal::open(&package.target_dir).map_err(|e| journal_error(&package.target_dir, e))?;
     let progress = progress_bar(options, selected.len() as u64 * u64::from(options.reps));

@@ -160,7 +160,8 @@ fn ctrl_c_restores_every_file_and_exits_130() {
     assert!(snapshot(&sb.krate) != before, "the module should be edited while cargo runs");
     // Another run meanwhile leaves the live recording's edits alone.
     let other = run(splitcheck(&sb, &["graph", "--format", "json"]));
-    assert!(String::from_utf8_lossy(&other.stderr).contains("is running on this crate"));
+    let other_err = String::from_utf8_lossy(&other.stderr);
+    assert!(other_err.contains("is running on this crate"), "{other_err}");
     assert!(snapshot(&sb.krate) != before);
     signal(&child, "-INT");
     let out = child.wait_with_output().unwrap();
