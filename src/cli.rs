@@ -200,6 +200,11 @@ struct RecordArgs {
     /// Only restore files an interrupted recording left edited, then exit.
     #[arg(long, conflicts_with_all = ["touch", "reps", "modules", "top", "out"])]
     restore: bool,
+
+    /// Read whole-crate timings from a `cargo build --timings` report instead of building
+    /// (shows every unit; with --out, writes them as JSON).
+    #[arg(long, value_name = "HTML", conflicts_with_all = ["krate", "touch", "reps", "modules", "top", "restore"])]
+    from_cargo_timings: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -445,6 +450,9 @@ fn partition(args: &PartitionArgs, selection: &Selection) -> Result<(), Error> {
 }
 
 fn record(cli: &Cli, args: &RecordArgs, selection: &Selection) -> Result<(), Error> {
+    if let Some(html) = &args.from_cargo_timings {
+        return cargo_timings(html, args.out.as_deref());
+    }
     let analysis = analysis::analyze(selection)?;
     recover_edits(&analysis)?;
     if args.restore {
@@ -492,4 +500,43 @@ fn recover_edits(analysis: &analysis::CrateAnalysis) -> Result<(), Error> {
         );
     }
     Ok(())
+}
+
+fn cargo_timings(html: &Path, out: Option<&Path>) -> Result<(), Error> {
+    let shown = html.display();
+    let text = std::fs::read_to_string(html)
+        .map_err(|e| Error::Usage(format!("--from-cargo-timings {shown}: {e}")))?;
+    let mut units = crate::record::cargo_timings::parse(&text)
+        .map_err(|e| Error::Usage(format!("--from-cargo-timings {shown}: {e}")))?;
+    units.sort_by(|a, b| b.duration.total_cmp(&a.duration).then(a.name.cmp(&b.name)));
+    if let Some(out) = out {
+        let mut json = serde_json::to_string_pretty(&serde_json::json!({
+            "schema_version": 1,
+            "source": "cargo build --timings",
+            "units": units,
+        }))
+        .map_err(std::io::Error::from)
+        .map_err(Error::Output)?;
+        json.push('\n');
+        std::fs::write(out, json)
+            .map_err(|source| Error::OutputFile { path: out.display().to_string(), source })?;
+    }
+    let mut stdout = anstream::stdout().lock();
+    let width = units.iter().map(|u| u.name.len() + u.version.len() + 1).max().unwrap_or(4).max(4);
+    let mut write = || -> std::io::Result<()> {
+        writeln!(stdout, "{:<width$}  {:>10}  {:>10}  TARGET", "UNIT", "SECONDS", "FRONTEND")?;
+        for u in &units {
+            let frontend = u.sections.iter().find(|(n, _)| n == "frontend").map(|(_, p)| p.end - p.start);
+            writeln!(
+                stdout,
+                "{:<width$}  {:>10.2}  {:>10}  {}",
+                format!("{} {}", u.name, u.version),
+                u.duration,
+                frontend.map_or("-".to_owned(), |f| format!("{f:.2}")),
+                if u.target.is_empty() { "lib".to_owned() } else { u.target.trim().to_owned() }
+            )?;
+        }
+        Ok(())
+    };
+    write().map_err(Error::Output)
 }

@@ -6,6 +6,7 @@
 //! kill. Writes the raw samples with medians and spreads as JSON.
 //! Must not: decide anything about partitions (the `cost` module fits the numbers).
 
+pub mod cargo_timings;
 pub mod journal;
 pub mod touch;
 
