@@ -98,6 +98,13 @@ impl Journal {
     }
 
     fn save(&self) -> io::Result<()> {
+        if self.entries.is_empty() {
+            // Nothing to restore: no file, so later runs need not even open the journal.
+            return match fs::remove_file(self.dir.join("entries.json")) {
+                Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
+                _ => Ok(()),
+            };
+        }
         let bytes = serde_json::to_vec_pretty(&self.entries).map_err(io::Error::other)?;
         let tmp = self.dir.join("entries.json.tmp");
         write_synced(&tmp, &bytes)?;
