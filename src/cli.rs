@@ -197,8 +197,13 @@ struct RecordArgs {
     #[arg(long, short, value_name = "FILE")]
     out: Option<PathBuf>,
 
+    /// Also time an edit in every library crate of the workspace, and fit
+    /// `fixed + per_line × lines` across their sizes (with R² and a bootstrap interval).
+    #[arg(long)]
+    workspace_fit: bool,
+
     /// Only restore files an interrupted recording left edited, then exit.
-    #[arg(long, conflicts_with_all = ["touch", "reps", "modules", "top", "out"])]
+    #[arg(long, conflicts_with_all = ["touch", "reps", "modules", "top", "out", "workspace_fit"])]
     restore: bool,
 
     /// Read whole-crate timings from a `cargo build --timings` report instead of building
@@ -465,6 +470,7 @@ fn record(cli: &Cli, args: &RecordArgs, selection: &Selection) -> Result<(), Err
         top: args.top,
         offline: cli.global.offline,
         progress: !cli.global.quiet && std::io::stderr().is_terminal(),
+        workspace_fit: args.workspace_fit,
     };
     let timings = crate::record::record(&analysis, &options)?;
     let out = args

@@ -35,6 +35,9 @@ pub struct RecordOptions {
     pub top: Option<usize>,
     pub offline: bool,
     pub progress: bool,
+    /// Also time an edit in every library crate of the workspace, to fit `fixed + per_line ×
+    /// lines` across crate sizes.
+    pub workspace_fit: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -54,8 +57,55 @@ pub struct Timings {
     /// The untimed-for-the-model first builds, timed for information.
     pub warmup_s: ProfilePair<f64>,
     pub modules: Vec<ModuleTimings>,
+    /// Edits in every library crate of the workspace and the fit across their sizes
+    /// (`--workspace-fit`).
+    pub workspace_fit: Option<WorkspaceFit>,
     /// Wall time of the whole recording.
     pub total_s: f64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct WorkspaceFit {
+    pub crates: Vec<CrateTimings>,
+    /// Crates left out because they do not build here, with cargo's first error.
+    pub skipped: Vec<String>,
+    /// `seconds = fixed + per_line × src lines` for `cargo build --lib` after an edit.
+    pub lib: Option<FitRow>,
+    /// The same for `cargo test --no-run`, over src + test lines.
+    pub test: Option<FitRow>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CrateTimings {
+    pub name: String,
+    pub src_lines: u32,
+    pub test_lines: u32,
+    pub touch: TouchKind,
+    pub samples_s: ProfilePair<Vec<f64>>,
+    pub spread_s: ProfilePair<Option<Spread>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct FitRow {
+    pub fixed_s: f64,
+    pub per_line_s: f64,
+    pub r2: f64,
+    pub samples: usize,
+    pub fixed_interval_s: (f64, f64),
+    pub per_line_interval_s: (f64, f64),
+}
+
+impl From<crate::cost::LinearFit> for FitRow {
+    fn from(f: crate::cost::LinearFit) -> FitRow {
+        FitRow {
+            fixed_s: f.fixed,
+            per_line_s: f.per_line,
+            r2: f.r2,
+            samples: f.samples,
+            fixed_interval_s: f.fixed_interval,
+            per_line_interval_s: f.per_line_interval,
+        }
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -171,29 +221,8 @@ pub fn record(analysis: &CrateAnalysis, options: &RecordOptions) -> Result<Timin
     let mut counter = 0u32;
     for module in selected {
         progress.set_message(module.path.clone());
-        let original = std::fs::read_to_string(&module.file)
-            .map_err(|e| Error::Record(format!("cannot read {}: {e}", module.file.display())))?;
-        let mut samples = ProfilePair { lib: Vec::new(), test: Vec::new() };
-        let mut applied = options.touch;
-        {
-            let guard = Restorer { journal: &mut journal };
-            for _ in 0..options.reps {
-                counter += 1;
-                guard.journal.protect(&module.file).map_err(|e| journal_error(&package.target_dir, e))?;
-                let (text, kind) = touch::touched(&original, options.touch, counter);
-                applied = kind;
-                if kind == TouchKind::Mtime {
-                    journal::bump_mtime(&module.file)
-                } else {
-                    std::fs::write(&module.file, text)
-                }
-                .map_err(|e| Error::Record(format!("cannot edit {}: {e}", module.file.display())))?;
-                let full = options.touch == TouchKind::Full;
-                samples.lib.push(cargo.build(full)?);
-                samples.test.push(cargo.test_build(full)?);
-                progress.inc(1);
-            }
-        }
+        let (samples, applied) =
+            measure_edits(&cargo, &mut journal, &module.file, options, &mut counter, &progress)?;
         // Rebuild the restored file untimed, so the next module's samples time only its edit.
         cargo.build(false)?;
         cargo.test_build(false)?;
@@ -208,6 +237,11 @@ pub fn record(analysis: &CrateAnalysis, options: &RecordOptions) -> Result<Timin
             samples_s: samples,
         });
     }
+    let workspace_fit = if options.workspace_fit {
+        Some(fit_workspace(package, &mut journal, options, &mut counter, &progress)?)
+    } else {
+        None
+    };
     progress.finish_and_clear();
     Ok(Timings {
         schema_version: TIMINGS_SCHEMA_VERSION,
@@ -225,8 +259,94 @@ pub fn record(analysis: &CrateAnalysis, options: &RecordOptions) -> Result<Timin
         },
         warmup_s: warmup,
         modules,
+        workspace_fit,
         total_s: started.elapsed().as_secs_f64(),
     })
+}
+
+/// Edits `file` `options.reps` times, timing both profiles after each edit; restores it after.
+fn measure_edits(
+    cargo: &Cargo,
+    journal: &mut Journal,
+    file: &Path,
+    options: &RecordOptions,
+    counter: &mut u32,
+    progress: &indicatif::ProgressBar,
+) -> Result<(ProfilePair<Vec<f64>>, TouchKind), Error> {
+    let original = std::fs::read_to_string(file)
+        .map_err(|e| Error::Record(format!("cannot read {}: {e}", file.display())))?;
+    let mut samples = ProfilePair { lib: Vec::new(), test: Vec::new() };
+    let mut applied = options.touch;
+    let guard = Restorer { journal };
+    for _ in 0..options.reps {
+        *counter += 1;
+        guard
+            .journal
+            .protect(file)
+            .map_err(|e| Error::Record(format!("cannot journal {}: {e}", file.display())))?;
+        let (text, kind) = touch::touched(&original, options.touch, *counter);
+        applied = kind;
+        if kind == TouchKind::Mtime { journal::bump_mtime(file) } else { std::fs::write(file, text) }
+            .map_err(|e| Error::Record(format!("cannot edit {}: {e}", file.display())))?;
+        let full = options.touch == TouchKind::Full;
+        samples.lib.push(cargo.build(full)?);
+        samples.test.push(cargo.test_build(full)?);
+        progress.inc(1);
+    }
+    drop(guard);
+    Ok((samples, applied))
+}
+
+/// Times an edit of every workspace library crate's root file and fits cost against size.
+fn fit_workspace(
+    package: &crate::workspace::Package,
+    journal: &mut Journal,
+    options: &RecordOptions,
+    counter: &mut u32,
+    progress: &indicatif::ProgressBar,
+) -> Result<WorkspaceFit, Error> {
+    let members = crate::workspace::workspace_libraries(package, options.offline)?;
+    progress.inc_length(members.len() as u64 * u64::from(options.reps));
+    let mut crates = Vec::new();
+    let mut skipped = Vec::new();
+    for member in members {
+        progress.set_message(format!("crate {}", member.name));
+        let cargo = Cargo { manifest: member.manifest_path.clone(), offline: options.offline };
+        // A crate that does not build here (a missing system library) is left out, and said.
+        if let Err(e) = cargo.build(false).and_then(|_| cargo.test_build(false)) {
+            if matches!(e, Error::Interrupted) {
+                return Err(e);
+            }
+            skipped.push(format!("{}: {e}", member.name));
+            progress.inc(u64::from(options.reps));
+            continue;
+        }
+        let sizes = crate::modtree::walk(&member.lib_src, &member.root_dir).totals();
+        let (samples, applied) = measure_edits(&cargo, journal, &member.lib_src, options, counter, progress)?;
+        cargo.build(false)?;
+        cargo.test_build(false)?;
+        crates.push(CrateTimings {
+            name: member.name,
+            src_lines: sizes.src_code,
+            test_lines: sizes.test_code,
+            touch: applied,
+            spread_s: ProfilePair { lib: spread(&samples.lib), test: spread(&samples.test) },
+            samples_s: samples,
+        });
+    }
+    let points = |test: bool| -> Vec<crate::cost::Sample> {
+        crates
+            .iter()
+            .filter_map(|c| {
+                let s = if test { c.spread_s.test? } else { c.spread_s.lib? };
+                let lines = if test { c.src_lines + c.test_lines } else { c.src_lines };
+                Some(crate::cost::Sample { lines: f64::from(lines), seconds: s.median })
+            })
+            .collect()
+    };
+    let lib = crate::cost::fit(&points(false), 1000, 1).map(FitRow::from);
+    let test = crate::cost::fit(&points(true), 1000, 2).map(FitRow::from);
+    Ok(WorkspaceFit { crates, skipped, lib, test })
 }
 
 fn progress_bar(options: &RecordOptions, len: u64) -> indicatif::ProgressBar {

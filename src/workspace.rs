@@ -156,6 +156,36 @@ pub fn locate(selection: &Selection) -> Result<Package, WorkspaceError> {
     })
 }
 
+/// A library crate of the workspace: enough to time its rebuilds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberLibrary {
+    pub name: String,
+    pub manifest_path: PathBuf,
+    pub root_dir: PathBuf,
+    pub lib_src: PathBuf,
+}
+
+/// Every ordinary library crate of the workspace `package` belongs to, sorted by name.
+pub fn workspace_libraries(package: &Package, offline: bool) -> Result<Vec<MemberLibrary>, WorkspaceError> {
+    let metadata = run_metadata(&package.workspace_root.join("Cargo.toml"), offline)?;
+    let mut out: Vec<MemberLibrary> = metadata
+        .workspace_packages()
+        .into_iter()
+        .filter_map(|p| {
+            let lib = p.targets.iter().find(|t| t.is_kind(TargetKind::Lib) || t.is_kind(TargetKind::RLib))?;
+            let manifest_path = p.manifest_path.as_std_path().to_path_buf();
+            Some(MemberLibrary {
+                name: p.name.to_string(),
+                root_dir: manifest_path.parent().map(Path::to_path_buf).unwrap_or_default(),
+                manifest_path,
+                lib_src: lib.src_path.as_std_path().to_path_buf(),
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(out)
+}
+
 fn extern_crate_names(package: &cargo_metadata::Package) -> Vec<String> {
     let mut names: Vec<String> = package
         .dependencies

@@ -38,9 +38,13 @@ struct Sandbox {
 }
 
 fn sandbox(mode: &str) -> Sandbox {
+    sandbox_of("examples/midend", mode)
+}
+
+fn sandbox_of(source: &str, mode: &str) -> Sandbox {
     let dir = tempfile::tempdir().unwrap();
-    let krate = dir.path().join("midend");
-    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/midend"), &krate);
+    let krate = dir.path().join("krate");
+    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join(source), &krate);
     let wrap = dir.path().join("wrap");
     std::fs::create_dir_all(&wrap).unwrap();
     let script = wrap.join("cargo");
@@ -187,4 +191,30 @@ fn after_sigkill_the_next_run_restores_every_file() {
     // Nothing left to restore: a later run says nothing.
     let again = run(splitcheck(&sb, &["graph", "--format", "json"]));
     assert!(!String::from_utf8_lossy(&again.stderr).contains("restored"));
+}
+
+#[test]
+fn a_workspace_fit_times_every_library_and_restores_them() {
+    let sb = sandbox_of("tests/fixtures/workspace", "pass");
+    let before = snapshot(&sb.krate);
+    let out_file = sb.wrap.join("timings.json");
+    let out = run(splitcheck(
+        &sb,
+        &["record", "ws-core", "--reps", "1", "--workspace-fit", "--out", out_file.to_str().unwrap()],
+    ));
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(snapshot(&sb.krate) == before, "files differ after a workspace fit");
+    let timings: serde_json::Value = serde_json::from_slice(&std::fs::read(&out_file).unwrap()).unwrap();
+    let crates: Vec<&str> = timings["workspace_fit"]["crates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(crates, ["shared", "shared-impl", "ws-app", "ws-core", "ws-tools"]);
+    // Every crate has one line: no size to fit cost against, and the report says so.
+    assert!(timings["workspace_fit"]["lib"].is_null());
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("fit lib: not possible (fewer than two crate sizes)")
+    );
 }

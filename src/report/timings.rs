@@ -55,6 +55,43 @@ pub fn write_timings_table(
             cell(&m.spread_s.test)
         )?;
     }
+    if let Some(w) = &t.workspace_fit {
+        writeln!(out)?;
+        writeln!(out, "{BOLD}workspace crates{BOLD:#} (an edit of each crate's root file):")?;
+        for c in &w.crates {
+            let cell =
+                |s: &Option<crate::cost::Spread>| s.map_or("-".to_owned(), |s| format!("{:.2}", s.median));
+            writeln!(
+                out,
+                "  {:<24} {:>7} src {:>7} test lines   lib {:>6} s   test {:>6} s",
+                c.name,
+                c.src_lines,
+                c.test_lines,
+                cell(&c.spread_s.lib),
+                cell(&c.spread_s.test)
+            )?;
+        }
+        for s in &w.skipped {
+            writeln!(out, "  skipped {s}")?;
+        }
+        for (profile, fit) in [("lib", &w.lib), ("test", &w.test)] {
+            match fit {
+                Some(f) => writeln!(
+                    out,
+                    "  fit {profile}: {:.3} s + {:.3} ms/line (R² {:.2}, {} crates; 95% intervals {:.3}–{:.3} s, {:.3}–{:.3} ms/line)",
+                    f.fixed_s,
+                    f.per_line_s * 1000.0,
+                    f.r2,
+                    f.samples,
+                    f.fixed_interval_s.0,
+                    f.fixed_interval_s.1,
+                    f.per_line_interval_s.0 * 1000.0,
+                    f.per_line_interval_s.1 * 1000.0
+                )?,
+                None => writeln!(out, "  fit {profile}: not possible (fewer than two crate sizes)")?,
+            }
+        }
+    }
     if !quiet {
         writeln!(out)?;
         writeln!(out, "recorded in {:.1} s; every sample in {written_to}", t.total_s)?;
