@@ -169,6 +169,11 @@ struct PartitionArgs {
     /// How many candidates to show.
     #[arg(long, default_value_t = 5, value_name = "N")]
     top: usize,
+
+    /// Price with a recording (`splitcheck record --workspace-fit`): its fitted `fixed` and
+    /// `per_line`, and each recorded module's edit-cost factor (measured over predicted).
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["fixed_cost", "per_line"])]
+    timings: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -422,14 +427,18 @@ fn partition(args: &PartitionArgs, selection: &Selection) -> Result<(), Error> {
     if given.iter().any(Option::is_some) {
         cost.source = CostSource::Flags;
     }
-    cost.fixed = args.fixed_cost.unwrap_or(cost.fixed);
-    cost.per_line = args.per_line.unwrap_or(cost.per_line);
-    cost.dep_fixed = args.dep_fixed_cost.unwrap_or(cost.fixed);
-    cost.dep_per_line = args.dep_per_line.unwrap_or(cost.per_line);
     let profile = match args.profile {
         ProfileArg::Lib => Profile::Lib,
         ProfileArg::Test => Profile::Test,
     };
+    let mut graph_report = graph_report;
+    if let Some(path) = &args.timings {
+        apply_recording(path, profile, &mut cost, &mut graph_report)?;
+    }
+    cost.fixed = args.fixed_cost.unwrap_or(cost.fixed);
+    cost.per_line = args.per_line.unwrap_or(cost.per_line);
+    cost.dep_fixed = args.dep_fixed_cost.unwrap_or(cost.fixed);
+    cost.dep_per_line = args.dep_per_line.unwrap_or(cost.per_line);
     let units = partition::units_from_graph(&graph_report, false);
     let model = partition::Model::new(&units, cost.clone(), profile);
     let k = usize::from(args.parts);
@@ -545,4 +554,60 @@ fn cargo_timings(html: &Path, out: Option<&Path>) -> Result<(), Error> {
         Ok(())
     };
     write().map_err(Error::Output)
+}
+
+/// Prices with a recording: the fitted cost of the profile, and each recorded module's factor.
+fn apply_recording(
+    path: &Path,
+    profile: Profile,
+    cost: &mut CostModel,
+    graph: &mut report::GraphReport,
+) -> Result<(), Error> {
+    let shown = path.display();
+    let text = std::fs::read_to_string(path).map_err(|e| Error::Usage(format!("--timings {shown}: {e}")))?;
+    let timings: crate::record::Timings = serde_json::from_str(&text)
+        .map_err(|e| Error::Usage(format!("--timings {shown}: not a splitcheck recording: {e}")))?;
+    if timings.krate.replace('-', "_") != graph.krate.replace('-', "_") {
+        return Err(Error::Usage(format!(
+            "--timings {shown}: a recording of `{}`, not of `{}`",
+            timings.krate, graph.krate
+        )));
+    }
+    let fit = timings.workspace_fit.as_ref().and_then(|w| match profile {
+        Profile::Lib => w.lib.as_ref(),
+        Profile::Test => w.test.as_ref(),
+    });
+    let Some(fit) = fit else {
+        return Err(Error::Usage(format!(
+            "--timings {shown}: no {} fit in it (record with --workspace-fit, in a workspace of crates of different sizes)",
+            profile.as_str()
+        )));
+    };
+    cost.fixed = fit.fixed_s.max(0.0);
+    cost.per_line = fit.per_line_s.max(0.0);
+    cost.source = CostSource::Recorded(format!(
+        "fitted from {} recorded crates, R² {:.2}; dependent re-runs not recorded, taken equal to an edit",
+        fit.samples, fit.r2
+    ));
+    // Edit-cost factors: a module's measured rebuild over what the fit predicts for the crate.
+    let crate_lines: f64 = graph
+        .modules
+        .iter()
+        .map(|m| {
+            f64::from(m.src_lines) + if profile == Profile::Test { f64::from(m.test_lines) } else { 0.0 }
+        })
+        .sum();
+    let predicted = cost.rebuild(crate_lines);
+    for m in &mut graph.modules {
+        let recorded = timings.modules.iter().find(|t| t.path == m.path).and_then(|t| match profile {
+            Profile::Lib => t.spread_s.lib,
+            Profile::Test => t.spread_s.test,
+        });
+        if let Some(s) = recorded
+            && predicted > 0.0
+        {
+            m.edit_factor = Some(s.median / predicted);
+        }
+    }
+    Ok(())
 }

@@ -41,13 +41,18 @@ pub enum CostSource {
     Flags,
     /// No recording and no flags: documented defaults, to rank candidates, not to promise seconds.
     Assumed,
+    /// Fitted from a recording (`splitcheck record --workspace-fit`); the text says how well.
+    Recorded(String),
 }
 
 impl CostSource {
-    pub fn as_str(&self) -> &'static str {
+    pub fn describe(&self) -> String {
         match self {
-            CostSource::Flags => "given by flags",
-            CostSource::Assumed => "assumed (no recording; pass --fixed-cost and --per-line, or record)",
+            CostSource::Flags => "given by flags".to_owned(),
+            CostSource::Assumed => {
+                "assumed (no recording; pass --fixed-cost and --per-line, or record)".to_owned()
+            }
+            CostSource::Recorded(how) => how.clone(),
         }
     }
 }

@@ -14,7 +14,7 @@ use crate::analysis::CrateAnalysis;
 use crate::cost::{Spread, spread};
 use crate::error::Error;
 use journal::Journal;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
@@ -40,7 +40,7 @@ pub struct RecordOptions {
     pub workspace_fit: bool,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct Timings {
     pub schema_version: u32,
     #[serde(rename = "crate")]
@@ -64,7 +64,7 @@ pub struct Timings {
     pub total_s: f64,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct WorkspaceFit {
     pub crates: Vec<CrateTimings>,
     /// Crates left out because they do not build here, with cargo's first error.
@@ -75,7 +75,7 @@ pub struct WorkspaceFit {
     pub test: Option<FitRow>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct CrateTimings {
     pub name: String,
     pub src_lines: u32,
@@ -85,7 +85,7 @@ pub struct CrateTimings {
     pub spread_s: ProfilePair<Option<Spread>>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct FitRow {
     pub fixed_s: f64,
     pub per_line_s: f64,
@@ -108,19 +108,19 @@ impl From<crate::cost::LinearFit> for FitRow {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct Commands {
     pub lib: String,
     pub test: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct ProfilePair<T> {
     pub lib: T,
     pub test: T,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct ModuleTimings {
     pub path: String,
     pub file: String,

@@ -160,3 +160,44 @@ fn partition_reads_a_saved_graph_with_edit_probabilities() {
     assert_eq!(weighted["p_edit_source"], "p_edit of the graph JSON");
     assert_ne!(weighted["candidates"][0]["expected_rebuild_s"], plain["candidates"][0]["expected_rebuild_s"]);
 }
+
+#[test]
+fn partition_prices_with_a_recording() {
+    let dir = tempfile::tempdir().unwrap();
+    let fit = serde_json::json!({
+        "fixed_s": 0.25, "per_line_s": 0.0004, "r2": 0.9, "samples": 3,
+        "fixed_interval_s": [0.2, 0.3], "per_line_interval_s": [0.0003, 0.0005]
+    });
+    let spread = |m: f64| serde_json::json!({"median": m, "min": m, "max": m});
+    let module = |path: &str, lib: f64| {
+        serde_json::json!({
+            "path": path, "file": "src/x.rs", "src_lines": 10, "test_lines": 0, "test_only": false, "touch": "body",
+            "samples_s": {"lib": [lib], "test": [lib]}, "spread_s": {"lib": spread(lib), "test": spread(lib)}
+        })
+    };
+    let recording = |krate: &str| {
+        serde_json::json!({
+            "schema_version": 1, "crate": krate, "version": "0.1.0", "cargo": "cargo", "rustc": "rustc", "cores": 2,
+            "git_commit": null, "touch": "body", "reps": 1,
+            "commands": {"lib": "cargo build --lib", "test": "cargo test --no-run"},
+            "warmup_s": {"lib": 1.0, "test": 1.0},
+            "modules": [module("crate::ir", 2.0), module("crate::ast", 0.1)],
+            "workspace_fit": {"crates": [], "skipped": [], "lib": fit, "test": fit},
+            "total_s": 10.0
+        })
+    };
+    let file = dir.path().join("timings.json");
+    std::fs::write(&file, serde_json::to_vec(&recording("midend")).unwrap()).unwrap();
+    let args =
+        ["partition", "--manifest-path", "examples/midend/Cargo.toml", "--format", "json", "--timings"];
+    let out = run(env!("CARGO_BIN_EXE_splitcheck"), &[&args[..], &[file.to_str().unwrap()]].concat());
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["fixed_cost_s"], 0.25);
+    assert_eq!(report["per_line_s"], 0.0004);
+    assert!(report["cost_source"].as_str().unwrap().starts_with("fitted from 3 recorded crates, R² 0.90"));
+    std::fs::write(&file, serde_json::to_vec(&recording("other")).unwrap()).unwrap();
+    let wrong = run(env!("CARGO_BIN_EXE_splitcheck"), &[&args[..], &[file.to_str().unwrap()]].concat());
+    assert_eq!(wrong.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&wrong.stderr).contains("a recording of `other`, not of `midend`"));
+}

@@ -1,9 +1,9 @@
 //! The edits `record` makes to a module file before timing a rebuild. Pure: text in, text out.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// How a module file is edited before each timed rebuild.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum TouchKind {
     /// Add a statement to the body of the file's first function, as a real edit would.

@@ -23,7 +23,7 @@ pub struct PartitionReport {
     pub per_line_s: f64,
     pub dep_fixed_cost_s: f64,
     pub dep_per_line_s: f64,
-    pub cost_source: &'static str,
+    pub cost_source: String,
     /// Where edit probabilities came from.
     pub p_edit_source: &'static str,
     pub unsplit: Unsplit,
@@ -181,7 +181,7 @@ pub fn partition_report(
         per_line_s: setup.cost.per_line,
         dep_fixed_cost_s: setup.cost.dep_fixed,
         dep_per_line_s: setup.cost.dep_per_line,
-        cost_source: setup.cost.source.as_str(),
+        cost_source: setup.cost.source.describe(),
         p_edit_source: if p_given { "p_edit of the graph JSON" } else { "proportional to src lines" },
         unsplit: Unsplit {
             expected_rebuild_s: model.unsplit(),
