@@ -207,8 +207,13 @@ struct RecordArgs {
     #[arg(long)]
     workspace_fit: bool,
 
+    /// Also time, after each edit, the rustc re-run of every workspace crate depending on this
+    /// one directly, and fit the dependent re-run cost `d` over their sizes.
+    #[arg(long)]
+    with_dependents: bool,
+
     /// Only restore files an interrupted recording left edited, then exit.
-    #[arg(long, conflicts_with_all = ["touch", "reps", "modules", "top", "out", "workspace_fit"])]
+    #[arg(long, conflicts_with_all = ["touch", "reps", "modules", "top", "out", "workspace_fit", "with_dependents"])]
     restore: bool,
 
     /// Read whole-crate timings from a `cargo build --timings` report instead of building
@@ -435,10 +440,12 @@ fn partition(args: &PartitionArgs, selection: &Selection) -> Result<(), Error> {
     if let Some(path) = &args.timings {
         apply_recording(path, profile, &mut cost, &mut graph_report)?;
     }
+    let recorded_dep = args.timings.is_some();
     cost.fixed = args.fixed_cost.unwrap_or(cost.fixed);
     cost.per_line = args.per_line.unwrap_or(cost.per_line);
-    cost.dep_fixed = args.dep_fixed_cost.unwrap_or(cost.fixed);
-    cost.dep_per_line = args.dep_per_line.unwrap_or(cost.per_line);
+    cost.dep_fixed = args.dep_fixed_cost.unwrap_or(if recorded_dep { cost.dep_fixed } else { cost.fixed });
+    cost.dep_per_line =
+        args.dep_per_line.unwrap_or(if recorded_dep { cost.dep_per_line } else { cost.per_line });
     let units = partition::units_from_graph(&graph_report, false);
     let model = partition::Model::new(&units, cost.clone(), profile);
     let k = usize::from(args.parts);
@@ -480,6 +487,7 @@ fn record(cli: &Cli, args: &RecordArgs, selection: &Selection) -> Result<(), Err
         offline: cli.global.offline,
         progress: !cli.global.quiet && std::io::stderr().is_terminal(),
         workspace_fit: args.workspace_fit,
+        with_dependents: args.with_dependents,
     };
     let timings = crate::record::record(&analysis, &options)?;
     let out = args
@@ -585,8 +593,21 @@ fn apply_recording(
     };
     cost.fixed = fit.fixed_s.max(0.0);
     cost.per_line = fit.per_line_s.max(0.0);
+    let dep_fit = timings.dependents.as_ref().and_then(|d| d.lib.as_ref());
+    let dependents = match dep_fit {
+        Some(d) => {
+            cost.dep_fixed = d.fixed_s.max(0.0);
+            cost.dep_per_line = d.per_line_s.max(0.0);
+            format!("dependent re-runs fitted from {} recorded crates, R² {:.2}", d.samples, d.r2)
+        }
+        None => {
+            cost.dep_fixed = cost.fixed;
+            cost.dep_per_line = cost.per_line;
+            "dependent re-runs not recorded, taken equal to an edit".to_owned()
+        }
+    };
     cost.source = CostSource::Recorded(format!(
-        "fitted from {} recorded crates, R² {:.2}; dependent re-runs not recorded, taken equal to an edit",
+        "fitted from {} recorded crates, R² {:.2}; {dependents}",
         fit.samples, fit.r2
     ));
     // Edit-cost factors: a module's measured rebuild over what the fit predicts for the crate.

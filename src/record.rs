@@ -38,6 +38,9 @@ pub struct RecordOptions {
     /// Also time an edit in every library crate of the workspace, to fit `fixed + per_line ×
     /// lines` across crate sizes.
     pub workspace_fit: bool,
+    /// Also time, after each edit, the re-run of rustc on every workspace crate that depends on
+    /// this one directly: what a dependent part costs when its own source did not change.
+    pub with_dependents: bool,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -60,6 +63,10 @@ pub struct Timings {
     /// Edits in every library crate of the workspace and the fit across their sizes
     /// (`--workspace-fit`).
     pub workspace_fit: Option<WorkspaceFit>,
+    /// Re-runs of the direct dependents after each module edit, and `d` fitted over their
+    /// sizes (`--with-dependents`).
+    #[serde(default)]
+    pub dependents: Option<DependentFit>,
     /// Wall time of the whole recording.
     pub total_s: f64,
 }
@@ -73,6 +80,22 @@ pub struct WorkspaceFit {
     pub lib: Option<FitRow>,
     /// The same for `cargo test --no-run`, over src + test lines.
     pub test: Option<FitRow>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct DependentFit {
+    pub crates: Vec<DependentTimings>,
+    /// `seconds = dep_fixed + dep_per_line × src lines` of `cargo build --lib` of a dependent
+    /// right after the edited crate was rebuilt.
+    pub lib: Option<FitRow>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct DependentTimings {
+    pub name: String,
+    pub src_lines: u32,
+    pub samples_s: Vec<f64>,
+    pub spread_s: Option<Spread>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -217,12 +240,28 @@ pub fn record(analysis: &CrateAnalysis, options: &RecordOptions) -> Result<Timin
         Journal::open(&package.target_dir).map_err(|e| journal_error(&package.target_dir, e))?;
     let progress = progress_bar(options, selected.len() as u64 * u64::from(options.reps));
     let warmup = ProfilePair { lib: cargo.build(false)?, test: cargo.test_build(false)? };
+    let mut dependents =
+        if options.with_dependents { direct_dependents(package, options)? } else { Vec::new() };
     let mut modules = Vec::new();
     let mut counter = 0u32;
     for module in selected {
         progress.set_message(module.path.clone());
-        let (samples, applied) =
-            measure_edits(&cargo, &mut journal, &module.file, options, &mut counter, &progress)?;
+        let mut after_lib = || -> Result<(), Error> {
+            for d in dependents.iter_mut() {
+                let seconds = d.cargo.build(false)?;
+                d.samples.push(seconds);
+            }
+            Ok(())
+        };
+        let (samples, applied) = measure_edits(
+            &cargo,
+            &mut journal,
+            &module.file,
+            options,
+            &mut counter,
+            &progress,
+            &mut after_lib,
+        )?;
         // Rebuild the restored file untimed, so the next module's samples time only its edit.
         cargo.build(false)?;
         cargo.test_build(false)?;
@@ -260,6 +299,7 @@ pub fn record(analysis: &CrateAnalysis, options: &RecordOptions) -> Result<Timin
         warmup_s: warmup,
         modules,
         workspace_fit,
+        dependents: options.with_dependents.then(|| fit_dependents(dependents)),
         total_s: started.elapsed().as_secs_f64(),
     })
 }
@@ -272,6 +312,7 @@ fn measure_edits(
     options: &RecordOptions,
     counter: &mut u32,
     progress: &indicatif::ProgressBar,
+    after_lib: &mut dyn FnMut() -> Result<(), Error>,
 ) -> Result<(ProfilePair<Vec<f64>>, TouchKind), Error> {
     let original = std::fs::read_to_string(file)
         .map_err(|e| Error::Record(format!("cannot read {}: {e}", file.display())))?;
@@ -290,11 +331,68 @@ fn measure_edits(
             .map_err(|e| Error::Record(format!("cannot edit {}: {e}", file.display())))?;
         let full = options.touch == TouchKind::Full;
         samples.lib.push(cargo.build(full)?);
+        after_lib()?;
         samples.test.push(cargo.test_build(full)?);
         progress.inc(1);
     }
     drop(guard);
     Ok((samples, applied))
+}
+
+/// A direct dependent being timed.
+struct DependentRun {
+    name: String,
+    cargo: Cargo,
+    lines: u32,
+    samples: Vec<f64>,
+}
+
+/// The workspace crates that depend on `package` directly (normal dependencies), built once.
+fn direct_dependents(
+    package: &crate::workspace::Package,
+    options: &RecordOptions,
+) -> Result<Vec<DependentRun>, Error> {
+    let names: Vec<String> = match &package.dependents {
+        crate::workspace::Dependents::Known(list) => list
+            .iter()
+            .filter(|d| d.direct.contains(&crate::workspace::DepKind::Normal))
+            .map(|d| d.name.clone())
+            .collect(),
+        crate::workspace::Dependents::NoOtherMembers => Vec::new(),
+        crate::workspace::Dependents::Unknown(why) => {
+            return Err(Error::Record(format!(
+                "--with-dependents: the workspace's dependents are unknown: {why}"
+            )));
+        }
+    };
+    let members = crate::workspace::workspace_libraries(package, options.offline)?;
+    let mut runs = Vec::new();
+    for member in members.into_iter().filter(|m| names.contains(&m.name)) {
+        let cargo = Cargo { manifest: member.manifest_path.clone(), offline: options.offline };
+        cargo.build(false)?;
+        let lines = crate::modtree::walk(&member.lib_src, &member.root_dir).totals().src_code;
+        runs.push(DependentRun { name: member.name, cargo, lines, samples: Vec::new() });
+    }
+    Ok(runs)
+}
+
+fn fit_dependents(runs: Vec<DependentRun>) -> DependentFit {
+    let crates: Vec<DependentTimings> = runs
+        .into_iter()
+        .map(|r| DependentTimings {
+            name: r.name,
+            src_lines: r.lines,
+            spread_s: spread(&r.samples),
+            samples_s: r.samples,
+        })
+        .collect();
+    let points: Vec<crate::cost::Sample> = crates
+        .iter()
+        .filter_map(|c| {
+            Some(crate::cost::Sample { lines: f64::from(c.src_lines), seconds: c.spread_s?.median })
+        })
+        .collect();
+    DependentFit { lib: crate::cost::fit(&points, 1000, 3).map(FitRow::from), crates }
 }
 
 /// Times an edit of every workspace library crate's root file and fits cost against size.
@@ -322,7 +420,8 @@ fn fit_workspace(
             continue;
         }
         let sizes = crate::modtree::walk(&member.lib_src, &member.root_dir).totals();
-        let (samples, applied) = measure_edits(&cargo, journal, &member.lib_src, options, counter, progress)?;
+        let (samples, applied) =
+            measure_edits(&cargo, journal, &member.lib_src, options, counter, progress, &mut || Ok(()))?;
         cargo.build(false)?;
         cargo.test_build(false)?;
         crates.push(CrateTimings {

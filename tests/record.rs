@@ -194,13 +194,22 @@ fn after_sigkill_the_next_run_restores_every_file() {
 }
 
 #[test]
-fn a_workspace_fit_times_every_library_and_restores_them() {
+fn a_workspace_fit_and_dependents_time_every_library_and_restore_them() {
     let sb = sandbox_of("tests/fixtures/workspace", "pass");
     let before = snapshot(&sb.krate);
     let out_file = sb.wrap.join("timings.json");
     let out = run(splitcheck(
         &sb,
-        &["record", "ws-core", "--reps", "1", "--workspace-fit", "--out", out_file.to_str().unwrap()],
+        &[
+            "record",
+            "ws-core",
+            "--reps",
+            "1",
+            "--workspace-fit",
+            "--with-dependents",
+            "--out",
+            out_file.to_str().unwrap(),
+        ],
     ));
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(snapshot(&sb.krate) == before, "files differ after a workspace fit");

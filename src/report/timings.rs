@@ -92,6 +92,26 @@ pub fn write_timings_table(
             }
         }
     }
+    if let Some(d) = &t.dependents {
+        writeln!(out)?;
+        writeln!(out, "{BOLD}direct dependents{BOLD:#} (rustc re-run right after each edit):")?;
+        for c in &d.crates {
+            let median =
+                c.spread_s.map_or("-".to_owned(), |s| format!("{:.2} ({:.2}–{:.2})", s.median, s.min, s.max));
+            writeln!(out, "  {:<24} {:>7} src lines   lib {median} s", c.name, c.src_lines)?;
+        }
+        match &d.lib {
+            Some(f) => writeln!(
+                out,
+                "  fit d: {:.3} s + {:.3} ms/line (R² {:.2}, {} crates)",
+                f.fixed_s,
+                f.per_line_s * 1000.0,
+                f.r2,
+                f.samples
+            )?,
+            None => writeln!(out, "  fit d: not possible (fewer than two dependent sizes)")?,
+        }
+    }
     if !quiet {
         writeln!(out)?;
         writeln!(out, "recorded in {:.1} s; every sample in {written_to}", t.total_s)?;
