@@ -603,7 +603,13 @@ fn apply_recording(
         None => {
             cost.dep_fixed = cost.fixed;
             cost.dep_per_line = cost.per_line;
-            "dependent re-runs not recorded, taken equal to an edit".to_owned()
+            match &timings.dependents {
+                Some(d) => format!(
+                    "dependent re-runs recorded for {} crate(s), too few to fit: taken equal to an edit",
+                    d.crates.len()
+                ),
+                None => "dependent re-runs not recorded, taken equal to an edit".to_owned(),
+            }
         }
     };
     cost.source = CostSource::Recorded(format!(

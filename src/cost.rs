@@ -48,9 +48,15 @@ pub fn least_squares(samples: &[Sample]) -> Option<(f64, f64)> {
     Some((mean_y - per_line * mean_x, per_line))
 }
 
+/// Fewer samples than this fit any line exactly: no R² or interval would mean anything.
+pub const MIN_SAMPLES: usize = 3;
+
 /// Fits the samples, with `rounds` bootstrap refits (seeded: the same data gives the same
-/// intervals).
+/// intervals); `None` below [`MIN_SAMPLES`] or with a single size.
 pub fn fit(samples: &[Sample], rounds: usize, seed: u64) -> Option<LinearFit> {
+    if samples.len() < MIN_SAMPLES {
+        return None;
+    }
     let (fixed, per_line) = least_squares(samples)?;
     let mean_y = samples.iter().map(|s| s.seconds).sum::<f64>() / samples.len() as f64;
     let ss_tot: f64 = samples.iter().map(|s| (s.seconds - mean_y).powi(2)).sum();
@@ -141,8 +147,9 @@ mod tests {
     }
 
     #[test]
-    fn one_size_cannot_be_fitted() {
+    fn one_size_or_two_points_cannot_be_fitted() {
         assert!(fit(&line(0.4, 0.002, &[100.0, 100.0, 100.0]), 10, 1).is_none());
+        assert!(fit(&line(0.4, 0.002, &[100.0, 900.0]), 10, 1).is_none());
         assert!(fit(&[], 10, 1).is_none());
     }
 
@@ -150,7 +157,7 @@ mod tests {
     fn spread_and_edit_factor() {
         let s = spread(&[0.9, 0.3, 0.5, 0.4]).unwrap();
         assert_eq!((s.median, s.min, s.max), (0.45, 0.3, 0.9));
-        let f = fit(&line(0.0, 0.001, &[1000.0, 2000.0]), 10, 1).unwrap();
+        let f = fit(&line(0.0, 0.001, &[1000.0, 2000.0, 3000.0]), 10, 1).unwrap();
         assert!((edit_factor(&f, Sample { lines: 1000.0, seconds: 2.0 }) - 2.0).abs() < 1e-9);
     }
 }

@@ -224,6 +224,7 @@ fn a_workspace_fit_and_dependents_time_every_library_and_restore_them() {
     // Every crate has one line: no size to fit cost against, and the report says so.
     assert!(timings["workspace_fit"]["lib"].is_null());
     assert!(
-        String::from_utf8_lossy(&out.stdout).contains("fit lib: not possible (fewer than two crate sizes)")
+        String::from_utf8_lossy(&out.stdout)
+            .contains("fit lib: not possible (fewer than three crates of different sizes)")
     );
 }

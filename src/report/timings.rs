@@ -88,7 +88,10 @@ pub fn write_timings_table(
                     f.per_line_interval_s.0 * 1000.0,
                     f.per_line_interval_s.1 * 1000.0
                 )?,
-                None => writeln!(out, "  fit {profile}: not possible (fewer than two crate sizes)")?,
+                None => writeln!(
+                    out,
+                    "  fit {profile}: not possible (fewer than three crates of different sizes)"
+                )?,
             }
         }
     }
@@ -109,7 +112,7 @@ pub fn write_timings_table(
                 f.r2,
                 f.samples
             )?,
-            None => writeln!(out, "  fit d: not possible (fewer than two dependent sizes)")?,
+            None => writeln!(out, "  fit d: not possible (fewer than three dependents of different sizes)")?,
         }
     }
     if !quiet {
