@@ -581,10 +581,16 @@ fn apply_recording(
             timings.krate, graph.krate
         )));
     }
-    let fit = timings.workspace_fit.as_ref().and_then(|w| match profile {
-        Profile::Lib => w.lib.as_ref(),
-        Profile::Test => w.test.as_ref(),
-    });
+    // A fit from fewer samples than the cost module trusts (older recordings) is not used.
+    let trusted = |f: &&crate::record::FitRow| f.samples >= crate::cost::MIN_SAMPLES;
+    let fit = timings
+        .workspace_fit
+        .as_ref()
+        .and_then(|w| match profile {
+            Profile::Lib => w.lib.as_ref(),
+            Profile::Test => w.test.as_ref(),
+        })
+        .filter(trusted);
     let Some(fit) = fit else {
         return Err(Error::Usage(format!(
             "--timings {shown}: no {} fit in it (record with --workspace-fit, in a workspace of crates of different sizes)",
@@ -593,7 +599,7 @@ fn apply_recording(
     };
     cost.fixed = fit.fixed_s.max(0.0);
     cost.per_line = fit.per_line_s.max(0.0);
-    let dep_fit = timings.dependents.as_ref().and_then(|d| d.lib.as_ref());
+    let dep_fit = timings.dependents.as_ref().and_then(|d| d.lib.as_ref()).filter(trusted);
     let dependents = match dep_fit {
         Some(d) => {
             cost.dep_fixed = d.fixed_s.max(0.0);
