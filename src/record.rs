@@ -286,7 +286,7 @@ pub fn record(analysis: &CrateAnalysis, options: &RecordOptions) -> Result<Timin
         schema_version: TIMINGS_SCHEMA_VERSION,
         krate: package.name.clone(),
         version: package.version.clone(),
-        cargo: cargo.version("--version"),
+        cargo: tool_version(&Cargo::program()),
         rustc: tool_version("rustc"),
         cores: std::thread::available_parallelism().map_or(1, |n| n.get()),
         git_commit: git_commit(&package.root_dir),
@@ -525,14 +525,6 @@ impl Cargo {
         Ok(seconds)
     }
 
-    fn version(&self, flag: &str) -> String {
-        Command::new(Self::program())
-            .arg(flag)
-            .output()
-            .ok()
-            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
-            .unwrap_or_default()
-    }
 }
 
 fn tool_version(program: &str) -> String {
