@@ -428,6 +428,7 @@ fn partition(args: &PartitionArgs, selection: &Selection) -> Result<(), Error> {
         }
     };
     let given = [args.fixed_cost, args.per_line, args.dep_fixed_cost, args.dep_per_line];
+    // Flags for d untie it from c.
     let mut cost = CostModel::assumed();
     if given.iter().any(Option::is_some) {
         cost.source = CostSource::Flags;
@@ -599,11 +600,14 @@ fn apply_recording(
     };
     cost.fixed = fit.fixed_s.max(0.0);
     cost.per_line = fit.per_line_s.max(0.0);
+    cost.intervals =
+        Some(partition::CostIntervals { fixed: fit.fixed_interval_s, per_line: fit.per_line_interval_s });
     let dep_fit = timings.dependents.as_ref().and_then(|d| d.lib.as_ref()).filter(trusted);
     let dependents = match dep_fit {
         Some(d) => {
             cost.dep_fixed = d.fixed_s.max(0.0);
             cost.dep_per_line = d.per_line_s.max(0.0);
+            cost.dep_tied = false;
             format!("dependent re-runs fitted from {} recorded crates, R² {:.2}", d.samples, d.r2)
         }
         None => {

@@ -66,6 +66,37 @@ pub struct CostModel {
     pub dep_fixed: f64,
     pub dep_per_line: f64,
     pub source: CostSource,
+    /// 95% intervals of `fixed` and `per_line` when they were fitted: savings get a range.
+    pub intervals: Option<CostIntervals>,
+    /// `d` follows `c` (not recorded separately): varying `c` varies `d` alike.
+    pub dep_tied: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CostIntervals {
+    pub fixed: (f64, f64),
+    pub per_line: (f64, f64),
+}
+
+impl CostModel {
+    /// The four corners of the fitted intervals (none when nothing was fitted).
+    pub fn corners(&self) -> Vec<CostModel> {
+        let Some(iv) = self.intervals else { return Vec::new() };
+        let mut out = Vec::new();
+        for fixed in [iv.fixed.0, iv.fixed.1] {
+            for per_line in [iv.per_line.0, iv.per_line.1] {
+                let mut c = self.clone();
+                c.fixed = fixed.max(0.0);
+                c.per_line = per_line.max(0.0);
+                if self.dep_tied {
+                    c.dep_fixed = c.fixed;
+                    c.dep_per_line = c.per_line;
+                }
+                out.push(c);
+            }
+        }
+        out
+    }
 }
 
 impl CostModel {
@@ -81,6 +112,8 @@ impl CostModel {
             dep_fixed: Self::ASSUMED_FIXED_S,
             dep_per_line: Self::ASSUMED_PER_LINE_S,
             source: CostSource::Assumed,
+            intervals: None,
+            dep_tied: true,
         }
     }
 

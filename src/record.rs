@@ -524,7 +524,6 @@ impl Cargo {
         }
         Ok(seconds)
     }
-
 }
 
 fn tool_version(program: &str) -> String {

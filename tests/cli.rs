@@ -196,6 +196,12 @@ fn partition_prices_with_a_recording() {
     assert_eq!(report["fixed_cost_s"], 0.25);
     assert_eq!(report["per_line_s"], 0.0004);
     assert!(report["cost_source"].as_str().unwrap().starts_with("fitted from 3 recorded crates, R² 0.90"));
+    // The saving comes with a range over the fit's intervals, around the point.
+    let best = &report["candidates"][0];
+    let (lo, hi) =
+        (best["saving_pct_range"][0].as_f64().unwrap(), best["saving_pct_range"][1].as_f64().unwrap());
+    let point = best["saving_pct"].as_f64().unwrap();
+    assert!(lo <= point && point <= hi && lo < hi, "{lo} {point} {hi}");
     std::fs::write(&file, serde_json::to_vec(&recording("other")).unwrap()).unwrap();
     let wrong = run(env!("CARGO_BIN_EXE_splitcheck"), &[&args[..], &[file.to_str().unwrap()]].concat());
     assert_eq!(wrong.status.code(), Some(2));

@@ -72,7 +72,15 @@ fn runner(cases: u32) -> TestRunner {
 }
 
 fn cost() -> CostModel {
-    CostModel { fixed: 0.4, per_line: 0.002, dep_fixed: 0.2, dep_per_line: 0.0007, source: CostSource::Flags }
+    CostModel {
+        fixed: 0.4,
+        per_line: 0.002,
+        dep_fixed: 0.2,
+        dep_per_line: 0.0007,
+        source: CostSource::Flags,
+        intervals: None,
+        dep_tied: false,
+    }
 }
 
 /// The model, priced from scratch: parts reachable through the part graph re-run.

@@ -75,6 +75,9 @@ pub struct CandidateRow {
     pub expected_rebuild_s: f64,
     pub saving_s: f64,
     pub saving_pct: f64,
+    /// The saving (%) at the corners of the fitted cost intervals, lowest and highest; `null`
+    /// when the costs were not fitted.
+    pub saving_pct_range: Option<(f64, f64)>,
     pub lib: ProfilePrice,
     pub test: ProfilePrice,
     pub crossing_edges: usize,
@@ -399,6 +402,19 @@ fn candidate_row(
         }
     };
     let unsplit = model.unsplit();
+    let corners: Vec<f64> = setup
+        .cost
+        .corners()
+        .into_iter()
+        .filter_map(|cost| {
+            let m = Model::new(units, cost, setup.profile);
+            let (e, base) = (m.expected_rebuild(&c.parts, k)?, m.unsplit());
+            Some(100.0 * (base - e) / base)
+        })
+        .collect();
+    let saving_pct_range = (!corners.is_empty()).then(|| {
+        corners.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(*v), hi.max(*v)))
+    });
     let crossing: Vec<Crossing> = crossing
         .into_iter()
         .map(|((from, to, test_only), (weight, items))| Crossing {
@@ -417,6 +433,7 @@ fn candidate_row(
         expected_rebuild_s: c.expected_rebuild,
         saving_s: unsplit - c.expected_rebuild,
         saving_pct: 100.0 * (unsplit - c.expected_rebuild) / unsplit,
+        saving_pct_range,
         lib: price(lib),
         test: price(test),
         crossing_edges: c.crossing_edges,
@@ -503,11 +520,13 @@ pub fn write_partition_table(r: &PartitionReport, quiet: bool, out: &mut dyn Wri
     for c in &r.candidates {
         writeln!(
             out,
-            "{BOLD}#{}{BOLD:#}  E {:.2} s  saving {:.2} s ({:.1}%)  [lib {:.1}%, test {:.1}%]  crossing {} edges / weight {}  new pub {}  {}{}",
+            "{BOLD}#{}{BOLD:#}  E {:.2} s  saving {:.2} s ({:.1}%{})  [lib {:.1}%, test {:.1}%]  crossing {} edges / weight {}  new pub {}  {}{}",
             c.rank,
             c.expected_rebuild_s,
             c.saving_s,
             c.saving_pct,
+            c.saving_pct_range
+                .map_or(String::new(), |(lo, hi)| format!(", {lo:.1}% to {hi:.1}% over the fit's intervals")),
             c.lib.saving_pct,
             c.test.saving_pct,
             c.crossing_edges,
