@@ -121,6 +121,7 @@ fn as_report(graph: &UnitGraph) -> GraphReport {
             .map(|&(a, b, w)| GraphItemEdge { from: item(a), to: item(b), weight: w, test_only: false })
             .collect(),
         cycles: Vec::new(),
+        p_edit_note: None,
         resolution: ResolutionSummary {
             paths: 0,
             to_crate: 0,

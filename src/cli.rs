@@ -170,6 +170,11 @@ struct PartitionArgs {
     #[arg(long, default_value_t = 5, value_name = "N")]
     top: usize,
 
+    /// Edit probabilities from the lines changed per module in the last N commits (git), instead
+    /// of module sizes (each module counts one line more, so untouched ones keep a chance).
+    #[arg(long, value_name = "N", conflicts_with = "graph_json")]
+    churn: Option<u32>,
+
     /// Price with a recording (`splitcheck record --workspace-fit`): its fitted `fixed` and
     /// `per_line`, and each recorded module's edit-cost factor (measured over predicted).
     #[arg(long, value_name = "FILE", conflicts_with_all = ["fixed_cost", "per_line"])]
@@ -424,7 +429,11 @@ fn partition(args: &PartitionArgs, selection: &Selection) -> Result<(), Error> {
             recover_edits(&analysis)?;
             let module_graph =
                 ModuleGraph::build(&analysis.tree, &analysis.resolution, GraphOptions::default());
-            report::graph_report(&analysis, &module_graph, None)
+            let mut graph = report::graph_report(&analysis, &module_graph, None);
+            if let Some(commits) = args.churn {
+                apply_churn(&analysis, &module_graph, commits, &mut graph)?;
+            }
+            graph
         }
     };
     let given = [args.fixed_cost, args.per_line, args.dep_fixed_cost, args.dep_per_line];
@@ -646,5 +655,32 @@ fn apply_recording(
             m.edit_factor = Some(s.median / predicted);
         }
     }
+    Ok(())
+}
+
+/// Sets each module's `p_edit` to the lines changed in its files over the last commits (+1).
+fn apply_churn(
+    analysis: &analysis::CrateAnalysis,
+    module_graph: &ModuleGraph,
+    commits: u32,
+    graph: &mut report::GraphReport,
+) -> Result<(), Error> {
+    let changed = crate::record::churn::lines_changed(&analysis.package.root_dir, commits)
+        .map_err(|e| Error::Usage(format!("--churn: {e}")))?;
+    let canonical = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let changed: std::collections::BTreeMap<PathBuf, u64> =
+        changed.into_iter().map(|(path, n)| (canonical(&path), n)).collect();
+    for m in &mut graph.modules {
+        let Some(node) = module_graph.find(&m.path) else { continue };
+        let lines: u64 = module_graph
+            .node(node)
+            .members
+            .iter()
+            .flat_map(|id| analysis.tree.get(*id).files.iter())
+            .map(|f| changed.get(&canonical(f)).copied().unwrap_or(0))
+            .sum();
+        m.p_edit = Some(lines as f64 + 1.0);
+    }
+    graph.p_edit_note = Some(format!("lines changed in the last {commits} commits (git), +1 per module"));
     Ok(())
 }

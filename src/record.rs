@@ -7,6 +7,7 @@
 //! Must not: decide anything about partitions (the `cost` module fits the numbers).
 
 pub mod cargo_timings;
+pub mod churn;
 pub mod journal;
 pub mod touch;
 

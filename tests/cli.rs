@@ -207,3 +207,65 @@ fn partition_prices_with_a_recording() {
     assert_eq!(wrong.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&wrong.stderr).contains("a recording of `other`, not of `midend`"));
 }
+
+#[test]
+fn partition_reads_edit_probabilities_from_git_history() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("midend");
+    let copy = Command::new("cp")
+        .args(["-r", "examples/midend"])
+        .arg(&repo)
+        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")))
+        .status()
+        .unwrap();
+    assert!(copy.success());
+    let _ = std::fs::remove_dir_all(repo.join("target"));
+    let git = |args: &[&str]| {
+        let out = Command::new("git")
+            .args(["-c", "user.name=t", "-c", "user.email=t@t", "-c", "commit.gpgsign=false"])
+            .args(args)
+            .current_dir(&repo)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    };
+    git(&["init", "-q"]);
+    git(&["add", "."]);
+    git(&["commit", "-qm", "start"]);
+    let file = repo.join("src/ast.rs");
+    let mut text = std::fs::read_to_string(&file).unwrap();
+    text.push_str("\npub fn churned() -> u32 {\n    1\n}\n");
+    std::fs::write(&file, text).unwrap();
+    git(&["commit", "-qam", "edit ast"]);
+    let partition = |extra: &[&str]| {
+        let manifest = repo.join("Cargo.toml");
+        let mut args = vec!["partition", "--manifest-path", manifest.to_str().unwrap(), "--format", "json"];
+        args.extend_from_slice(extra);
+        let out = run(env!("CARGO_BIN_EXE_splitcheck"), &args);
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+    };
+    let by_size = partition(&[]);
+    let by_churn = partition(&["--churn", "1"]);
+    assert_eq!(by_churn["p_edit_source"], "lines changed in the last 1 commits (git), +1 per module");
+    assert_ne!(
+        by_churn["candidates"][0]["expected_rebuild_s"],
+        by_size["candidates"][0]["expected_rebuild_s"]
+    );
+    // Outside a repository, a clear error.
+    let plain = dir.path().join("plain");
+    Command::new("cp")
+        .args(["-r", "examples/midend"])
+        .arg(&plain)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .status()
+        .unwrap();
+    let manifest = plain.join("Cargo.toml");
+    let out = Command::new(env!("CARGO_BIN_EXE_splitcheck"))
+        .args(["partition", "--manifest-path", manifest.to_str().unwrap(), "--churn", "5"])
+        .env("GIT_CEILING_DIRECTORIES", dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).starts_with("error: --churn: "));
+}

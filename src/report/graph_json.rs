@@ -20,6 +20,9 @@ pub struct GraphReport {
     pub item_edges: Vec<GraphItemEdge>,
     pub cycles: Vec<GraphCycle>,
     pub resolution: ResolutionSummary,
+    /// Where `p_edit` came from when it was filled in (`partition --churn`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub p_edit_note: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -261,6 +264,7 @@ pub fn graph_report(analysis: &CrateAnalysis, graph: &ModuleGraph, focus: Option
         edges,
         item_edges,
         cycles,
+        p_edit_note: None,
         resolution: ResolutionSummary {
             paths: stats.paths,
             to_crate: stats.to_crate,

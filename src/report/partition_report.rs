@@ -25,7 +25,7 @@ pub struct PartitionReport {
     pub dep_per_line_s: f64,
     pub cost_source: String,
     /// Where edit probabilities came from.
-    pub p_edit_source: &'static str,
+    pub p_edit_source: String,
     pub unsplit: Unsplit,
     pub search: SearchInfo,
     /// The crate root stays as the facade crate; the items other modules use move down.
@@ -185,7 +185,11 @@ pub fn partition_report(
         dep_fixed_cost_s: setup.cost.dep_fixed,
         dep_per_line_s: setup.cost.dep_per_line,
         cost_source: setup.cost.source.describe(),
-        p_edit_source: if p_given { "p_edit of the graph JSON" } else { "proportional to src lines" },
+        p_edit_source: match (&setup.graph.p_edit_note, p_given) {
+            (Some(note), _) => note.clone(),
+            (None, true) => "p_edit of the graph JSON".to_owned(),
+            (None, false) => "proportional to src lines".to_owned(),
+        },
         unsplit: Unsplit {
             expected_rebuild_s: model.unsplit(),
             lib_expected_rebuild_s: lib.unsplit(),

@@ -1,0 +1,57 @@
+//! Edit probabilities from version control: lines changed per file in the last commits
+//! (`git log --numstat`), an alternative to sizes as the chance an edit lands in a module.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Lines added plus deleted per file (absolute paths) over the last `commits` commits of the
+/// repository holding `dir`.
+pub fn lines_changed(dir: &Path, commits: u32) -> Result<BTreeMap<PathBuf, u64>, String> {
+    let top = git(dir, &["rev-parse", "--show-toplevel"])?;
+    let top = PathBuf::from(top.trim());
+    let log = git(dir, &["log", "-n", &commits.to_string(), "--numstat", "--format=", "--no-renames"])?;
+    Ok(parse_numstat(&log).into_iter().map(|(path, n)| (top.join(path), n)).fold(
+        BTreeMap::new(),
+        |mut acc, (path, n)| {
+            *acc.entry(path).or_insert(0) += n;
+            acc
+        },
+    ))
+}
+
+/// `added<TAB>deleted<TAB>path` lines; binary files (`-`) count nothing.
+pub fn parse_numstat(text: &str) -> Vec<(String, u64)> {
+    text.lines()
+        .filter_map(|line| {
+            let mut fields = line.splitn(3, '\t');
+            let added = fields.next()?.parse::<u64>().ok()?;
+            let deleted = fields.next()?.parse::<u64>().ok()?;
+            Some((fields.next()?.to_owned(), added + deleted))
+        })
+        .collect()
+}
+
+fn git(dir: &Path, args: &[&str]) -> Result<String, String> {
+    let out = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .map_err(|e| format!("cannot run git: {e}"))?;
+    if !out.status.success() {
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        return Err(stderr.lines().next().unwrap_or("git failed").trim().to_owned());
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numstat_lines() {
+        let text = "3\t1\tsrc/ir/mod.rs\n-\t-\tlogo.png\n\n10\t0\tsrc/lib.rs\n";
+        assert_eq!(parse_numstat(text), vec![("src/ir/mod.rs".to_owned(), 4), ("src/lib.rs".to_owned(), 10)]);
+    }
+}
