@@ -60,6 +60,13 @@ pub struct Timings {
     pub commands: Commands,
     /// The untimed-for-the-model first builds, timed for information.
     pub warmup_s: ProfilePair<f64>,
+    /// Running the built tests once (`cargo test` right after the test build, so it only runs
+    /// them); `null` when they fail. Beside the rebuild times: compile and run are the wait.
+    #[serde(default)]
+    pub test_run_s: Option<f64>,
+    /// The same with `cargo nextest run`, when cargo-nextest is installed.
+    #[serde(default)]
+    pub nextest_run_s: Option<f64>,
     pub modules: Vec<ModuleTimings>,
     /// Edits in every library crate of the workspace and the fit across their sizes
     /// (`--workspace-fit`).
@@ -241,6 +248,12 @@ pub fn record(analysis: &CrateAnalysis, options: &RecordOptions) -> Result<Timin
         Journal::open(&package.target_dir).map_err(|e| journal_error(&package.target_dir, e))?;
     let progress = progress_bar(options, selected.len() as u64 * u64::from(options.reps));
     let warmup = ProfilePair { lib: cargo.build(false)?, test: cargo.test_build(false)? };
+    let test_run_s = cargo.timed(&["test"], false).ok();
+    let nextest_run_s = if cargo.timed(&["nextest", "--version"], false).is_ok() {
+        cargo.timed(&["nextest", "run"], false).ok()
+    } else {
+        None
+    };
     let mut dependents =
         if options.with_dependents { direct_dependents(package, options)? } else { Vec::new() };
     let mut modules = Vec::new();
@@ -298,6 +311,8 @@ pub fn record(analysis: &CrateAnalysis, options: &RecordOptions) -> Result<Timin
             test: "cargo test --no-run (test profile)".to_owned(),
         },
         warmup_s: warmup,
+        test_run_s,
+        nextest_run_s,
         modules,
         workspace_fit,
         dependents: options.with_dependents.then(|| fit_dependents(dependents)),

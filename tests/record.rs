@@ -48,7 +48,8 @@ fn sandbox_of(source: &str, mode: &str) -> Sandbox {
     let wrap = dir.path().join("wrap");
     std::fs::create_dir_all(&wrap).unwrap();
     let script = wrap.join("cargo");
-    // Calls 1 and 2 are the warm-up builds; call 3 is the first build after an edit.
+    // Counted calls are builds: 1 and 2 are the warm-up, 3 the first build after an edit
+    // (running the tests and asking for nextest pass through uncounted).
     let action = match mode {
         "fail" => "echo 'error: injected failure' >&2; exit 101",
         "hang" => "touch \"$WRAP_DIR/hanging\"; exec sleep 60",
@@ -57,7 +58,8 @@ fn sandbox_of(source: &str, mode: &str) -> Sandbox {
     std::fs::write(
         &script,
         format!(
-            "#!/bin/sh\ncase \"$1\" in metadata|--version) exec \"$REAL_CARGO\" \"$@\";; esac\n\
+            "#!/bin/sh\ncase \"$1\" in metadata|--version|nextest) exec \"$REAL_CARGO\" \"$@\";; esac\n\
+             if [ \"$1\" = test ] && ! echo \"$*\" | grep -q -- --no-run; then exec \"$REAL_CARGO\" \"$@\"; fi\n\
              n=$(cat \"$WRAP_DIR/count\" 2>/dev/null || echo 0); n=$((n+1)); echo $n > \"$WRAP_DIR/count\"\n\
              if [ \"$n\" -ge 3 ]; then {action}; fi\nexec \"$REAL_CARGO\" \"$@\"\n"
         ),
@@ -121,6 +123,8 @@ fn a_normal_recording_restores_every_file() {
     assert_eq!(timings["modules"][0]["path"], "crate::ir");
     assert_eq!(timings["modules"][0]["samples_s"]["lib"].as_array().unwrap().len(), 2);
     assert!(timings["modules"][0]["spread_s"]["test"]["median"].as_f64().unwrap() > 0.0);
+    // The example's tests pass, so running them once was timed too.
+    assert!(timings["test_run_s"].as_f64().unwrap() > 0.0);
 }
 
 #[test]

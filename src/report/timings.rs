@@ -31,6 +31,13 @@ pub fn write_timings_table(
             t.commands.lib, t.commands.test
         )?;
         writeln!(out, "warm-up: lib {:.2} s, test {:.2} s", t.warmup_s.lib, t.warmup_s.test)?;
+        let run = |v: Option<f64>| v.map_or("-".to_owned(), |s| format!("{s:.2} s"));
+        writeln!(
+            out,
+            "running the built tests: cargo test {}, cargo nextest run {}",
+            run(t.test_run_s),
+            run(t.nextest_run_s)
+        )?;
         writeln!(out)?;
     }
     let width = t.modules.iter().map(|m| m.path.len()).max().unwrap_or(6).max(6);
