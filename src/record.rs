@@ -381,9 +381,22 @@ fn direct_dependents(
             )));
         }
     };
-    let members = crate::workspace::workspace_libraries(package, options.offline)?;
+    let members: Vec<_> = crate::workspace::workspace_libraries(package, options.offline)?
+        .into_iter()
+        .filter(|m| names.contains(&m.name))
+        .collect();
+    // A dependent that uses another dependent is timed after it, so each time is its own re-run.
+    let mut ordered: Vec<crate::workspace::MemberLibrary> = Vec::new();
+    let mut left = members;
+    while !left.is_empty() {
+        let ready = left
+            .iter()
+            .position(|m| !left.iter().any(|o| o.name != m.name && m.depends_on.contains(&o.name)))
+            .unwrap_or(0);
+        ordered.push(left.remove(ready));
+    }
     let mut runs = Vec::new();
-    for member in members.into_iter().filter(|m| names.contains(&m.name)) {
+    for member in ordered {
         let cargo = Cargo { manifest: member.manifest_path.clone(), offline: options.offline };
         cargo.build(false)?;
         let lines = crate::modtree::walk(&member.lib_src, &member.root_dir).totals().src_code;

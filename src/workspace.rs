@@ -163,6 +163,8 @@ pub struct MemberLibrary {
     pub manifest_path: PathBuf,
     pub root_dir: PathBuf,
     pub lib_src: PathBuf,
+    /// Names of the packages it depends on (any kind), for ordering builds.
+    pub depends_on: Vec<String>,
 }
 
 /// Every ordinary library crate of the workspace `package` belongs to, sorted by name.
@@ -179,6 +181,7 @@ pub fn workspace_libraries(package: &Package, offline: bool) -> Result<Vec<Membe
                 root_dir: manifest_path.parent().map(Path::to_path_buf).unwrap_or_default(),
                 manifest_path,
                 lib_src: lib.src_path.as_std_path().to_path_buf(),
+                depends_on: p.dependencies.iter().map(|d| d.name.clone()).collect(),
             })
         })
         .collect();
