@@ -5,10 +5,11 @@
 //! - `s4` … `s32`: unsplit crates of 4 to 32 modules, to fit `fixed + per_line × lines`;
 //! - the 24-module crate cut into 2 and into 3 crates of consecutive modules (each using the one
 //!   below), with a facade re-exporting them: the splits.
+//!
 //! Then it records, with `splitcheck record`, edits in the unsplit crates (the fit) and an edit
-//! in every part of each split with its dependents re-run (the splits as built). The prediction for an
-//! edit in the split uses only the unsplit fit (a dependent's re-run taken equal to an edit, as
-//! partition does without a dependents recording), and is compared with the measured times.
+//! in every part of each split with its dependents re-run (the splits as built). The prediction
+//! for an edit in a split uses only the unsplit fit (a dependent's re-run taken equal to an edit,
+//! as partition does without a dependents recording), and is compared with the measured times.
 //! Run with `cargo bench --bench model_check`; under `cargo test` it only generates and checks
 //! the code compiles.
 
