@@ -8,8 +8,9 @@
 //!
 //! Then it records, with `splitcheck record`, edits in the unsplit crates (the fit) and an edit
 //! in every part of each split with its dependents re-run (the splits as built). The prediction
-//! for an edit in a split uses only the unsplit fit (a dependent's re-run taken equal to an edit,
-//! as partition does without a dependents recording), and is compared with the measured times.
+//! for an edit in a split uses only the unsplit recordings, as `partition --timings` does: the
+//! edit fit calibrated to the crate's own module edits for the edited part, and the re-run fit
+//! (comment touches) for the parts above and the facade. It is compared with the measured times.
 //! Run with `cargo bench --bench model_check`; under `cargo test` it only generates and checks
 //! the code compiles.
 
@@ -217,7 +218,15 @@ fn main() {
     };
     let c = |lines: f64| fit.fixed_s + fit.per_line_s * lines;
     let l_all = lines_of(&unsplit_root, "s24");
-    let mut cases = vec![("unsplit s24".to_owned(), c(l_all), median_lib(&unsplit))];
+    // As `partition --timings` does: the crate's own recorded module edits calibrate the fit's
+    // level (the fit edits each crate's root file, here `pub mod` lines only, so a comment).
+    let level = median_lib(&unsplit) / c(l_all);
+    let c = |lines: f64| level * c(lines);
+    // A dependent's re-run, estimated as `partition --timings` does without dependents: from
+    // re-runs of the unsplit crates on unchanged code (comment touches).
+    let rerun = unsplit.workspace_fit.as_ref().and_then(|w| w.rerun.as_ref()).expect("a re-run fit");
+    let d = |lines: f64| rerun.fixed_s + rerun.per_line_s * lines;
+    let mut cases = vec![("unsplit s24 (calibrated on it)".to_owned(), c(l_all), median_lib(&unsplit))];
     // Each split, an edit in each part: that part, every part above it and the facade re-run.
     for (parts, root) in [2usize, 3].into_iter().zip(&splits) {
         let per = SPLIT_MODULES / parts;
@@ -227,17 +236,20 @@ fn main() {
             let module = format!("crate::m{}", p * per + per / 2);
             let t = recorded(root, &format!("p{p}"), &[module.as_str()], false, true, reps);
             let (deps, rows) = dependents_total(&t);
-            let predicted = c(lines[p]) + lines[p + 1..].iter().map(|l| c(*l)).sum::<f64>() + c(facade_lines);
+            let predicted = c(lines[p]) + lines[p + 1..].iter().map(|l| d(*l)).sum::<f64>() + d(facade_lines);
             println!("split{parts} p{p}: dependents re-run {rows:?}");
             cases.push((format!("split{parts}: edit in p{p} ({module})"), predicted, median_lib(&t) + deps));
         }
     }
     println!(
-        "fit from {} unsplit crates: {:.3} s + {:.4} ms/line (R² {:.2})",
+        "fit from {} unsplit crates: {:.3} s + {:.4} ms/line (R² {:.2}), calibrated ×{level:.2} to s24's module edits; re-runs: {:.3} s + {:.4} ms/line (R² {:.2})",
         fit.samples,
         fit.fixed_s,
         fit.per_line_s * 1000.0,
-        fit.r2
+        fit.r2,
+        rerun.fixed_s,
+        rerun.per_line_s * 1000.0,
+        rerun.r2
     );
     let mut errors = Vec::new();
     for (what, predicted, measured) in &cases {

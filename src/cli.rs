@@ -619,23 +619,31 @@ fn apply_recording(
             cost.dep_tied = false;
             format!("dependent re-runs fitted from {} recorded crates, R² {:.2}", d.samples, d.r2)
         }
-        None => {
-            cost.dep_fixed = cost.fixed;
-            cost.dep_per_line = cost.per_line;
-            match &timings.dependents {
-                Some(d) => format!(
-                    "dependent re-runs recorded for {} crate(s), too few to fit: taken equal to an edit",
-                    d.crates.len()
-                ),
-                None => "dependent re-runs not recorded, taken equal to an edit".to_owned(),
+        None => match timings.workspace_fit.as_ref().and_then(|w| w.rerun.as_ref()).filter(trusted) {
+            Some(r) => {
+                cost.dep_fixed = r.fixed_s.max(0.0);
+                cost.dep_per_line = r.per_line_s.max(0.0);
+                cost.dep_tied = false;
+                format!(
+                    "dependent re-runs estimated from re-runs on unchanged code (comment touches) of {} crates, R² {:.2}",
+                    r.samples, r.r2
+                )
             }
-        }
+            None => {
+                cost.dep_fixed = cost.fixed;
+                cost.dep_per_line = cost.per_line;
+                "dependent re-runs not recorded, taken equal to an edit".to_owned()
+            }
+        },
     };
     cost.source = CostSource::Recorded(format!(
         "fitted from {} recorded crates, R² {:.2}; {dependents}",
         fit.samples, fit.r2
     ));
-    // Edit-cost factors: a module's measured rebuild over what the fit predicts for the crate.
+    // The fit is across crates; this crate's own recorded edits calibrate its level (its code
+    // may compile slower or faster per line than the workspace's average): the median of its
+    // modules' measured rebuild over the fit's prediction scales every cost of its parts. Each
+    // module's factor `r_m` is then its own residual against that level.
     let crate_lines: f64 = graph
         .modules
         .iter()
@@ -644,15 +652,43 @@ fn apply_recording(
         })
         .sum();
     let predicted = cost.rebuild(crate_lines);
+    let measured: Vec<(String, f64)> = timings
+        .modules
+        .iter()
+        .filter(|t| !t.test_only)
+        .filter_map(|t| {
+            let s = match profile {
+                Profile::Lib => t.spread_s.lib,
+                Profile::Test => t.spread_s.test,
+            }?;
+            Some((t.path.clone(), s.median))
+        })
+        .collect();
+    let level = match crate::cost::spread(&measured.iter().map(|m| m.1).collect::<Vec<_>>()) {
+        Some(s) if predicted > 0.0 => s.median / predicted,
+        _ => 1.0,
+    };
+    cost.fixed *= level;
+    cost.per_line *= level;
+    if let Some(iv) = &mut cost.intervals {
+        iv.fixed = (iv.fixed.0 * level, iv.fixed.1 * level);
+        iv.per_line = (iv.per_line.0 * level, iv.per_line.1 * level);
+    }
+    if cost.dep_tied {
+        cost.dep_fixed = cost.fixed;
+        cost.dep_per_line = cost.per_line;
+    }
+    if let CostSource::Recorded(text) = &mut cost.source {
+        text.push_str(&format!(
+            "; calibrated ×{level:.2} to this crate's {} recorded module edits",
+            measured.len()
+        ));
+    }
     for m in &mut graph.modules {
-        let recorded = timings.modules.iter().find(|t| t.path == m.path).and_then(|t| match profile {
-            Profile::Lib => t.spread_s.lib,
-            Profile::Test => t.spread_s.test,
-        });
-        if let Some(s) = recorded
+        if let Some((_, seconds)) = measured.iter().find(|(path, _)| *path == m.path)
             && predicted > 0.0
         {
-            m.edit_factor = Some(s.median / predicted);
+            m.edit_factor = Some(seconds / (predicted * level));
         }
     }
     Ok(())

@@ -88,6 +88,10 @@ pub struct WorkspaceFit {
     pub lib: Option<FitRow>,
     /// The same for `cargo test --no-run`, over src + test lines.
     pub test: Option<FitRow>,
+    /// Re-runs on unchanged code (comment touches) against src lines: the estimate of a
+    /// dependent's re-run cost `d` when dependents were not recorded.
+    #[serde(default)]
+    pub rerun: Option<FitRow>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -114,6 +118,12 @@ pub struct CrateTimings {
     pub touch: TouchKind,
     pub samples_s: ProfilePair<Vec<f64>>,
     pub spread_s: ProfilePair<Option<Spread>>,
+    /// `cargo build --lib` after a comment-only touch: rustc re-running on unchanged code, as
+    /// it does on a dependent whose own source did not change.
+    #[serde(default)]
+    pub rerun_samples_s: Vec<f64>,
+    #[serde(default)]
+    pub rerun_spread_s: Option<Spread>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -424,7 +434,24 @@ fn fit_dependents(runs: Vec<DependentRun>) -> DependentFit {
     DependentFit { lib: crate::cost::fit(&points, 1000, 3).map(FitRow::from), crates }
 }
 
-/// Times an edit of every workspace library crate's root file and fits cost against size.
+/// The file to edit in a crate for the workspace fit: the root file if the touch can be applied
+/// there as asked (a body edit needs a function), else the largest src module where it can, so
+/// the fit prices the same kind of edit as the module recordings.
+fn edit_target(tree: &crate::modtree::ModuleTree, root: &Path, kind: TouchKind) -> PathBuf {
+    let applies = |file: &Path| {
+        std::fs::read_to_string(file).is_ok_and(|text| touch::touched(&text, kind, 0).1 == kind)
+    };
+    if applies(root) {
+        return root.to_path_buf();
+    }
+    let mut modules: Vec<&crate::modtree::Module> =
+        tree.modules.iter().filter(|m| !m.inline && !m.test_only && m.file.is_file()).collect();
+    modules.sort_by_key(|m| std::cmp::Reverse(m.own.src_code));
+    modules.into_iter().map(|m| m.file.clone()).find(|f| applies(f)).unwrap_or_else(|| root.to_path_buf())
+}
+
+/// Times an edit of every workspace library crate (see [`edit_target`]) and fits cost against
+/// size.
 fn fit_workspace(
     package: &crate::workspace::Package,
     journal: &mut Journal,
@@ -433,7 +460,7 @@ fn fit_workspace(
     progress: &indicatif::ProgressBar,
 ) -> Result<WorkspaceFit, Error> {
     let members = crate::workspace::workspace_libraries(package, options.offline)?;
-    progress.inc_length(members.len() as u64 * u64::from(options.reps));
+    progress.inc_length(2 * members.len() as u64 * u64::from(options.reps));
     let mut crates = Vec::new();
     let mut skipped = Vec::new();
     for member in members {
@@ -448,12 +475,20 @@ fn fit_workspace(
             progress.inc(u64::from(options.reps));
             continue;
         }
-        let sizes = crate::modtree::walk(&member.lib_src, &member.root_dir).totals();
+        let tree = crate::modtree::walk(&member.lib_src, &member.root_dir);
+        let sizes = tree.totals();
+        let file = edit_target(&tree, &member.lib_src, options.touch);
         let (samples, applied) =
-            measure_edits(&cargo, journal, &member.lib_src, options, counter, progress, &mut || Ok(()))?;
+            measure_edits(&cargo, journal, &file, options, counter, progress, &mut || Ok(()))?;
+        cargo.build(false)?;
+        cargo.test_build(false)?;
+        let comment = RecordOptions { touch: TouchKind::Comment, ..options.clone() };
+        let (rerun, _) = measure_edits(&cargo, journal, &file, &comment, counter, progress, &mut || Ok(()))?;
         cargo.build(false)?;
         cargo.test_build(false)?;
         crates.push(CrateTimings {
+            rerun_spread_s: spread(&rerun.lib),
+            rerun_samples_s: rerun.lib,
             name: member.name,
             src_lines: sizes.src_code,
             test_lines: sizes.test_code,
@@ -474,7 +509,14 @@ fn fit_workspace(
     };
     let lib = crate::cost::fit(&points(false), 1000, 1).map(FitRow::from);
     let test = crate::cost::fit(&points(true), 1000, 2).map(FitRow::from);
-    Ok(WorkspaceFit { crates, skipped, lib, test })
+    let reruns: Vec<crate::cost::Sample> = crates
+        .iter()
+        .filter_map(|c| {
+            Some(crate::cost::Sample { lines: f64::from(c.src_lines), seconds: c.rerun_spread_s?.median })
+        })
+        .collect();
+    let rerun = crate::cost::fit(&reruns, 1000, 4).map(FitRow::from);
+    Ok(WorkspaceFit { crates, skipped, lib, test, rerun })
 }
 
 fn progress_bar(options: &RecordOptions, len: u64) -> indicatif::ProgressBar {
