@@ -7,16 +7,31 @@ use crate::error::Error;
 use crate::modtree::{self, ModuleTree};
 use crate::resolve::{self, Edition, Resolution};
 use crate::workspace::{self, Package, Selection, Target};
+use std::sync::OnceLock;
 
 /// One analyzed library crate.
 #[derive(Debug, Clone)]
 pub struct CrateAnalysis {
     pub package: Package,
     pub tree: ModuleTree,
-    /// What every path of the library resolves to.
-    pub resolution: Resolution,
+    /// What every path of the library resolves to: computed on first use (the module table
+    /// does not need it).
+    resolution: OnceLock<Resolution>,
     /// Each integration test target with its own module tree, sorted by target name.
     pub integration_tests: Vec<(Target, ModuleTree)>,
+}
+
+impl CrateAnalysis {
+    /// What every path of the library resolves to (resolved once, on first call).
+    pub fn resolution(&self) -> &Resolution {
+        self.resolution.get_or_init(|| {
+            resolve::resolve(
+                &self.tree,
+                Edition::parse(&self.package.lib.edition),
+                &self.package.extern_crates,
+            )
+        })
+    }
 }
 
 /// Locates the crate and walks its module tree and those of its integration tests.
@@ -33,6 +48,5 @@ pub fn analyze_package(package: Package) -> CrateAnalysis {
         .iter()
         .map(|t| (t.clone(), modtree::walk(&t.src_path, &package.root_dir)))
         .collect();
-    let resolution = resolve::resolve(&tree, Edition::parse(&package.lib.edition), &package.extern_crates);
-    CrateAnalysis { package, tree, resolution, integration_tests }
+    CrateAnalysis { package, tree, resolution: OnceLock::new(), integration_tests }
 }

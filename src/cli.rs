@@ -351,7 +351,7 @@ fn graph(args: &GraphArgs, selection: &Selection) -> Result<(), Error> {
             let analysis = analysis::analyze(selection)?;
             recover_edits(&analysis)?;
             let options = GraphOptions { include_tests: args.include_tests, depth: args.depth };
-            let module_graph = ModuleGraph::build(&analysis.tree, &analysis.resolution, options);
+            let module_graph = ModuleGraph::build(&analysis.tree, analysis.resolution(), options);
             let focus = match &args.focus {
                 None => None,
                 Some(path) => Some(find_module(&module_graph, path)?),
@@ -428,7 +428,7 @@ fn partition(args: &PartitionArgs, selection: &Selection) -> Result<(), Error> {
             let analysis = analysis::analyze(selection)?;
             recover_edits(&analysis)?;
             let module_graph =
-                ModuleGraph::build(&analysis.tree, &analysis.resolution, GraphOptions::default());
+                ModuleGraph::build(&analysis.tree, analysis.resolution(), GraphOptions::default());
             let mut graph = report::graph_report(&analysis, &module_graph, None);
             if let Some(commits) = args.churn {
                 apply_churn(&analysis, &module_graph, commits, &mut graph)?;

@@ -33,7 +33,7 @@ fn run_deletions(dir: &Path, include_tests: bool, target_dir: &Path, locked: boo
     let analysis =
         analyze(&selection).unwrap_or_else(|e| panic!("splitcheck failed on {}: {e}", dir.display()));
     let options = GraphOptions { include_tests, depth: None };
-    let graph = ModuleGraph::build(&analysis.tree, &analysis.resolution, options);
+    let graph = ModuleGraph::build(&analysis.tree, analysis.resolution(), options);
     let check = || cargo_check(dir, include_tests, target_dir, locked);
     if let Err(e) = check() {
         panic!("{}: the unmodified crate does not check: {e}", dir.display());

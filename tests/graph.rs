@@ -19,7 +19,7 @@ fn paths(graph: &ModuleGraph, ids: &[NodeId]) -> Vec<String> {
 }
 
 fn build(analysis: &CrateAnalysis, options: GraphOptions) -> ModuleGraph {
-    ModuleGraph::build(&analysis.tree, &analysis.resolution, options)
+    ModuleGraph::build(&analysis.tree, analysis.resolution(), options)
 }
 
 #[test]

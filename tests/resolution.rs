@@ -16,7 +16,7 @@ fn fixture(name: &str) -> PathBuf {
 fn edges(dir: &Path) -> Vec<String> {
     let selection = Selection { krate: None, manifest_path: Some(dir.join("Cargo.toml")), offline: true };
     let analysis = analyze(&selection).unwrap();
-    let graph = ModuleGraph::build(&analysis.tree, &analysis.resolution, GraphOptions::default());
+    let graph = ModuleGraph::build(&analysis.tree, analysis.resolution(), GraphOptions::default());
     let mut out: Vec<String> = graph
         .edges
         .iter()
