@@ -63,7 +63,7 @@ pub fn deletion_plan(
     };
     // Reverse edges: if the key is deleted, so is every unit in its list.
     let mut users: BTreeMap<Unit, BTreeSet<Unit>> = BTreeMap::new();
-    for r in analysis.resolution().refs {
+    for r in &analysis.resolution().refs {
         if r.test_only && !graph.options.include_tests {
             continue;
         }
@@ -144,7 +144,7 @@ pub fn deletion_plan(
             let drop: Vec<bool> = leaves
                 .iter()
                 .map(|l| {
-                    let touched = analysis.resolution().use_modules[m_idx][*l];
+                    let touched = &analysis.resolution().use_modules[m_idx][*l];
                     touched.iter().any(|t| deleted_modules.contains(t))
                 })
                 .collect();

@@ -172,7 +172,7 @@ pub fn graph_report(analysis: &CrateAnalysis, graph: &ModuleGraph, focus: Option
             let node = graph.node(n);
             let module = tree.get(node.module);
             let own_items = &module.items.items;
-            let headers = analysis.resolution().impl_headers;
+            let headers = &analysis.resolution().impl_headers;
             let target = |t: Target| match t {
                 Target::Local(id) => ModuleGraph::item_path(tree, id),
                 Target::Other => "external".to_owned(),
@@ -251,7 +251,7 @@ pub fn graph_report(analysis: &CrateAnalysis, graph: &ModuleGraph, focus: Option
         .filter(|c| c.nodes.iter().any(|n| is_shown(*n)))
         .map(|c| cycle_row(graph, tree, c))
         .collect();
-    let stats = analysis.resolution().stats;
+    let stats = &analysis.resolution().stats;
     GraphReport {
         schema_version: GRAPH_SCHEMA_VERSION,
         krate: analysis.package.lib.name.clone(),
