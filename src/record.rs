@@ -286,9 +286,7 @@ pub fn record(analysis: &CrateAnalysis, options: &RecordOptions) -> Result<Timin
             &progress,
             &mut after_lib,
         )?;
-        // Rebuild the restored file untimed, so the next module's samples time only its edit.
-        cargo.build(false)?;
-        cargo.test_build(false)?;
+        cargo.resync()?;
         modules.push(ModuleTimings {
             path: module.path.clone(),
             file: crate::paths::relative(&package.root_dir, &module.file),
@@ -480,12 +478,10 @@ fn fit_workspace(
         let file = edit_target(&tree, &member.lib_src, options.touch);
         let (samples, applied) =
             measure_edits(&cargo, journal, &file, options, counter, progress, &mut || Ok(()))?;
-        cargo.build(false)?;
-        cargo.test_build(false)?;
+        cargo.resync()?;
         let comment = RecordOptions { touch: TouchKind::Comment, ..options.clone() };
         let (rerun, _) = measure_edits(&cargo, journal, &file, &comment, counter, progress, &mut || Ok(()))?;
-        cargo.build(false)?;
-        cargo.test_build(false)?;
+        cargo.resync()?;
         crates.push(CrateTimings {
             rerun_spread_s: spread(&rerun.lib),
             rerun_samples_s: rerun.lib,
@@ -550,6 +546,14 @@ impl Cargo {
 
     fn test_build(&self, full: bool) -> Result<f64, Error> {
         self.timed(&["test", "--no-run"], full)
+    }
+
+    /// Rebuilds both profiles untimed after a file was restored, so the next edit's samples
+    /// time only that edit.
+    fn resync(&self) -> Result<(), Error> {
+        self.build(false)?;
+        self.test_build(false)?;
+        Ok(())
     }
 
     /// Runs cargo and returns its wall time; stops it (and fails) when interrupted.

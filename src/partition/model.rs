@@ -47,17 +47,7 @@ pub struct UnitGraph {
 impl UnitGraph {
     /// The module an item path belongs to: the longest known module path that prefixes it.
     pub fn module_of_item<'a>(&self, item: &'a str) -> &'a str {
-        let mut best = &item[..0];
-        for (i, _) in item.match_indices("::") {
-            let prefix = &item[..i];
-            if prefix.contains('<') || prefix.contains('{') {
-                break;
-            }
-            if prefix == "crate" || self.unit_of_module.contains_key(prefix) {
-                best = prefix;
-            }
-        }
-        best
+        longest_module_prefix(item, |prefix| prefix == "crate" || self.unit_of_module.contains_key(prefix))
     }
 
     /// The unit an item is in: its module's, or for the root's items the shared or facade unit.
@@ -76,6 +66,22 @@ impl UnitGraph {
     }
 }
 
+/// The longest `::`-prefix of an item path that `is_module` accepts (`""` when none): the module
+/// the item is written in. Prefixes stop at an impl name (`<impl …>`) or a `{use …}` item.
+fn longest_module_prefix(item: &str, is_module: impl Fn(&str) -> bool) -> &str {
+    let mut best = &item[..0];
+    for (i, _) in item.match_indices("::") {
+        let prefix = &item[..i];
+        if prefix.contains('<') || prefix.contains('{') {
+            break;
+        }
+        if is_module(prefix) {
+            best = prefix;
+        }
+    }
+    best
+}
+
 pub const SHARED_ROOT: &str = "crate (shared items)";
 pub const FACADE_ROOT: &str = "crate (facade)";
 
@@ -83,18 +89,12 @@ pub const FACADE_ROOT: &str = "crate (facade)";
 pub fn units_from_graph(report: &GraphReport, include_tests: bool) -> UnitGraph {
     let module_paths: BTreeSet<&str> = report.modules.iter().map(|m| m.path.as_str()).collect();
     // The module an item path belongs to: the longest module path that prefixes it.
+    // An item of no known module (a folded test module's) counts as the root's.
     let module_of = |item: &str| -> String {
-        let mut best = "crate";
-        for (i, _) in item.match_indices("::") {
-            let prefix = &item[..i];
-            if prefix.contains('<') || prefix.contains('{') {
-                break;
-            }
-            if module_paths.contains(prefix) {
-                best = prefix;
-            }
+        match longest_module_prefix(item, |prefix| module_paths.contains(prefix)) {
+            "" => "crate".to_owned(),
+            module => module.to_owned(),
         }
-        best.to_owned()
     };
     let counted: Vec<(&str, &str, u32)> = report
         .item_edges

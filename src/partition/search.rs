@@ -213,8 +213,8 @@ impl Adjacency {
 /// Every proper, non-empty down-closed set of the free units, or `None` past `limit`.
 fn enumerate_ideals(model: &Model<'_>, free: &[usize], limit: u64) -> Option<Vec<Vec<bool>>> {
     let n = model.graph.units.len();
-    let order = dependency_order(model, free);
     let adjacency = Adjacency::new(model);
+    let order = dependency_order(model, &adjacency, free);
     let mut out = Vec::new();
     let mut chosen = vec![false; n];
     let mut visits = 0u64;
@@ -255,9 +255,8 @@ fn enumerate_ideals(model: &Model<'_>, free: &[usize], limit: u64) -> Option<Vec
 }
 
 /// The free units, everything a unit uses before it (the unit graph is acyclic).
-fn dependency_order(model: &Model<'_>, free: &[usize]) -> Vec<usize> {
+fn dependency_order(model: &Model<'_>, adjacency: &Adjacency, free: &[usize]) -> Vec<usize> {
     let n = model.graph.units.len();
-    let adjacency = Adjacency::new(model);
     let mut is_free = vec![false; n];
     free.iter().for_each(|u| is_free[*u] = true);
     // Only what the unit uses among the given units counts.
@@ -325,7 +324,7 @@ fn split_part(
     if members.len() < 2 {
         return Vec::new();
     }
-    let order = dependency_order(model, &members);
+    let order = dependency_order(model, adjacency, &members);
     let total_lines: f64 = members.iter().map(|u| model.lines[*u]).sum();
     let total_weight: f64 = members
         .iter()

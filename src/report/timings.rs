@@ -64,7 +64,10 @@ pub fn write_timings_table(
     }
     if let Some(w) = &t.workspace_fit {
         writeln!(out)?;
-        writeln!(out, "{BOLD}workspace crates{BOLD:#} (an edit of each crate's root file):")?;
+        writeln!(
+            out,
+            "{BOLD}workspace crates{BOLD:#} (a body edit of each crate's root file, or of its largest module when the root has no function):"
+        )?;
         for c in &w.crates {
             let cell =
                 |s: &Option<crate::cost::Spread>| s.map_or("-".to_owned(), |s| format!("{:.2}", s.median));
