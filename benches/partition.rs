@@ -2,9 +2,8 @@
 //! dependency edges (an acyclic unit graph, as after collapsing cycles). A bench binary: run
 //! with `cargo bench --bench partition`; it prints the median and spread of a few runs.
 
-use splitcheck::partition::{
-    CostModel, Model, Profile, SearchOptions, Unit, UnitGraph, best_partitions, units_from_graph,
-};
+use splitcheck::partition::{CostModel, Model, Profile, SearchOptions, Unit, UnitGraph, best_partitions};
+use splitcheck::pricing::{CostFlags, without_recording};
 use splitcheck::report::{
     GraphEdge, GraphItem, GraphItemEdge, GraphModule, GraphRef, GraphReport, GraphReportOptions,
     PartitionSetup, ResolutionSummary, partition_report,
@@ -142,18 +141,11 @@ fn main() {
     let mut whole = Vec::new();
     for _ in 0..runs {
         let start = Instant::now();
-        let units = units_from_graph(&report, false);
-        let model = Model::new(&units, CostModel::assumed(), Profile::Lib);
+        // As `splitcheck partition --graph-json` does: both profiles' units, the search, the report.
+        let prices = without_recording(&report, CostFlags::default(), Profile::Lib);
+        let model = Model::new(&prices.lib.units, prices.lib.cost.clone(), Profile::Lib);
         let result = best_partitions(&model, &SearchOptions { k: 4, ..SearchOptions::default() });
-        let setup = PartitionSetup {
-            graph: &report,
-            units: &units,
-            cost: CostModel::assumed(),
-            profile: Profile::Lib,
-            k: 4,
-            max_new_pub: None,
-            shown: 5,
-        };
+        let setup = PartitionSetup { graph: &report, prices: &prices, k: 4, max_new_pub: None, shown: 5 };
         let out = partition_report(&setup, &result.candidates, result.exact);
         assert!(!out.candidates.is_empty());
         whole.push(start.elapsed().as_secs_f64());

@@ -4,7 +4,8 @@
 use crate::analysis;
 use crate::error::{EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, Error};
 use crate::graph::{GraphOptions, ModuleGraph, NodeId};
-use crate::partition::{self, CostModel, CostSource, Profile};
+use crate::partition::{self, Profile};
+use crate::pricing::{self, CostFlags};
 use crate::report;
 use crate::workspace::Selection;
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -17,7 +18,7 @@ const EXIT_CODES: &str = "\
 Exit codes:
   0  success (problems found in single files are reported, not fatal)
   1  failure while working (cargo failed, output could not be written, Graphviz missing)
-  2  bad input or usage (unknown crate, bad manifest, bad flag, command not available yet)
+  2  bad input or usage (unknown crate, bad manifest, bad flag, invalid --split)
   130  interrupted during `record` (every edited file restored first)";
 
 /// Would splitting this crate into smaller crates cut incremental rebuild time?
@@ -33,12 +34,56 @@ pub struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
 
+    #[command(flatten)]
+    report: ReportArgs,
+}
+
+/// `splitcheck [CRATE]`: the whole pipeline, written as a report directory.
+#[derive(Debug, Args)]
+struct ReportArgs {
     /// The crate to analyze: a package (or library) name in the workspace, or a path to a crate
     /// directory. Default: the package of the current directory or of --manifest-path.
     #[arg(value_name = "CRATE")]
     krate: Option<String>,
 
-    /// Output format of the module table.
+    /// What to print: a summary table, or the whole report as JSON (report.json).
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+
+    /// Directory to write the report into (default: reports/<crate>; with --workspace: reports).
+    #[arg(long, short, value_name = "DIR")]
+    out: Option<PathBuf>,
+
+    /// Price with this recording (default: timings.json in the report directory, where
+    /// `splitcheck record` writes, when it is there).
+    #[arg(long, value_name = "FILE")]
+    timings: Option<PathBuf>,
+
+    /// Rank candidates by the library build alone, or by the library with its unit tests
+    /// (`cargo test` after an edit).
+    #[arg(long, value_enum, default_value_t = ProfileArg::Test)]
+    profile: ProfileArg,
+
+    /// Candidates shown for each number of parts (2, 3 and 4).
+    #[arg(long, default_value_t = 3, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=20))]
+    top: u32,
+
+    /// Drop candidates that need more than N items to become `pub`.
+    #[arg(long, value_name = "N")]
+    max_new_pub: Option<usize>,
+
+    /// Analyze every library crate of the workspace and rank them: which one is worth splitting?
+    #[arg(long, conflicts_with_all = ["krate", "timings"])]
+    workspace: bool,
+}
+
+#[derive(Debug, Args)]
+struct ModulesArgs {
+    /// The crate: a package name in the workspace, or a path to a crate directory.
+    #[arg(value_name = "CRATE")]
+    krate: Option<String>,
+
+    /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
 }
@@ -77,14 +122,16 @@ enum ColorWhen {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// The module table: every module with its file, code and test lines, and problems.
+    Modules(ModulesArgs),
     /// The module dependency graph: DOT, SVG, PNG or JSON, with cycles and what breaks them.
     Graph(GraphArgs),
     /// Propose splits of the crate into crates: min-cut and exact search, priced and checked.
     Partition(PartitionArgs),
     /// Record real incremental rebuild times: edit each module, time cargo, restore the file.
     Record(RecordArgs),
-    /// Price and draw a split of your own. Not available yet.
-    Explore(CrateArg),
+    /// Price and draw a split of your own: `--split 'core=crate::ir; rest=*'`.
+    Explore(ExploreArgs),
 }
 
 #[derive(Debug, Args)]
@@ -249,10 +296,42 @@ enum GraphFormat {
 }
 
 #[derive(Debug, Args)]
-struct CrateArg {
+struct ExploreArgs {
     /// The crate: a package name in the workspace, or a path to a crate directory.
     #[arg(value_name = "CRATE")]
     krate: Option<String>,
+
+    /// The split: `name=glob,glob; name=glob; rest=*`. Globs are module paths with `*` (any
+    /// text); a module goes with its nearest matched ancestor; `*` alone takes the rest; a glob
+    /// `crate` places the root items other modules use.
+    #[arg(long, value_name = "SPEC")]
+    split: String,
+
+    /// table or json: print the numbers (and write the picture to --out, if given, in the
+    /// format of its extension). dot, svg or png: the picture, to --out or standard output.
+    #[arg(long, value_enum, default_value_t = ExploreFormat::Table)]
+    format: ExploreFormat,
+
+    /// Write the picture to this file.
+    #[arg(long, short, value_name = "FILE")]
+    out: Option<PathBuf>,
+
+    /// The profile the numbers lead with (both are printed).
+    #[arg(long, value_enum, default_value_t = ProfileArg::Test)]
+    profile: ProfileArg,
+
+    /// Price with this recording (`splitcheck record --workspace-fit`).
+    #[arg(long, value_name = "FILE")]
+    timings: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ExploreFormat {
+    Table,
+    Json,
+    Dot,
+    Svg,
+    Png,
 }
 
 /// Runs splitcheck with the process arguments. `as_cargo_subcommand`: invoked as
@@ -299,30 +378,264 @@ fn run(cli: &Cli) -> Result<(), Error> {
         manifest_path: cli.global.manifest_path.clone(),
         offline: cli.global.offline,
     };
-    if let (Some(krate), Some(_)) = (&cli.krate, &cli.command) {
+    if let (Some(krate), Some(_)) = (&cli.report.krate, &cli.command) {
         return Err(Error::Usage(format!(
             "`{krate}` stands before the subcommand; write the crate after it (e.g. `splitcheck graph {krate}`)"
         )));
     }
     match &cli.command {
-        None => analyze(cli, &selection(&cli.krate)),
+        None if cli.report.workspace => workspace_report(cli, &selection(&None)),
+        None => trade_off_report(cli, &selection(&cli.report.krate)),
+        Some(Command::Modules(args)) => modules(cli, args, &selection(&args.krate)),
         Some(Command::Graph(args)) => graph(args, &selection(&args.krate)),
         Some(Command::Partition(args)) => partition(args, &selection(&args.krate)),
         Some(Command::Record(args)) => record(cli, args, &selection(&args.krate)),
-        Some(Command::Explore(_)) => not_available("explore", "exploring your own split is planned"),
+        Some(Command::Explore(args)) => explore(cli, args, &selection(&args.krate)),
     }
 }
 
-fn not_available(command: &'static str, what: &'static str) -> Result<(), Error> {
-    Err(Error::NotAvailable { command, what })
+/// `splitcheck [CRATE]`: tree → graph → partitions → cost, written to the report directory.
+fn trade_off_report(cli: &Cli, selection: &Selection) -> Result<(), Error> {
+    let args = &cli.report;
+    let analysis = analysis::analyze(selection)?;
+    recover_edits(&analysis)?;
+    let dir = args.out.clone().unwrap_or_else(|| PathBuf::from("reports").join(&analysis.package.name));
+    let (trade_off, graph) = build_trade_off(&analysis, args, &dir, cli.global.quiet)?;
+    let written = crate::report_dir::write_report_dir(&dir, &trade_off, &graph)?;
+    if let Some(why) = &written.no_pictures
+        && !cli.global.quiet
+    {
+        note(&format!("wrote DOT files only: {why}"));
+    }
+    let mut out = anstream::stdout().lock();
+    match args.format {
+        Format::Table => {
+            let main = written.markdown.display().to_string();
+            let shown = Some((main.as_str(), written.files.len() - 1));
+            report::write_trade_off_summary(&trade_off, shown, cli.global.quiet, &mut out)
+        }
+        Format::Json => serde_json::to_writer_pretty(&mut out, &trade_off)
+            .map_err(std::io::Error::from)
+            .and_then(|()| writeln!(out)),
+    }
+    .map_err(Error::Output)
 }
 
-fn analyze(cli: &Cli, selection: &Selection) -> Result<(), Error> {
+/// The trade-off report of one analyzed crate, priced with its recording when there is one.
+fn build_trade_off(
+    analysis: &analysis::CrateAnalysis,
+    args: &ReportArgs,
+    dir: &Path,
+    quiet: bool,
+) -> Result<(crate::tradeoff::TradeOffReport, report::GraphReport), Error> {
+    let module_graph = ModuleGraph::build(&analysis.tree, analysis.resolution(), GraphOptions::default());
+    let graph = report::graph_report(analysis, &module_graph, None);
+    let profile: Profile = args.profile.into();
+    // A recording given by flag must be usable; one found beside the report is used if it is.
+    let found = dir.join("timings.json");
+    let (timings, shown) = match &args.timings {
+        Some(path) => (Some(read_timings(path)?), Some(path.display().to_string())),
+        None if found.is_file() => match read_timings(&found) {
+            Ok(t) => (Some(t), Some("timings.json".to_owned())),
+            Err(e) => {
+                if !quiet {
+                    note(&format!("not using {}: {e}", found.display()));
+                }
+                (None, None)
+            }
+        },
+        None => (None, None),
+    };
+    let (prices, timings, shown) =
+        match pricing::prices(&graph, timings.as_ref(), CostFlags::default(), profile) {
+            Ok(prices) => (prices, timings, shown),
+            Err(e) if args.timings.is_some() => return Err(timings_error(args.timings.as_deref(), &e)),
+            Err(e) => {
+                if !quiet {
+                    note(&format!("not using {}: {e}", found.display()));
+                }
+                (pricing::without_recording(&graph, CostFlags::default(), profile), None, None)
+            }
+        };
+    let recording = match (&timings, shown) {
+        (Some(timings), Some(shown)) => Some(crate::tradeoff::RecordingSource { shown, timings }),
+        _ => None,
+    };
+    let options = crate::tradeoff::TradeOffOptions {
+        per_k: args.top as usize,
+        max_new_pub: args.max_new_pub,
+        ..Default::default()
+    };
+    let provenance = crate::provenance::provenance(&analysis.package);
+    let trade_off = crate::tradeoff::trade_off(analysis, &graph, &prices, provenance, recording, &options);
+    Ok((trade_off, graph))
+}
+
+/// `splitcheck --workspace`: every library crate ranked, written to `reports/workspace.md`/`.json`.
+fn workspace_report(cli: &Cli, selection: &Selection) -> Result<(), Error> {
+    let args = &cli.report;
+    let dir = args.out.clone().unwrap_or_else(|| PathBuf::from("reports"));
+    let ranking = crate::workspace_rank::rank_workspace(selection, &dir, args.profile.into())?;
+    let failed = |path: &Path| {
+        let shown = path.display().to_string();
+        move |source| Error::OutputFile { path: shown, source }
+    };
+    std::fs::create_dir_all(&dir).map_err(failed(&dir))?;
+    let (md, json) = (dir.join("workspace.md"), dir.join("workspace.json"));
+    std::fs::write(&md, report::workspace_markdown(&ranking)).map_err(failed(&md))?;
+    std::fs::write(&json, pretty_json(&ranking)?).map_err(failed(&json))?;
+    let mut out = anstream::stdout().lock();
+    match args.format {
+        Format::Table => report::write_workspace_table(
+            &ranking,
+            Some(&md.display().to_string()),
+            cli.global.quiet,
+            &mut out,
+        ),
+        Format::Json => out.write_all(pretty_json(&ranking)?.as_bytes()),
+    }
+    .map_err(Error::Output)
+}
+
+/// Pretty JSON with a final newline, as every JSON file and output of splitcheck is written.
+fn pretty_json<T: serde::Serialize>(value: &T) -> Result<String, Error> {
+    let mut text = serde_json::to_string_pretty(value).map_err(|e| Error::Output(e.into()))?;
+    text.push('\n');
+    Ok(text)
+}
+
+#[derive(serde::Serialize)]
+struct ExploreReport<'a> {
+    schema_version: u32,
+    /// Part names in order: part 1 is the first.
+    names: &'a [String],
+    /// The part the root items other modules use went to (from 0), and whether a glob chose it.
+    shared_items_part: Option<(usize, bool)>,
+    #[serde(flatten)]
+    partition: &'a report::PartitionReport,
+}
+
+/// `splitcheck explore --split SPEC`: the user's split, priced and drawn like a candidate.
+fn explore(cli: &Cli, args: &ExploreArgs, selection: &Selection) -> Result<(), Error> {
+    let spec = crate::explore::parse_spec(&args.split).map_err(|e| Error::Usage(format!("--split: {e}")))?;
+    let picture = match (args.format, &args.out) {
+        (ExploreFormat::Dot, _) => Some("dot"),
+        (ExploreFormat::Svg, _) => Some("svg"),
+        (ExploreFormat::Png, _) => Some("png"),
+        (_, Some(out)) => Some(match out.extension().and_then(|e| e.to_str()) {
+            Some("dot") => "dot",
+            Some("png") => "png",
+            _ => "svg",
+        }),
+        (_, None) => None,
+    };
+    let picture_only = matches!(args.format, ExploreFormat::Dot | ExploreFormat::Svg | ExploreFormat::Png);
+    if picture == Some("png") && args.out.is_none() && std::io::stdout().is_terminal() {
+        return Err(Error::Usage("not writing PNG to a terminal; give --out FILE".to_owned()));
+    }
+    let analysis = analysis::analyze(selection)?;
+    recover_edits(&analysis)?;
+    let module_graph = ModuleGraph::build(&analysis.tree, analysis.resolution(), GraphOptions::default());
+    let graph = report::graph_report(&analysis, &module_graph, None);
+    let timings = args.timings.as_deref().map(read_timings).transpose()?;
+    let prices = pricing::prices(&graph, timings.as_ref(), CostFlags::default(), args.profile.into())
+        .map_err(|e| timings_error(args.timings.as_deref(), &e))?;
+    let primary = prices.primary();
+    let model = partition::Model::new(&primary.units, primary.cost.clone(), primary.profile);
+    let explored =
+        crate::explore::explore(&spec, &graph, &model).map_err(|e| Error::Usage(format!("--split: {e}")))?;
+    let k = explored.names.len();
+    let setup = report::PartitionSetup { graph: &graph, prices: &prices, k, max_new_pub: None, shown: 1 };
+    let partition_report = report::partition_report(&setup, std::slice::from_ref(&explored.candidate), false);
+    let Some(row) = partition_report.candidates.first() else {
+        return Err(Error::Usage("--split: the split could not be priced".to_owned()));
+    };
+    if let Some(format) = picture {
+        let title = format!(
+            "{}: your split ({}), test saving {:.1}%, lib saving {:.1}%",
+            graph.krate,
+            explored.names.join(", "),
+            row.test.saving_pct,
+            row.lib.saving_pct
+        );
+        let dot = report::candidate_to_dot(&graph, row, &explored.names, &title);
+        let bytes = match format {
+            "dot" => dot.into_bytes(),
+            other => report::render_with_dot(&dot, other).map_err(Error::Graphviz)?,
+        };
+        match &args.out {
+            Some(path) => std::fs::write(path, &bytes)
+                .map_err(|e| Error::OutputFile { path: path.display().to_string(), source: e })?,
+            None => return std::io::stdout().lock().write_all(&bytes).map_err(Error::Output),
+        }
+    }
+    let mut out = anstream::stdout().lock();
+    if picture_only && args.out.is_none() {
+        return Ok(());
+    }
+    match args.format {
+        ExploreFormat::Json => {
+            let report = ExploreReport {
+                schema_version: 1,
+                names: &explored.names,
+                shared_items_part: explored.shared_items_part,
+                partition: &partition_report,
+            };
+            out.write_all(pretty_json(&report)?.as_bytes())
+        }
+        _ => write_explored(&partition_report, &explored, cli.global.quiet, &mut out),
+    }
+    .map_err(Error::Output)
+}
+
+fn write_explored(
+    r: &report::PartitionReport,
+    explored: &crate::explore::Explored,
+    quiet: bool,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    if !quiet {
+        writeln!(
+            out,
+            "{}: your split into {} parts ({}), priced by the {} profile",
+            r.krate,
+            explored.names.len(),
+            explored.names.join(", "),
+            r.profile
+        )?;
+        writeln!(out, "costs: {}", r.cost_source)?;
+        writeln!(
+            out,
+            "unsplit: expected rebuild {:.2} s per edit (lib {:.2} s, test {:.2} s)",
+            r.unsplit.expected_rebuild_s, r.unsplit.lib_expected_rebuild_s, r.unsplit.test_expected_rebuild_s
+        )?;
+        if let Some((part, chosen)) = explored.shared_items_part {
+            writeln!(
+                out,
+                "the root items other modules use go to {} ({})",
+                explored.names[part],
+                if chosen { "as the split says" } else { "where the split prices best" }
+            )?;
+        }
+        writeln!(out)?;
+    }
+    for c in &r.candidates {
+        report::write_candidate_block(c, &explored.names, quiet, out)?;
+    }
+    Ok(())
+}
+
+fn note(text: &str) {
+    let yellow = anstyle::AnsiColor::Yellow.on_default().bold();
+    let _ = writeln!(anstream::stderr(), "{yellow}note{yellow:#}: {text}");
+}
+
+fn modules(cli: &Cli, args: &ModulesArgs, selection: &Selection) -> Result<(), Error> {
     let analysis = analysis::analyze(selection)?;
     recover_edits(&analysis)?;
     let report = report::module_report(&analysis);
     let mut out = anstream::stdout().lock();
-    match cli.format {
+    match args.format {
         Format::Table => report::write_module_table(&report, cli.global.quiet, &mut out),
         Format::Json => serde_json::to_writer_pretty(&mut out, &report)
             .map_err(std::io::Error::from)
@@ -436,35 +749,22 @@ fn partition(args: &PartitionArgs, selection: &Selection) -> Result<(), Error> {
             graph
         }
     };
-    let given = [args.fixed_cost, args.per_line, args.dep_fixed_cost, args.dep_per_line];
-    // Flags for d untie it from c.
-    let mut cost = CostModel::assumed();
-    if given.iter().any(Option::is_some) {
-        cost.source = CostSource::Flags;
-    }
-    let profile = match args.profile {
-        ProfileArg::Lib => Profile::Lib,
-        ProfileArg::Test => Profile::Test,
+    let flags = CostFlags {
+        fixed: args.fixed_cost,
+        per_line: args.per_line,
+        dep_fixed: args.dep_fixed_cost,
+        dep_per_line: args.dep_per_line,
     };
-    let mut graph_report = graph_report;
-    if let Some(path) = &args.timings {
-        apply_recording(path, profile, &mut cost, &mut graph_report)?;
-    }
-    let recorded_dep = args.timings.is_some();
-    cost.fixed = args.fixed_cost.unwrap_or(cost.fixed);
-    cost.per_line = args.per_line.unwrap_or(cost.per_line);
-    cost.dep_fixed = args.dep_fixed_cost.unwrap_or(if recorded_dep { cost.dep_fixed } else { cost.fixed });
-    cost.dep_per_line =
-        args.dep_per_line.unwrap_or(if recorded_dep { cost.dep_per_line } else { cost.per_line });
-    let units = partition::units_from_graph(&graph_report, false);
-    let model = partition::Model::new(&units, cost.clone(), profile);
+    let timings = args.timings.as_deref().map(read_timings).transpose()?;
+    let prices = pricing::prices(&graph_report, timings.as_ref(), flags, args.profile.into())
+        .map_err(|e| timings_error(args.timings.as_deref(), &e))?;
+    let primary = prices.primary();
+    let model = partition::Model::new(&primary.units, primary.cost.clone(), primary.profile);
     let k = usize::from(args.parts);
     let result = partition::best_partitions(&model, &partition::SearchOptions { k, ..Default::default() });
     let setup = report::PartitionSetup {
         graph: &graph_report,
-        units: &units,
-        cost,
-        profile,
+        prices: &prices,
         k,
         max_new_pub: args.max_new_pub,
         shown: args.top,
@@ -574,124 +874,28 @@ fn cargo_timings(html: &Path, out: Option<&Path>) -> Result<(), Error> {
     write().map_err(Error::Output)
 }
 
-/// Prices with a recording: the fitted cost of the profile, and each recorded module's factor.
-fn apply_recording(
-    path: &Path,
-    profile: Profile,
-    cost: &mut CostModel,
-    graph: &mut report::GraphReport,
-) -> Result<(), Error> {
+/// Reads a recording given with `--timings`.
+fn read_timings(path: &Path) -> Result<crate::record::Timings, Error> {
     let shown = path.display();
     let text = std::fs::read_to_string(path).map_err(|e| Error::Usage(format!("--timings {shown}: {e}")))?;
-    let timings: crate::record::Timings = serde_json::from_str(&text)
-        .map_err(|e| Error::Usage(format!("--timings {shown}: not a splitcheck recording: {e}")))?;
-    if timings.krate.replace('-', "_") != graph.krate.replace('-', "_") {
-        return Err(Error::Usage(format!(
-            "--timings {shown}: a recording of `{}`, not of `{}`",
-            timings.krate, graph.krate
-        )));
+    serde_json::from_str(&text)
+        .map_err(|e| Error::Usage(format!("--timings {shown}: not a splitcheck recording: {e}")))
+}
+
+fn timings_error(path: Option<&Path>, why: &str) -> Error {
+    match path {
+        Some(path) => Error::Usage(format!("--timings {}: {why}", path.display())),
+        None => Error::Usage(why.to_owned()),
     }
-    // A fit from fewer samples than the cost module trusts (older recordings) is not used.
-    let trusted = |f: &&crate::record::FitRow| f.samples >= crate::cost::MIN_SAMPLES;
-    let fit = timings
-        .workspace_fit
-        .as_ref()
-        .and_then(|w| match profile {
-            Profile::Lib => w.lib.as_ref(),
-            Profile::Test => w.test.as_ref(),
-        })
-        .filter(trusted);
-    let Some(fit) = fit else {
-        return Err(Error::Usage(format!(
-            "--timings {shown}: no {} fit in it (record with --workspace-fit, in a workspace of crates of different sizes)",
-            profile.as_str()
-        )));
-    };
-    cost.fixed = fit.fixed_s.max(0.0);
-    cost.per_line = fit.per_line_s.max(0.0);
-    cost.intervals =
-        Some(partition::CostIntervals { fixed: fit.fixed_interval_s, per_line: fit.per_line_interval_s });
-    let dep_fit = timings.dependents.as_ref().and_then(|d| d.lib.as_ref()).filter(trusted);
-    let dependents = match dep_fit {
-        Some(d) => {
-            cost.dep_fixed = d.fixed_s.max(0.0);
-            cost.dep_per_line = d.per_line_s.max(0.0);
-            cost.dep_tied = false;
-            format!("dependent re-runs fitted from {} recorded crates, R² {:.2}", d.samples, d.r2)
-        }
-        None => match timings.workspace_fit.as_ref().and_then(|w| w.rerun.as_ref()).filter(trusted) {
-            Some(r) => {
-                cost.dep_fixed = r.fixed_s.max(0.0);
-                cost.dep_per_line = r.per_line_s.max(0.0);
-                cost.dep_tied = false;
-                format!(
-                    "dependent re-runs estimated from re-runs on unchanged code (comment touches) of {} crates, R² {:.2}",
-                    r.samples, r.r2
-                )
-            }
-            None => {
-                cost.dep_fixed = cost.fixed;
-                cost.dep_per_line = cost.per_line;
-                "dependent re-runs not recorded, taken equal to an edit".to_owned()
-            }
-        },
-    };
-    cost.source = CostSource::Recorded(format!(
-        "fitted from {} recorded crates, R² {:.2}; {dependents}",
-        fit.samples, fit.r2
-    ));
-    // The fit is across crates; this crate's own recorded edits calibrate its level (its code
-    // may compile slower or faster per line than the workspace's average): the median of its
-    // modules' measured rebuild over the fit's prediction scales every cost of its parts. Each
-    // module's factor `r_m` is then its own residual against that level.
-    let crate_lines: f64 = graph
-        .modules
-        .iter()
-        .map(|m| {
-            f64::from(m.src_lines) + if profile == Profile::Test { f64::from(m.test_lines) } else { 0.0 }
-        })
-        .sum();
-    let predicted = cost.rebuild(crate_lines);
-    let measured: Vec<(String, f64)> = timings
-        .modules
-        .iter()
-        .filter(|t| !t.test_only)
-        .filter_map(|t| {
-            let s = match profile {
-                Profile::Lib => t.spread_s.lib,
-                Profile::Test => t.spread_s.test,
-            }?;
-            Some((t.path.clone(), s.median))
-        })
-        .collect();
-    let level = match crate::cost::spread(&measured.iter().map(|m| m.1).collect::<Vec<_>>()) {
-        Some(s) if predicted > 0.0 => s.median / predicted,
-        _ => 1.0,
-    };
-    cost.fixed *= level;
-    cost.per_line *= level;
-    if let Some(iv) = &mut cost.intervals {
-        iv.fixed = (iv.fixed.0 * level, iv.fixed.1 * level);
-        iv.per_line = (iv.per_line.0 * level, iv.per_line.1 * level);
-    }
-    if cost.dep_tied {
-        cost.dep_fixed = cost.fixed;
-        cost.dep_per_line = cost.per_line;
-    }
-    if let CostSource::Recorded(text) = &mut cost.source {
-        text.push_str(&format!(
-            "; calibrated ×{level:.2} to this crate's {} recorded module edits",
-            measured.len()
-        ));
-    }
-    for m in &mut graph.modules {
-        if let Some((_, seconds)) = measured.iter().find(|(path, _)| *path == m.path)
-            && predicted > 0.0
-        {
-            m.edit_factor = Some(seconds / (predicted * level));
+}
+
+impl From<ProfileArg> for Profile {
+    fn from(p: ProfileArg) -> Profile {
+        match p {
+            ProfileArg::Lib => Profile::Lib,
+            ProfileArg::Test => Profile::Test,
         }
     }
-    Ok(())
 }
 
 /// Sets each module's `p_edit` to the lines changed in its files over the last commits (+1).

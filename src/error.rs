@@ -3,7 +3,7 @@
 //! Exit codes (documented in the README and in `--help`):
 //! - `0`: success (an analysis with problems in some files still succeeds; they are reported);
 //! - `1`: failure while working (cargo failed, a file could not be written, Graphviz missing);
-//! - `2`: bad input or usage (unknown crate, bad manifest, bad flag, unavailable command);
+//! - `2`: bad input or usage (unknown crate, bad manifest, bad flag, invalid split);
 //! - `130`: interrupted (Ctrl-C, SIGTERM) during `record`, after restoring every edited file.
 
 use crate::workspace::WorkspaceError;
@@ -17,8 +17,6 @@ pub const EXIT_INTERRUPTED: u8 = 130;
 pub enum Error {
     #[error(transparent)]
     Workspace(#[from] WorkspaceError),
-    #[error("`splitcheck {command}` is not available yet in this version ({what})")]
-    NotAvailable { command: &'static str, what: &'static str },
     #[error("{0}")]
     Usage(String),
     #[error("cannot write output: {0}")]
@@ -49,7 +47,7 @@ impl Error {
             | Error::Graphviz(_)
             | Error::Record(_) => EXIT_FAILURE,
             Error::Interrupted => EXIT_INTERRUPTED,
-            Error::Workspace(_) | Error::NotAvailable { .. } | Error::Usage(_) => EXIT_BAD_INPUT,
+            Error::Workspace(_) | Error::Usage(_) => EXIT_BAD_INPUT,
         }
     }
 }

@@ -32,6 +32,13 @@ impl Profile {
             Profile::Test => "test",
         }
     }
+
+    pub fn other(self) -> Profile {
+        match self {
+            Profile::Lib => Profile::Test,
+            Profile::Test => Profile::Lib,
+        }
+    }
 }
 
 /// Where the cost parameters came from, said beside every number.

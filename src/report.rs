@@ -8,9 +8,17 @@ mod graph_json;
 mod module_table;
 mod partition_report;
 mod timings;
+mod trade_off_html;
+mod trade_off_md;
+mod trade_off_summary;
+mod workspace_table;
 
-pub use dot::{render_with_dot, to_dot};
+pub use dot::{candidate_to_dot, render_with_dot, to_dot};
 pub use graph_json::*;
 pub use module_table::{ModuleReport, module_report, write_module_table};
 pub use partition_report::*;
 pub use timings::write_timings_table;
+pub use trade_off_html::trade_off_html;
+pub use trade_off_md::trade_off_markdown;
+pub use trade_off_summary::write_trade_off_summary;
+pub use workspace_table::{workspace_markdown, write_workspace_table};

@@ -77,6 +77,16 @@ pub enum DepKind {
     Dev,
 }
 
+impl DepKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DepKind::Normal => "normal",
+            DepKind::Build => "build",
+            DepKind::Dev => "dev",
+        }
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum WorkspaceError {
     #[error("no Cargo.toml at {}", shown(.0))]
@@ -169,7 +179,22 @@ pub struct MemberLibrary {
 
 /// Every ordinary library crate of the workspace `package` belongs to, sorted by name.
 pub fn workspace_libraries(package: &Package, offline: bool) -> Result<Vec<MemberLibrary>, WorkspaceError> {
-    let metadata = run_metadata(&package.workspace_root.join("Cargo.toml"), offline)?;
+    libraries_of(&package.workspace_root.join("Cargo.toml"), offline)
+}
+
+/// Every ordinary library crate of the workspace of the selection's manifest (or of the current
+/// directory), and the workspace's root directory. Works from a virtual workspace manifest.
+pub fn selected_workspace_libraries(
+    selection: &Selection,
+) -> Result<(PathBuf, Vec<MemberLibrary>), WorkspaceError> {
+    let (manifest, _) = manifest_and_name(&Selection { krate: None, ..selection.clone() })?;
+    let metadata = run_metadata(&manifest, selection.offline)?;
+    let root = metadata.workspace_root.as_std_path().to_path_buf();
+    Ok((root.clone(), libraries_of(&root.join("Cargo.toml"), selection.offline)?))
+}
+
+fn libraries_of(workspace_manifest: &Path, offline: bool) -> Result<Vec<MemberLibrary>, WorkspaceError> {
+    let metadata = run_metadata(workspace_manifest, offline)?;
     let mut out: Vec<MemberLibrary> = metadata
         .workspace_packages()
         .into_iter()

@@ -152,10 +152,13 @@ pub fn units_from_graph(report: &GraphReport, include_tests: bool) -> UnitGraph 
         let item_lines: BTreeMap<String, u32> =
             root.items.iter().map(|i| (format!("crate::{}", i.name), i.lines)).collect();
         let total: u32 = item_lines.values().sum::<u32>().max(1);
+        // `mod x;` lines are the tree itself, not items a facade keeps.
+        let module_decls: BTreeSet<String> =
+            root.items.iter().filter(|i| i.kind == "mod").map(|i| format!("crate::{}", i.name)).collect();
         for (path, lines) in &item_lines {
             if shared.contains(path.as_str()) {
                 facade_split.moved.push((path.clone(), *lines));
-            } else {
+            } else if !module_decls.contains(path.as_str()) {
                 facade_split.kept.push((path.clone(), *lines));
             }
         }

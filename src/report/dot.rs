@@ -8,6 +8,8 @@
 //! caption), as they constrain no split.
 
 use super::graph_json::GraphReport;
+use super::partition_report::CandidateRow;
+use crate::partition::SHARED_ROOT;
 use graphviz_rust::dot_structures::{
     Attribute, Edge, EdgeTy, Graph, GraphAttributes, Id, Node, NodeId, Stmt, Subgraph, Vertex,
 };
@@ -18,22 +20,7 @@ use std::process::{Command, Stdio};
 
 /// The DOT text of the graph.
 pub fn to_dot(report: &GraphReport) -> String {
-    let mut stmts: Vec<Stmt> = Vec::new();
-    stmts.push(Stmt::GAttribute(GraphAttributes::Graph(vec![
-        attr("rankdir", plain(rankdir(report))),
-        attr("label", quoted(&caption(report))),
-        attr("labelloc", plain("t")),
-        attr("fontname", quoted("Helvetica")),
-        attr("nodesep", plain("0.3")),
-        attr("ranksep", plain("0.5")),
-    ])));
-    stmts.push(Stmt::GAttribute(GraphAttributes::Node(vec![
-        attr("shape", plain("box")),
-        attr("style", quoted("rounded,filled")),
-        attr("fontname", quoted("Helvetica")),
-        attr("fontsize", plain("11")),
-    ])));
-    stmts.push(Stmt::GAttribute(GraphAttributes::Edge(vec![attr("arrowsize", plain("0.6"))])));
+    let mut stmts = header(rankdir(report), &caption(report));
 
     let max_lines = report.modules.iter().map(|m| m.src_lines + m.test_lines).max().unwrap_or(1).max(1);
     let mut cycle_of: BTreeMap<&str, usize> = BTreeMap::new();
@@ -120,11 +107,151 @@ pub fn to_dot(report: &GraphReport) -> String {
             attributes: attrs,
         }));
     }
-    let graph = Graph::DiGraph { id: quoted_id(&report.krate), strict: false, stmts };
+    print(&report.krate, stmts)
+}
+
+/// The graph, node and edge defaults every picture shares.
+fn header(rankdir: &str, caption: &str) -> Vec<Stmt> {
+    vec![
+        Stmt::GAttribute(GraphAttributes::Graph(vec![
+            attr("rankdir", plain(rankdir)),
+            attr("label", quoted(caption)),
+            attr("labelloc", plain("t")),
+            attr("fontname", quoted("Helvetica")),
+            attr("nodesep", plain("0.3")),
+            attr("ranksep", plain("0.5")),
+        ])),
+        Stmt::GAttribute(GraphAttributes::Node(vec![
+            attr("shape", plain("box")),
+            attr("style", quoted("rounded,filled")),
+            attr("fontname", quoted("Helvetica")),
+            attr("fontsize", plain("11")),
+        ])),
+        Stmt::GAttribute(GraphAttributes::Edge(vec![attr("arrowsize", plain("0.6"))])),
+    ]
+}
+
+fn print(name: &str, stmts: Vec<Stmt>) -> String {
+    let graph = Graph::DiGraph { id: quoted_id(name), strict: false, stmts };
     let mut ctx = PrinterContext::default();
     let mut text = graph.print(&mut ctx);
     text.push('\n');
     text
+}
+
+/// Fill colours of the parts of a candidate (light, so labels stay readable), in part order.
+const PART_COLOURS: [&str; 6] = ["#dbeafe", "#dcfce7", "#fef3c7", "#fce7f3", "#ede9fe", "#ccfbf1"];
+const PART_BORDERS: [&str; 6] = ["#2563eb", "#16a34a", "#d97706", "#db2777", "#7c3aed", "#0d9488"];
+
+/// A candidate split drawn on the module graph: each part a coloured cluster labelled with its
+/// size, the facade (the crate root) on its own, edges that cross between parts bold and
+/// labelled with their weight, edges inside a part thin and grey. `title` heads the picture.
+/// `names` name the parts (`part 1 (core)`) when given.
+pub fn candidate_to_dot(
+    report: &GraphReport,
+    candidate: &CandidateRow,
+    names: &[String],
+    title: &str,
+) -> String {
+    let mut part_of: BTreeMap<&str, usize> = BTreeMap::new();
+    for (i, modules) in candidate.parts.iter().enumerate() {
+        for m in modules {
+            part_of.insert(m.as_str(), i);
+        }
+    }
+    // The root is drawn twice when its shared items move down: the facade on top, the shared
+    // items in their part. Uses of the root are uses of the shared items.
+    let shared_part = part_of.get(SHARED_ROOT).copied();
+    let target = |path: &str| -> String {
+        match (path, shared_part) {
+            ("crate", Some(_)) => SHARED_ROOT.to_owned(),
+            _ => path.to_owned(),
+        }
+    };
+    let part_of_node = |node: &str| part_of.get(node).copied();
+    let caption = format!(
+        "{title}\nparts are coloured boxes, the crate root stays on top as the facade; bold arrows cross between parts (label: references)"
+    );
+    let mut stmts = header(rankdir(report), &caption);
+    let max_lines = report.modules.iter().map(|m| m.src_lines + m.test_lines).max().unwrap_or(1).max(1);
+    let mut clusters: Vec<Vec<Stmt>> = vec![Vec::new(); candidate.parts.len()];
+    for m in &report.modules {
+        let mut label = format!("{}\n{} src", m.path, m.src_lines);
+        if m.test_lines > 0 {
+            label.push_str(&format!(" · {} test", m.test_lines));
+        }
+        let (id, label) = if m.path == "crate" {
+            ("crate".to_owned(), format!("{label}\n(facade)"))
+        } else {
+            (m.path.clone(), label)
+        };
+        let node = Node::new(
+            node_id(&id),
+            vec![
+                attr("label", quoted(&label)),
+                attr("fillcolor", quoted(&shade(m.src_lines + m.test_lines, max_lines))),
+            ],
+        );
+        match part_of_node(&id) {
+            Some(p) => clusters[p].push(Stmt::Node(node)),
+            None => stmts.push(Stmt::Node(node)),
+        }
+    }
+    if let Some(p) = shared_part {
+        let lines: u32 = candidate.item_moves.iter().map(|m| m.lines).sum();
+        clusters[p].push(Stmt::Node(Node::new(
+            node_id(SHARED_ROOT),
+            vec![
+                attr("label", quoted(&format!("root items moved down\n{lines} lines"))),
+                attr("fillcolor", quoted("white")),
+                attr("style", quoted("rounded,filled,dashed")),
+            ],
+        )));
+    }
+    for (i, (members, size)) in clusters.into_iter().zip(&candidate.part_sizes).enumerate() {
+        let name = names.get(i).map_or(String::new(), |n| format!(" ({n})"));
+        let label = format!(
+            "part {}{name}: {:.0} src + {:.0} test lines, {} tests",
+            i + 1,
+            size.src_lines,
+            size.test_lines,
+            size.tests
+        );
+        let mut sub = vec![Stmt::GAttribute(GraphAttributes::Graph(vec![
+            attr("label", quoted(&label)),
+            attr("style", quoted("filled,rounded")),
+            attr("fillcolor", quoted(PART_COLOURS[i % PART_COLOURS.len()])),
+            attr("color", quoted(PART_BORDERS[i % PART_BORDERS.len()])),
+            attr("fontcolor", quoted(PART_BORDERS[i % PART_BORDERS.len()])),
+        ]))];
+        sub.extend(members);
+        stmts.push(Stmt::Subgraph(Subgraph { id: Id::Plain(format!("cluster_part_{}", i + 1)), stmts: sub }));
+    }
+    for e in &report.edges {
+        if e.facade || (e.test_only && !report.options.include_tests) {
+            continue;
+        }
+        let to = target(&e.to);
+        let (a, b) = (part_of_node(&e.from), part_of_node(&to));
+        let crossing = a.is_some() && b.is_some() && a != b;
+        let attrs = if crossing {
+            vec![
+                attr("penwidth", plain(&pen_width(e.weight))),
+                attr("color", quoted("#dc2626")),
+                attr("fontcolor", quoted("#dc2626")),
+                attr("style", plain("bold")),
+                attr("label", quoted(&e.weight.to_string())),
+                attr("fontsize", plain("10")),
+            ]
+        } else {
+            vec![attr("color", plain("gray60")), attr("penwidth", plain("0.8"))]
+        };
+        stmts.push(Stmt::Edge(Edge {
+            ty: EdgeTy::Pair(Vertex::N(node_id(&e.from)), Vertex::N(node_id(&to))),
+            attributes: attrs,
+        }));
+    }
+    print(&report.krate, stmts)
 }
 
 /// Runs Graphviz `dot` to turn DOT into `format` (`svg`, `png`). `Err` explains what failed,

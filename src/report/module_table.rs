@@ -3,7 +3,7 @@
 use crate::analysis::CrateAnalysis;
 use crate::modtree::{Module, Problem, Severity, Size};
 use crate::paths::relative;
-use crate::workspace::{DepKind, Dependent, Dependents};
+use crate::workspace::{Dependent, Dependents};
 use anstyle::{AnsiColor, Style};
 use serde::Serialize;
 use std::io::{self, Write};
@@ -304,20 +304,16 @@ fn write_dependents(out: &mut dyn Write, d: &DependentsRow) -> io::Result<()> {
                 .map(|p| match p.direct.as_slice() {
                     [] => format!("{} (transitive)", p.name),
                     kinds => {
-                        format!("{} ({})", p.name, kinds.iter().map(kind_word).collect::<Vec<_>>().join("+"))
+                        format!(
+                            "{} ({})",
+                            p.name,
+                            kinds.iter().map(|k| k.as_str()).collect::<Vec<_>>().join("+")
+                        )
                     }
                 })
                 .collect();
             writeln!(out, "workspace dependents ({}): {}", list.len(), list.join(", "))
         }
-    }
-}
-
-fn kind_word(k: &DepKind) -> &'static str {
-    match k {
-        DepKind::Normal => "normal",
-        DepKind::Build => "build",
-        DepKind::Dev => "dev",
     }
 }
 

@@ -4,7 +4,8 @@
 //! (crossing references, items that must become `pub`, blockers with `file:line`).
 
 use super::graph_json::{GraphItem, GraphReport};
-use crate::partition::{Candidate, CostModel, Model, Profile, UnitGraph, pareto_frontier};
+use crate::partition::{Candidate, Model, pareto_frontier};
+use crate::pricing::Prices;
 use anstyle::Style;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -66,6 +67,8 @@ pub struct ItemLines {
 
 #[derive(Debug, Serialize)]
 pub struct CandidateRow {
+    /// `k-rank`, e.g. `2-1`: the best candidate for 2 parts (as in `candidate-2-1.svg`).
+    pub id: String,
     pub rank: usize,
     /// Module paths of each part; parts are numbered from 1 in the text, base parts first.
     pub parts: Vec<Vec<String>>,
@@ -137,9 +140,8 @@ pub struct Blocker {
 /// How the report was asked for.
 pub struct PartitionSetup<'a> {
     pub graph: &'a GraphReport,
-    pub units: &'a UnitGraph,
-    pub cost: CostModel,
-    pub profile: Profile,
+    /// Both profiles' costs; candidates are ranked by the primary one.
+    pub prices: &'a Prices,
     pub k: usize,
     pub max_new_pub: Option<usize>,
     pub shown: usize,
@@ -150,9 +152,11 @@ pub fn partition_report(
     candidates: &[Candidate],
     exact: bool,
 ) -> PartitionReport {
-    let model = Model::new(setup.units, setup.cost.clone(), setup.profile);
-    let lib = Model::new(setup.units, setup.cost.clone(), Profile::Lib);
-    let test = Model::new(setup.units, setup.cost.clone(), Profile::Test);
+    let primary = setup.prices.primary();
+    let model = Model::new(&primary.units, primary.cost.clone(), primary.profile);
+    let (l, t) = (&setup.prices.lib, &setup.prices.test);
+    let lib = Model::new(&l.units, l.cost.clone(), l.profile);
+    let test = Model::new(&t.units, t.cost.clone(), t.profile);
     let items = item_index(setup.graph);
     let mut rows: Vec<CandidateRow> = Vec::new();
     let mut dropped = 0;
@@ -169,22 +173,25 @@ pub fn partition_report(
         }
         rows.push(row);
     }
-    rows.iter_mut().enumerate().for_each(|(i, r)| r.rank = i + 1);
+    for (i, r) in rows.iter_mut().enumerate() {
+        r.rank = i + 1;
+        r.id = format!("{}-{}", setup.k, i + 1);
+    }
     let p_given = setup.graph.modules.iter().any(|m| m.p_edit.is_some());
-    let split = &setup.units.facade_split;
+    let split = &primary.units.facade_split;
     let lines = |list: &[(String, u32)]| -> Vec<ItemLines> {
         list.iter().map(|(item, lines)| ItemLines { item: item.clone(), lines: *lines }).collect()
     };
     PartitionReport {
         schema_version: PARTITION_SCHEMA_VERSION,
         krate: setup.graph.krate.clone(),
-        profile: setup.profile.as_str(),
+        profile: primary.profile.as_str(),
         parts: setup.k,
-        fixed_cost_s: setup.cost.fixed,
-        per_line_s: setup.cost.per_line,
-        dep_fixed_cost_s: setup.cost.dep_fixed,
-        dep_per_line_s: setup.cost.dep_per_line,
-        cost_source: setup.cost.source.describe(),
+        fixed_cost_s: primary.cost.fixed,
+        per_line_s: primary.cost.per_line,
+        dep_fixed_cost_s: primary.cost.dep_fixed,
+        dep_per_line_s: primary.cost.dep_per_line,
+        cost_source: primary.cost.source.describe(),
         p_edit_source: match (&setup.graph.p_edit_note, p_given) {
             (Some(note), _) => note.clone(),
             (None, true) => "p_edit of the graph JSON".to_owned(),
@@ -197,7 +204,7 @@ pub fn partition_report(
         },
         search: SearchInfo {
             modules: setup.graph.modules.len(),
-            units: setup.units.units.len(),
+            units: primary.units.units.len(),
             exact,
             candidates_found: candidates.len(),
             dropped_for_new_pub: dropped,
@@ -226,7 +233,7 @@ fn candidate_row(
     c: &Candidate,
     pareto: bool,
 ) -> CandidateRow {
-    let units = setup.units;
+    let units = &setup.prices.primary().units;
     let k = c.k;
     let facade_part = k;
     let part_of_unit = |u: usize| if Some(u) == units.facade { facade_part } else { c.parts[u] };
@@ -406,12 +413,12 @@ fn candidate_row(
         }
     };
     let unsplit = model.unsplit();
-    let corners: Vec<f64> = setup
+    let corners: Vec<f64> = model
         .cost
         .corners()
         .into_iter()
         .filter_map(|cost| {
-            let m = Model::new(units, cost, setup.profile);
+            let m = Model::new(units, cost, model.profile);
             let (e, base) = (m.expected_rebuild(&c.parts, k)?, m.unsplit());
             Some(100.0 * (base - e) / base)
         })
@@ -430,6 +437,7 @@ fn candidate_row(
         })
         .collect();
     CandidateRow {
+        id: String::new(),
         rank: 0,
         parts,
         part_sizes: sizes,
@@ -522,6 +530,23 @@ pub fn write_partition_table(r: &PartitionReport, quiet: bool, out: &mut dyn Wri
         return Ok(());
     }
     for c in &r.candidates {
+        write_candidate_block(c, &[], quiet, out)?;
+    }
+    Ok(())
+}
+
+/// One candidate: its price, its parts (named when `names` are given), moves and blockers.
+pub fn write_candidate_block(
+    c: &CandidateRow,
+    names: &[String],
+    quiet: bool,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let part_name = |i: usize| match names.get(i) {
+        Some(name) => format!("part {} ({name})", i + 1),
+        None => format!("part {}", i + 1),
+    };
+    {
         writeln!(
             out,
             "{BOLD}#{}{BOLD:#}  E {:.2} s  saving {:.2} s ({:.1}%{})  [lib {:.1}%, test {:.1}%]  crossing {} edges / weight {}  new pub {}  {}{}",
@@ -546,8 +571,8 @@ pub fn write_partition_table(r: &PartitionReport, quiet: bool, out: &mut dyn Wri
                 if uses.is_empty() { String::new() } else { format!(", uses part {}", uses.join(", ")) };
             writeln!(
                 out,
-                "    part {}: {:.0} src + {:.0} test lines, {} tests{uses}: {}",
-                i + 1,
+                "    {}: {:.0} src + {:.0} test lines, {} tests{uses}: {}",
+                part_name(i),
                 size.src_lines,
                 size.test_lines,
                 size.tests,
@@ -555,7 +580,7 @@ pub fn write_partition_table(r: &PartitionReport, quiet: bool, out: &mut dyn Wri
             )?;
         }
         for m in &c.item_moves {
-            writeln!(out, "    move {} ({} lines) into part {}", m.item, m.lines, m.to_part + 1)?;
+            writeln!(out, "    move {} ({} lines) into {}", m.item, m.lines, part_name(m.to_part))?;
         }
         if !quiet {
             for b in &c.blockers {

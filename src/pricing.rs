@@ -1,0 +1,221 @@
+//! The cost model behind every priced number, per profile, and where it came from: assumed
+//! defaults, flags, or a recording (`splitcheck record --workspace-fit`).
+//!
+//! Owns: turning a recording into a [`CostModel`] and per-module edit factors for one profile,
+//! and the unit graph each profile is priced on. Must not: read files or run cargo (the caller
+//! reads the recording and says where it came from).
+
+use crate::partition::{CostIntervals, CostModel, CostSource, Profile, UnitGraph, units_from_graph};
+use crate::record::{FitRow, Timings};
+use crate::report::GraphReport;
+use std::collections::BTreeMap;
+
+/// Cost parameters given on the command line (each overrides the recording or the default).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CostFlags {
+    pub fixed: Option<f64>,
+    pub per_line: Option<f64>,
+    pub dep_fixed: Option<f64>,
+    pub dep_per_line: Option<f64>,
+}
+
+/// One profile's price list: the cost model and the units with this profile's edit factors.
+#[derive(Debug, Clone)]
+pub struct Pricing {
+    pub profile: Profile,
+    pub cost: CostModel,
+    pub units: UnitGraph,
+}
+
+/// Both profiles' prices; `primary` is the one searches optimize and tables rank by.
+#[derive(Debug, Clone)]
+pub struct Prices {
+    pub primary: Profile,
+    pub lib: Pricing,
+    pub test: Pricing,
+}
+
+impl Prices {
+    pub fn of(&self, profile: Profile) -> &Pricing {
+        match profile {
+            Profile::Lib => &self.lib,
+            Profile::Test => &self.test,
+        }
+    }
+
+    pub fn primary(&self) -> &Pricing {
+        self.of(self.primary)
+    }
+}
+
+/// Prices both profiles of `graph`. With a recording, the primary profile must have a fit (else
+/// `Err` says what to record); a profile without one is priced like the primary and says so.
+pub fn prices(
+    graph: &GraphReport,
+    timings: Option<&Timings>,
+    flags: CostFlags,
+    primary: Profile,
+) -> Result<Prices, String> {
+    let other = primary.other();
+    let recorded = |profile| timings.map(|t| recorded_cost(t, profile, graph)).transpose();
+    let primary_recorded = recorded(primary)?;
+    let other_recorded = match recorded(other) {
+        Ok(found) => found,
+        Err(why) => primary_recorded.as_ref().map(|(cost, factors)| {
+            let mut cost = cost.clone();
+            if let CostSource::Recorded(text) = &mut cost.source {
+                text.push_str(&format!(" (priced with the {} fit: {why})", primary.as_str()));
+            }
+            (cost, factors.clone())
+        }),
+    };
+    Ok(build(graph, primary, primary_recorded, other_recorded, flags, timings.is_some()))
+}
+
+/// Prices both profiles without a recording: flags where given, else the assumed defaults.
+pub fn without_recording(graph: &GraphReport, flags: CostFlags, primary: Profile) -> Prices {
+    build(graph, primary, None, None, flags, false)
+}
+
+type Recorded = Option<(CostModel, BTreeMap<String, f64>)>;
+
+fn build(
+    graph: &GraphReport,
+    primary: Profile,
+    primary_recorded: Recorded,
+    other_recorded: Recorded,
+    flags: CostFlags,
+    recorded: bool,
+) -> Prices {
+    let pricing = |profile, found: Recorded| {
+        let (cost, factors) = found.unwrap_or_else(|| (CostModel::assumed(), BTreeMap::new()));
+        let cost = with_flags(cost, flags, recorded);
+        let mut graph = graph.clone();
+        for m in &mut graph.modules {
+            m.edit_factor = factors.get(&m.path).copied().or(m.edit_factor);
+        }
+        Pricing { profile, cost, units: units_from_graph(&graph, false) }
+    };
+    let (a, b) = (pricing(primary, primary_recorded), pricing(primary.other(), other_recorded));
+    let (lib, test) = match primary {
+        Profile::Lib => (a, b),
+        Profile::Test => (b, a),
+    };
+    Prices { primary, lib, test }
+}
+
+/// Flags override what was recorded or assumed; `d` follows `c` unless given or recorded.
+fn with_flags(mut cost: CostModel, flags: CostFlags, recorded: bool) -> CostModel {
+    let given = [flags.fixed, flags.per_line, flags.dep_fixed, flags.dep_per_line];
+    if given.iter().any(Option::is_some) && cost.source == CostSource::Assumed {
+        cost.source = CostSource::Flags;
+    }
+    cost.fixed = flags.fixed.unwrap_or(cost.fixed);
+    cost.per_line = flags.per_line.unwrap_or(cost.per_line);
+    cost.dep_fixed = flags.dep_fixed.unwrap_or(if recorded { cost.dep_fixed } else { cost.fixed });
+    cost.dep_per_line =
+        flags.dep_per_line.unwrap_or(if recorded { cost.dep_per_line } else { cost.per_line });
+    cost
+}
+
+/// The fitted cost of one profile from a recording, calibrated to the crate's own recorded
+/// edits, and each recorded module's edit factor (`r_m`, by module path).
+pub fn recorded_cost(
+    timings: &Timings,
+    profile: Profile,
+    graph: &GraphReport,
+) -> Result<(CostModel, BTreeMap<String, f64>), String> {
+    if timings.krate.replace('-', "_") != graph.krate.replace('-', "_") {
+        return Err(format!("a recording of `{}`, not of `{}`", timings.krate, graph.krate));
+    }
+    // A fit from fewer samples than the cost module trusts (older recordings) is not used.
+    let trusted = |f: &&FitRow| f.samples >= crate::cost::MIN_SAMPLES;
+    let fit = timings
+        .workspace_fit
+        .as_ref()
+        .and_then(|w| match profile {
+            Profile::Lib => w.lib.as_ref(),
+            Profile::Test => w.test.as_ref(),
+        })
+        .filter(trusted);
+    let Some(fit) = fit else {
+        return Err(format!(
+            "no {} fit in it (record with --workspace-fit, in a workspace of crates of different sizes)",
+            profile.as_str()
+        ));
+    };
+    let mut cost = CostModel::assumed();
+    cost.fixed = fit.fixed_s.max(0.0);
+    cost.per_line = fit.per_line_s.max(0.0);
+    cost.intervals = Some(CostIntervals { fixed: fit.fixed_interval_s, per_line: fit.per_line_interval_s });
+    let dep_fit = timings.dependents.as_ref().and_then(|d| d.lib.as_ref()).filter(trusted);
+    let rerun_fit = timings.workspace_fit.as_ref().and_then(|w| w.rerun.as_ref()).filter(trusted);
+    let dependents = match (dep_fit, rerun_fit) {
+        (Some(d), _) => {
+            cost.dep_fixed = d.fixed_s.max(0.0);
+            cost.dep_per_line = d.per_line_s.max(0.0);
+            cost.dep_tied = false;
+            format!("dependent re-runs fitted from {} recorded crates, R² {:.2}", d.samples, d.r2)
+        }
+        (None, Some(r)) => {
+            cost.dep_fixed = r.fixed_s.max(0.0);
+            cost.dep_per_line = r.per_line_s.max(0.0);
+            cost.dep_tied = false;
+            format!(
+                "dependent re-runs estimated from re-runs on unchanged code (comment touches) of {} crates, R² {:.2}",
+                r.samples, r.r2
+            )
+        }
+        (None, None) => "dependent re-runs not recorded, taken equal to an edit".to_owned(),
+    };
+    // The fit is across crates; this crate's own recorded edits calibrate its level (its code
+    // may compile slower or faster per line than the workspace's average): the median of its
+    // modules' measured rebuild over the fit's prediction scales every cost of its parts. Each
+    // module's factor `r_m` is then its own residual against that level.
+    let crate_lines: f64 = graph
+        .modules
+        .iter()
+        .map(|m| {
+            f64::from(m.src_lines) + if profile == Profile::Test { f64::from(m.test_lines) } else { 0.0 }
+        })
+        .sum();
+    let predicted = cost.rebuild(crate_lines);
+    let measured: Vec<(&str, f64)> = timings
+        .modules
+        .iter()
+        .filter(|t| !t.test_only)
+        .filter_map(|t| {
+            let s = match profile {
+                Profile::Lib => t.spread_s.lib,
+                Profile::Test => t.spread_s.test,
+            }?;
+            Some((t.path.as_str(), s.median))
+        })
+        .collect();
+    let level = match crate::cost::spread(&measured.iter().map(|m| m.1).collect::<Vec<_>>()) {
+        Some(s) if predicted > 0.0 => s.median / predicted,
+        _ => 1.0,
+    };
+    cost.fixed *= level;
+    cost.per_line *= level;
+    if let Some(iv) = &mut cost.intervals {
+        iv.fixed = (iv.fixed.0 * level, iv.fixed.1 * level);
+        iv.per_line = (iv.per_line.0 * level, iv.per_line.1 * level);
+    }
+    if cost.dep_tied {
+        cost.dep_fixed = cost.fixed;
+        cost.dep_per_line = cost.per_line;
+    }
+    cost.source = CostSource::Recorded(format!(
+        "fitted from {} recorded crates, R² {:.2}; {dependents}; calibrated ×{level:.2} to this crate's {} recorded module edits",
+        fit.samples,
+        fit.r2,
+        measured.len()
+    ));
+    let factors = measured
+        .iter()
+        .filter(|_| predicted > 0.0)
+        .map(|(path, seconds)| ((*path).to_owned(), seconds / (predicted * level)))
+        .collect();
+    Ok((cost, factors))
+}

@@ -1,0 +1,454 @@
+//! `report.md`: the trade-off report a team reads — the crate at a glance, where the timings came
+//! from, the unsplit baseline, every candidate with what it saves and what it takes, and what a
+//! split costs beyond the numbers. `report.html` is this text with its pictures inlined.
+
+use super::partition_report::CandidateRow;
+use crate::tradeoff::{CostParams, TradeOffReport};
+use std::fmt::Write;
+
+/// How many items a list shows before "… and N more" (report.json has them all).
+const LIST: usize = 12;
+
+/// The report as Markdown. `pictures`: the extension of the candidate pictures written beside
+/// it (`svg`), or `None` when only DOT files could be written (no Graphviz).
+pub fn trade_off_markdown(r: &TradeOffReport, pictures: Option<&str>) -> String {
+    let mut out = String::new();
+    let w = &mut out;
+    let a = &r.analyzed;
+    let _ = writeln!(w, "# Splitting `{}`: trade-off report\n", a.krate);
+    let changed = match &a.crate_commit {
+        Some(c) if Some(c) != a.git_commit.as_ref() => {
+            format!(", whose files last changed in `{}`", short(c))
+        }
+        _ => String::new(),
+    };
+    let commit = match &a.git_commit {
+        Some(c) => format!(
+            " at commit `{}`{changed}{}",
+            short(c),
+            if a.git_dirty { ", with uncommitted changes" } else { "" }
+        ),
+        None => " (not in a git repository)".to_owned(),
+    };
+    let _ = writeln!(
+        w,
+        "`{}` {} (edition {}){commit}, analyzed on {} by {}.\n",
+        a.krate, a.version, a.edition, a.date, a.tool
+    );
+    let _ = writeln!(
+        w,
+        "Would splitting this crate into smaller crates cut its rebuild time after an edit? This report \
+         prices the best splits it found and lists what each one takes. It is a trade-off, not a \
+         recommendation: every number says where it came from.\n"
+    );
+    glance(w, r);
+    let _ = writeln!(w, "## The module graph\n");
+    let _ = match pictures {
+        Some(ext) => writeln!(w, "![The module graph](graph.{ext})\n"),
+        None => writeln!(w, "Picture: [graph.dot](graph.dot) (install Graphviz for SVG pictures).\n"),
+    };
+    timings(w, r);
+    baseline(w, r);
+    candidates_table(w, r);
+    for split in &r.splits {
+        for c in &split.candidates {
+            candidate(w, r, c, pictures);
+        }
+    }
+    costs(w, r);
+    method(w, r);
+    out
+}
+
+fn glance(w: &mut String, r: &TradeOffReport) {
+    let g = &r.glance;
+    let _ = writeln!(w, "## The crate at a glance\n");
+    let _ = writeln!(w, "| Aspect | Value |\n|---|---|");
+    let _ = writeln!(
+        w,
+        "| Modules | {} in the source; {} in the graph (test-only modules count with their parent) |",
+        g.modules, g.graph_modules
+    );
+    let _ = writeln!(
+        w,
+        "| Code lines | {} src, {} test (blank and comment lines not counted) |",
+        g.src_lines, g.test_lines
+    );
+    let integration = match g.integration_test_targets {
+        0 => String::new(),
+        n => format!(
+            "; {} in {n} integration test target(s), which a split does not change",
+            g.integration_tests
+        ),
+    };
+    let _ = writeln!(w, "| Tests | {} unit tests (`#[test]` in the library){integration} |", g.unit_tests);
+    let _ = writeln!(
+        w,
+        "| Dependencies between modules | {} in code, {} only from tests, {} facade re-exports of the root |",
+        g.edges.src, g.edges.test_only, g.edges.facade
+    );
+    let cycles = if g.cycles.is_empty() {
+        "none: every module can go to any part that holds what it uses".to_owned()
+    } else {
+        let list: Vec<String> = g
+            .cycles
+            .iter()
+            .map(|c| {
+                format!(
+                    "{{{}}} ({} src lines, broken by removing references of weight {})",
+                    list(&c.modules, 8, "`"),
+                    c.src_lines,
+                    c.breaking_weight
+                )
+            })
+            .collect();
+        format!(
+            "{}: {}. A cycle cannot be split between crates; each moves as one unit",
+            g.cycles.len(),
+            list.join("; ")
+        )
+    };
+    let _ = writeln!(w, "| Cycles (strongly connected modules) | {cycles} |");
+    if g.unresolved_crate_paths > 0 {
+        let _ = writeln!(
+            w,
+            "| Unresolved paths into the crate | {} (listed by `splitcheck graph --format json`); their edges are missing |",
+            g.unresolved_crate_paths
+        );
+    }
+    let _ = writeln!(w);
+}
+
+fn timings(w: &mut String, r: &TradeOffReport) {
+    let t = &r.timings;
+    let _ = writeln!(w, "## Where the timings come from\n");
+    if let Some(warning) = &t.warning {
+        let _ = writeln!(w, "> **Warning: {warning}**");
+        let _ = writeln!(w, ">");
+        let _ = writeln!(
+            w,
+            "> To price with this crate's real rebuilds, record them (it edits each module, times cargo, and \
+             restores every file), then run the analysis again:"
+        );
+        let _ = writeln!(w, ">");
+        let _ = writeln!(
+            w,
+            "> ```sh\n> splitcheck record {} --workspace-fit --with-dependents\n> splitcheck {}\n> ```\n",
+            r.analyzed.krate, r.analyzed.krate
+        );
+    }
+    if let (Some(file), Some(rec)) = (&t.file, &t.recording) {
+        let commit =
+            rec.git_commit.as_deref().map_or(String::new(), |c| format!(" at commit `{}`", short(c)));
+        let _ = writeln!(
+            w,
+            "Recorded in `{file}`{commit} with {}, {} cores: {} module edits (touch `{}`, {} timed rebuilds each), \
+             an edit in each of {} workspace crates for the fit across sizes, and {} dependent crate(s) re-run after each edit.\n",
+            rec.rustc,
+            rec.cores,
+            rec.modules_recorded,
+            rec.touch,
+            rec.reps,
+            rec.crates_fitted,
+            rec.dependents_recorded
+        );
+    }
+    let _ = writeln!(
+        w,
+        "| Profile | What runs | Rebuild of an edited crate `c` | Re-run of a dependent `d` | Source |"
+    );
+    let _ = writeln!(w, "|---|---|---|---|---|");
+    let row = |w: &mut String, name: &str, what: &str, c: &CostParams| {
+        let _ = writeln!(
+            w,
+            "| {name} | {what} | {:.3} s + {:.3} ms/line | {:.3} s + {:.3} ms/line | {} |",
+            c.fixed_s,
+            c.per_line_s * 1000.0,
+            c.dep_fixed_s,
+            c.dep_per_line_s * 1000.0,
+            c.source
+        );
+    };
+    row(w, "lib", "`cargo build --lib`", &t.lib);
+    row(w, "test", "`cargo test --no-run` (library with its unit tests)", &t.test);
+    let _ = writeln!(w);
+}
+
+fn baseline(w: &mut String, r: &TradeOffReport) {
+    let b = &r.baseline;
+    let _ = writeln!(w, "## Baseline: the crate unsplit\n");
+    let _ = writeln!(
+        w,
+        "Expected rebuild after one edit, with edits landing in modules in proportion to their code lines \
+         (each recorded module weighted by its own measured cost):\n"
+    );
+    let _ = writeln!(w, "| Profile | Expected rebuild per edit |\n|---|---|");
+    let _ = writeln!(w, "| lib | {:.2} s |", b.lib_s);
+    let _ = writeln!(w, "| test | {:.2} s |", b.test_s);
+    if let Some(run) = b.test_run_s {
+        let _ =
+            writeln!(w, "| running the unit tests once (recorded, not changed by a split) | {run:.2} s |");
+    }
+    let _ = writeln!(w);
+    match (b.downstream_status, b.downstream.is_empty()) {
+        ("unknown", _) => {
+            let _ = writeln!(
+                w,
+                "Downstream crates: unknown (the workspace's full metadata could not be read).\n"
+            );
+        }
+        (_, true) => {
+            let _ = writeln!(w, "Downstream crates: no other crate of the workspace depends on it.\n");
+        }
+        _ => {
+            let names: Vec<String> = b
+                .downstream
+                .iter()
+                .map(|d| {
+                    let how = if d.direct.is_empty() {
+                        "through other crates".to_owned()
+                    } else {
+                        d.direct.join("+")
+                    };
+                    match d.rerun_s {
+                        Some(s) => format!("`{}` ({how}, re-run {s:.2} s recorded)", d.name),
+                        None => format!("`{}` ({how})", d.name),
+                    }
+                })
+                .collect();
+            let total = b.downstream_rerun_s.map_or(String::new(), |s| {
+                format!(" The recorded re-runs of the direct ones add {s:.2} s to every edit.")
+            });
+            let _ = writeln!(
+                w,
+                "Downstream crates: every edit also makes cargo re-run rustc on {} workspace crate(s): {}.{total} \
+                 No split changes this: the facade crate re-exports every part, so they depend on all of them.\n",
+                b.downstream.len(),
+                names.join(", ")
+            );
+        }
+    }
+}
+
+fn candidates_table(w: &mut String, r: &TradeOffReport) {
+    let _ = writeln!(w, "## Candidates\n");
+    let _ = writeln!(
+        w,
+        "Ranked by the expected rebuild of the **{}** profile. A saving is the baseline minus the split's \
+         expected rebuild; the range (when the costs were fitted) spans the fit's 95% intervals. The crate \
+         root stays on top as a facade crate in every candidate.\n",
+        r.ranked_by
+    );
+    let _ = writeln!(
+        w,
+        "| Candidate | Parts | Test saving | Lib saving | Crossing edges (references) | New `pub` items | Status |"
+    );
+    let _ = writeln!(w, "|---|---|---|---|---|---|---|");
+    for split in &r.splits {
+        if let Some(note) = &split.note {
+            let _ = writeln!(w, "| – | {} | {note} | | | | |", split.parts);
+        }
+        for c in &split.candidates {
+            let _ = writeln!(
+                w,
+                "| [{}](#candidate-{}) | {} | {} | {} | {} ({}) | {} | {} |",
+                c.id,
+                c.id,
+                c.parts.len(),
+                saving(c.test.unsplit_s - c.test.expected_rebuild_s, c.test.saving_pct, range(r, c, "test")),
+                saving(c.lib.unsplit_s - c.lib.expected_rebuild_s, c.lib.saving_pct, range(r, c, "lib")),
+                c.crossing_edges,
+                c.crossing_weight,
+                c.new_pub_items,
+                c.status
+            );
+        }
+    }
+    let _ = writeln!(w);
+}
+
+/// The fitted range belongs to the ranking profile only.
+fn range(r: &TradeOffReport, c: &CandidateRow, profile: &str) -> Option<(f64, f64)> {
+    (r.ranked_by == profile).then_some(c.saving_pct_range).flatten()
+}
+
+fn saving(seconds: f64, pct: f64, range: Option<(f64, f64)>) -> String {
+    let range = range.map_or(String::new(), |(lo, hi)| format!(", {lo:.0}% to {hi:.0}%"));
+    format!("{seconds:.2} s ({pct:.1}%{range})")
+}
+
+fn candidate(w: &mut String, r: &TradeOffReport, c: &CandidateRow, pictures: Option<&str>) {
+    let _ = writeln!(w, "### Candidate {}\n", c.id);
+    let _ = writeln!(w, "<a id=\"candidate-{}\"></a>\n", c.id);
+    let _ = writeln!(
+        w,
+        "{} crates and the facade. Expected rebuild per edit: test {:.2} s (unsplit {:.2} s), lib {:.2} s \
+         (unsplit {:.2} s).{}\n",
+        c.parts.len(),
+        c.test.expected_rebuild_s,
+        c.test.unsplit_s,
+        c.lib.expected_rebuild_s,
+        c.lib.unsplit_s,
+        if c.pareto {
+            " On the Pareto frontier: no other candidate saves more with fewer crossing references."
+        } else {
+            ""
+        }
+    );
+    match pictures {
+        Some(ext) => {
+            let _ =
+                writeln!(w, "![Candidate {} drawn on the module graph](candidate-{}.{ext})\n", c.id, c.id);
+        }
+        None => {
+            let _ = writeln!(
+                w,
+                "Picture: [candidate-{}.dot](candidate-{}.dot) (install Graphviz for SVG pictures).\n",
+                c.id, c.id
+            );
+        }
+    }
+    let _ = writeln!(w, "| Part | Modules | Src lines | Test lines | Tests | Uses parts |");
+    let _ = writeln!(w, "|---|---|---|---|---|---|");
+    for (i, (modules, size)) in c.parts.iter().zip(&c.part_sizes).enumerate() {
+        let uses: Vec<String> =
+            c.part_dag.iter().filter(|(a, _)| *a == i).map(|(_, b)| (b + 1).to_string()).collect();
+        let _ = writeln!(
+            w,
+            "| {} | {} | {:.0} | {:.0} | {} | {} |",
+            i + 1,
+            list(modules, 10, "`"),
+            size.src_lines,
+            size.test_lines,
+            size.tests,
+            if uses.is_empty() { "–".to_owned() } else { uses.join(", ") }
+        );
+    }
+    let _ = writeln!(w);
+    let _ = writeln!(w, "What a team would have to do:\n");
+    let stays: Vec<String> =
+        r.facade.stays.iter().map(|i| format!("`{}` ({} lines)", tail(&i.item), i.lines)).collect();
+    let _ = writeln!(
+        w,
+        "- Make the crate a facade: it depends on the {} new crates and re-exports their public paths, so \
+         downstream code compiles unchanged.{}",
+        c.parts.len(),
+        if stays.is_empty() {
+            String::new()
+        } else {
+            format!(" Its own items stay in it: {}.", list(&stays, LIST, ""))
+        }
+    );
+    if !c.item_moves.is_empty() {
+        let moves: Vec<String> = c
+            .item_moves
+            .iter()
+            .map(|m| format!("`{}` ({} lines) into part {}", tail(&m.item), m.lines, m.to_part + 1))
+            .collect();
+        let _ = writeln!(w, "- Move root items that other modules use down: {}.", list(&moves, LIST, ""));
+    }
+    if !c.new_pub.is_empty() {
+        let _ = writeln!(
+            w,
+            "- Make {} item(s) `pub` (used across the cut; `#[doc(hidden)]` keeps them out of the docs): {}.",
+            c.new_pub.len(),
+            list(&c.new_pub.iter().map(|p| tail(p)).collect::<Vec<_>>(), LIST, "`")
+        );
+    }
+    for b in &c.blockers {
+        let what = if b.severity == "infeasible" { "**Blocker**" } else { "Edit" };
+        let _ = writeln!(w, "- {what}: {} (`{}`).", b.message, b.at);
+    }
+    if c.blockers.is_empty() && c.new_pub.is_empty() && c.item_moves.is_empty() {
+        let _ = writeln!(w, "- Nothing else: no item crosses the cut that is not already public.");
+    }
+    let _ = writeln!(w);
+    if !c.crossing.is_empty() {
+        let _ = writeln!(w, "Dependencies that cross between parts (heaviest first):\n");
+        let _ = writeln!(w, "| From | To | References | Items used |\n|---|---|---|---|");
+        let mut crossing: Vec<_> = c.crossing.iter().collect();
+        crossing.sort_by(|a, b| b.weight.cmp(&a.weight).then(a.from.cmp(&b.from)).then(a.to.cmp(&b.to)));
+        for x in crossing.iter().take(LIST) {
+            let items: Vec<String> = x.items.iter().map(|i| tail(i)).collect();
+            let _ = writeln!(
+                w,
+                "| `{}` | `{}` | {}{} | {} |",
+                x.from,
+                x.to,
+                x.weight,
+                if x.test_only { " (tests)" } else { "" },
+                list(&items, 6, "`")
+            );
+        }
+        if crossing.len() > LIST {
+            let _ = writeln!(w, "| … | {} more in report.json | | |", crossing.len() - LIST);
+        }
+        let _ = writeln!(w);
+    }
+}
+
+fn costs(w: &mut String, r: &TradeOffReport) {
+    let most = r.splits.iter().flat_map(|s| s.candidates.first()).map(|c| c.new_pub_items).max().unwrap_or(0);
+    let _ = writeln!(w, "## What a split costs beyond these numbers\n");
+    let _ = writeln!(
+        w,
+        "- **More crates to maintain**: each part needs its own `Cargo.toml`, dependency list, and a place in \
+         the workspace; the facade crate must keep re-exporting their public paths."
+    );
+    let _ = writeln!(
+        w,
+        "- **Public API surface**: items used across the cut must become `pub` (up to {most} in the best \
+         candidates above); they are then reachable by other crates unless hidden or kept in a private crate."
+    );
+    let _ = writeln!(
+        w,
+        "- **Inlining across crates**: without LTO, a non-generic function is not inlined into another crate \
+         unless marked `#[inline]`; hot calls that cross the cut may get slower in release builds. Measure \
+         before and after."
+    );
+    let _ = writeln!(
+        w,
+        "- **Full builds** may get slower (more rustc invocations, less parallelism inside one crate) or \
+         faster (crates compile in parallel); this report prices incremental rebuilds after an edit only."
+    );
+    let _ = writeln!(
+        w,
+        "- **Tests move with their modules**: a part's unit tests build and run only when that part or a \
+         part it uses changes; tests that use items of several parts become integration tests or move up.\n"
+    );
+}
+
+fn method(w: &mut String, r: &TradeOffReport) {
+    let _ = writeln!(w, "## How the numbers are made\n");
+    let _ = writeln!(
+        w,
+        "An edit of module `m` rebuilds its crate, at `r_m × c(lines)`, and makes cargo re-run rustc on every \
+         crate that depends on it, directly or not, at `d(lines)` each; the expected rebuild is \
+         `E = Σ p_m (r_m c(P(m)) + Σ d(Q))` over modules, with `p_m` proportional to code lines. `r_m` is the \
+         module's measured cost over the fit's prediction (1 when not recorded). Splits are searched exactly \
+         where the number of candidate splits allows, else by repeated min-cuts and local moves; modules in a \
+         cycle stay together, and parts never depend on each other in a cycle. All of it is in `report.json` \
+         (schema version {}).",
+        r.schema_version
+    );
+}
+
+/// A comma-separated list of at most `max` entries, each wrapped in `quote`.
+fn list<S: AsRef<str>>(items: &[S], max: usize, quote: &str) -> String {
+    let shown: Vec<String> =
+        items.iter().take(max).map(|s| format!("{quote}{}{quote}", s.as_ref())).collect();
+    if items.len() > max {
+        format!("{}, … and {} more", shown.join(", "), items.len() - max)
+    } else {
+        shown.join(", ")
+    }
+}
+
+/// `crate::a::b` as `a::b`.
+fn tail(path: &str) -> String {
+    path.strip_prefix("crate::").unwrap_or(path).to_owned()
+}
+
+fn short(commit: &str) -> &str {
+    &commit[..commit.len().min(12)]
+}

@@ -1,0 +1,90 @@
+//! Writing the report directory of `splitcheck <CRATE>`: `report.md`, `report.json`,
+//! `report.html`, `graph.dot` and one `candidate-<id>.dot` per candidate, each DOT also as SVG
+//! when Graphviz is installed.
+//!
+//! Owns: the files and their names. Pictures are rendered in parallel. Must not: compute
+//! numbers (everything comes from the [`TradeOffReport`]). Without Graphviz the report is still
+//! written, with DOT files only, and the caller is told why.
+
+use crate::error::Error;
+use crate::report::{self, GraphReport};
+use crate::tradeoff::TradeOffReport;
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// What was written.
+#[derive(Debug)]
+pub struct Written {
+    pub markdown: PathBuf,
+    /// Every file written, the Markdown report included, sorted by name.
+    pub files: Vec<PathBuf>,
+    /// Why there are no SVG pictures, when there are none.
+    pub no_pictures: Option<String>,
+}
+
+pub fn write_report_dir(
+    dir: &Path,
+    trade_off: &TradeOffReport,
+    graph: &GraphReport,
+) -> Result<Written, Error> {
+    let failed = |path: &Path| {
+        let shown = path.display().to_string();
+        move |source| Error::OutputFile { path: shown, source }
+    };
+    std::fs::create_dir_all(dir).map_err(failed(dir))?;
+    remove_stale_pictures(dir).map_err(failed(dir))?;
+
+    let mut dots: Vec<(String, String)> = vec![("graph".to_owned(), report::to_dot(graph))];
+    for split in &trade_off.splits {
+        for c in &split.candidates {
+            let title = format!(
+                "{} candidate {}: test saving {:.1}%, lib saving {:.1}%, {} crossing edges",
+                trade_off.analyzed.krate, c.id, c.test.saving_pct, c.lib.saving_pct, c.crossing_edges
+            );
+            dots.push((format!("candidate-{}", c.id), report::candidate_to_dot(graph, c, &[], &title)));
+        }
+    }
+    let rendered: Vec<Result<Vec<u8>, String>> =
+        dots.par_iter().map(|(_, dot)| report::render_with_dot(dot, "svg")).collect();
+    let no_pictures = rendered.iter().find_map(|r| r.as_ref().err().cloned());
+
+    let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    let mut svgs: BTreeMap<String, String> = BTreeMap::new();
+    for ((name, dot), svg) in dots.into_iter().zip(rendered) {
+        if let (Ok(svg), None) = (svg, &no_pictures) {
+            svgs.insert(format!("{name}.svg"), String::from_utf8_lossy(&svg).into_owned());
+            files.insert(format!("{name}.svg"), svg);
+        }
+        files.insert(format!("{name}.dot"), dot.into_bytes());
+    }
+    let pictures = no_pictures.is_none().then_some("svg");
+    let markdown = report::trade_off_markdown(trade_off, pictures);
+    let title = format!("Splitting {}: trade-off report", trade_off.analyzed.krate);
+    files.insert("report.html".to_owned(), report::trade_off_html(&title, &markdown, &svgs).into_bytes());
+    let mut json = serde_json::to_string_pretty(trade_off).map_err(|e| Error::Output(e.into()))?;
+    json.push('\n');
+    files.insert("report.json".to_owned(), json.into_bytes());
+    files.insert("report.md".to_owned(), markdown.into_bytes());
+
+    let mut written = Vec::new();
+    for (name, bytes) in &files {
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).map_err(failed(&path))?;
+        written.push(path);
+    }
+    Ok(Written { markdown: dir.join("report.md"), files: written, no_pictures })
+}
+
+/// Candidate pictures of an earlier run (which may have had more candidates).
+fn remove_stale_pictures(dir: &Path) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        let ours = name.starts_with("candidate-") && (name.ends_with(".dot") || name.ends_with(".svg"));
+        if ours && path.is_file() {
+            std::fs::remove_file(&path)?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,383 @@
+//! The trade-off analysis of `splitcheck <CRATE>` as plain data (`report.json`): what was
+//! analyzed, the crate at a glance, where the timings came from, the unsplit baseline, and the
+//! best candidates for each number of parts, priced in both profiles.
+//!
+//! Owns: choosing the candidates a report shows (both profiles' searches, merged and ranked by
+//! the primary profile) and the numbers beside them. Must not: read files, run programs or
+//! format text (the caller gathers [`Provenance`] and the recording; `report` renders).
+
+use crate::analysis::CrateAnalysis;
+use crate::partition::{self, Candidate, CostModel, CostSource, Model, SearchOptions};
+use crate::pricing::Prices;
+use crate::record::Timings;
+use crate::report::{self, CandidateRow, FacadeInfo, GraphReport, PartitionSetup};
+use crate::workspace::Dependents;
+use serde::Serialize;
+use std::collections::BTreeSet;
+
+pub const TRADE_OFF_SCHEMA_VERSION: u32 = 1;
+
+/// What was analyzed, when and by what; gathered by the caller (git, the clock).
+#[derive(Debug, Clone, Serialize)]
+pub struct Provenance {
+    #[serde(rename = "crate")]
+    pub krate: String,
+    pub version: String,
+    pub edition: String,
+    /// The repository's `HEAD` commit, when the crate is in a git repository.
+    pub git_commit: Option<String>,
+    /// The last commit that changed a file of the crate's directory.
+    pub crate_commit: Option<String>,
+    /// Files of the crate differ from `HEAD`.
+    pub git_dirty: bool,
+    /// `YYYY-MM-DD` (UTC; `SOURCE_DATE_EPOCH` when set).
+    pub date: String,
+    pub tool: String,
+}
+
+/// Where the recording came from, as the report names it.
+pub struct RecordingSource<'a> {
+    /// The path shown: as given, or `timings.json` when found beside the report.
+    pub shown: String,
+    pub timings: &'a Timings,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct TradeOffOptions {
+    /// Numbers of parts to try, each a section of the report.
+    pub min_parts: usize,
+    pub max_parts: usize,
+    /// Candidates shown per number of parts.
+    pub per_k: usize,
+    pub max_new_pub: Option<usize>,
+}
+
+impl Default for TradeOffOptions {
+    fn default() -> Self {
+        TradeOffOptions { min_parts: 2, max_parts: 4, per_k: 3, max_new_pub: None }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct TradeOffReport {
+    pub schema_version: u32,
+    pub analyzed: Provenance,
+    pub glance: Glance,
+    pub timings: TimingsInfo,
+    pub baseline: Baseline,
+    /// The profile candidates are ranked by (`test`: `cargo test` after an edit).
+    pub ranked_by: &'static str,
+    pub facade: FacadeInfo,
+    pub splits: Vec<SplitsForK>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Glance {
+    /// Modules in the source, test-only ones included.
+    pub modules: usize,
+    /// Nodes of the graph: modules with test-only submodules folded into their parent.
+    pub graph_modules: usize,
+    pub src_lines: u32,
+    pub test_lines: u32,
+    /// `#[test]` functions in the library's unit tests.
+    pub unit_tests: u32,
+    pub integration_test_targets: usize,
+    pub integration_tests: u32,
+    pub edges: EdgeCounts,
+    pub cycles: Vec<CycleInfo>,
+    /// Paths that named something in the crate but could not be followed.
+    pub unresolved_crate_paths: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub struct EdgeCounts {
+    pub src: usize,
+    pub test_only: usize,
+    pub facade: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CycleInfo {
+    pub modules: Vec<String>,
+    pub src_lines: u32,
+    pub breaking_weight: u32,
+}
+
+#[derive(Debug, Serialize)]
+pub struct TimingsInfo {
+    /// `recorded`, `flags` or `assumed`.
+    pub source: &'static str,
+    /// The recording file, as given.
+    pub file: Option<String>,
+    pub recording: Option<RecordingInfo>,
+    pub lib: CostParams,
+    pub test: CostParams,
+    /// Set when nothing was recorded: the seconds rank candidates but promise nothing.
+    pub warning: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct RecordingInfo {
+    pub git_commit: Option<String>,
+    pub rustc: String,
+    pub cores: usize,
+    pub touch: String,
+    pub reps: u32,
+    pub modules_recorded: usize,
+    pub crates_fitted: usize,
+    pub dependents_recorded: usize,
+    pub test_run_s: Option<f64>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CostParams {
+    pub fixed_s: f64,
+    pub per_line_s: f64,
+    pub dep_fixed_s: f64,
+    pub dep_per_line_s: f64,
+    pub source: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Baseline {
+    /// Expected rebuild per edit of the unsplit crate.
+    pub lib_s: f64,
+    pub test_s: f64,
+    /// Running the built unit tests once, when recorded.
+    pub test_run_s: Option<f64>,
+    /// `known`, `none` or `unknown` (as the module table says).
+    pub downstream_status: &'static str,
+    pub downstream: Vec<Downstream>,
+    /// Σ of the recorded re-runs of the direct dependents, when every one was recorded.
+    pub downstream_rerun_s: Option<f64>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Downstream {
+    pub name: String,
+    /// `normal`, `build`, `dev`; empty when it depends only through other crates.
+    pub direct: Vec<String>,
+    pub rerun_s: Option<f64>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SplitsForK {
+    pub parts: usize,
+    /// The best candidate of the ranking profile is proven optimal.
+    pub exact: bool,
+    pub candidates_found: usize,
+    /// Why there are none, if there are none.
+    pub note: Option<String>,
+    pub candidates: Vec<CandidateRow>,
+}
+
+/// Builds the report: candidates for each k in `options`, from both profiles' searches.
+pub fn trade_off(
+    analysis: &CrateAnalysis,
+    graph: &GraphReport,
+    prices: &Prices,
+    provenance: Provenance,
+    recording: Option<RecordingSource<'_>>,
+    options: &TradeOffOptions,
+) -> TradeOffReport {
+    let primary = prices.primary();
+    let mut facade = None;
+    let mut splits = Vec::new();
+    for k in options.min_parts..=options.max_parts {
+        let (candidates, exact) = candidates_for(prices, k);
+        let setup =
+            PartitionSetup { graph, prices, k, max_new_pub: options.max_new_pub, shown: options.per_k };
+        let partition = report::partition_report(&setup, &candidates, exact);
+        facade.get_or_insert(partition.facade);
+        let note = partition.candidates.is_empty().then(|| {
+            if primary.units.units.len() <= k {
+                format!(
+                    "{} units (modules, cycles merged) cannot make {k} parts and a facade",
+                    primary.units.units.len()
+                )
+            } else {
+                format!("no split into {k} parts without a cycle between them")
+            }
+        });
+        splits.push(SplitsForK {
+            parts: k,
+            exact,
+            candidates_found: candidates.len(),
+            note,
+            candidates: partition.candidates,
+        });
+    }
+    let lib = Model::new(&prices.lib.units, prices.lib.cost.clone(), prices.lib.profile);
+    let test = Model::new(&prices.test.units, prices.test.cost.clone(), prices.test.profile);
+    TradeOffReport {
+        schema_version: TRADE_OFF_SCHEMA_VERSION,
+        analyzed: provenance,
+        glance: glance(analysis, graph),
+        timings: timings_info(prices, recording.as_ref()),
+        baseline: baseline(analysis, lib.unsplit(), test.unsplit(), recording.as_ref().map(|r| r.timings)),
+        ranked_by: primary.profile.as_str(),
+        facade: facade.unwrap_or(FacadeInfo { stays: Vec::new(), moves_down: Vec::new() }),
+        splits,
+    }
+}
+
+/// Candidates for `k` parts from both profiles' searches, each once (parts compared as sets),
+/// ranked by the primary profile; and whether its best is proven optimal.
+pub fn candidates_for(prices: &Prices, k: usize) -> (Vec<Candidate>, bool) {
+    let primary = prices.primary();
+    let model = Model::new(&primary.units, primary.cost.clone(), primary.profile);
+    let mut exact = false;
+    let mut seen: BTreeSet<Vec<usize>> = BTreeSet::new();
+    let mut out: Vec<Candidate> = Vec::new();
+    for pricing in [primary, prices.of(primary.profile.other())] {
+        let searched = Model::new(&pricing.units, pricing.cost.clone(), pricing.profile);
+        let result = partition::best_partitions(&searched, &SearchOptions { k, ..Default::default() });
+        if pricing.profile == primary.profile {
+            exact = result.exact;
+        }
+        for c in result.candidates {
+            if c.k != k || !seen.insert(canonical_labels(&c.parts, primary.units.facade)) {
+                continue;
+            }
+            out.extend(Candidate::new(&model, c.parts, k));
+        }
+    }
+    out.sort_by(|a, b| {
+        a.expected_rebuild
+            .total_cmp(&b.expected_rebuild)
+            .then(a.crossing_weight.cmp(&b.crossing_weight))
+            .then_with(|| a.parts.cmp(&b.parts))
+    });
+    (out, exact)
+}
+
+/// Part labels renumbered by first use, so the same split found twice compares equal.
+fn canonical_labels(parts: &[usize], facade: Option<usize>) -> Vec<usize> {
+    let mut map: Vec<Option<usize>> = Vec::new();
+    let mut next = 0;
+    parts
+        .iter()
+        .enumerate()
+        .map(|(u, &p)| {
+            if Some(u) == facade {
+                return usize::MAX;
+            }
+            if map.len() <= p {
+                map.resize(p + 1, None);
+            }
+            *map[p].get_or_insert_with(|| {
+                next += 1;
+                next - 1
+            })
+        })
+        .collect()
+}
+
+fn glance(analysis: &CrateAnalysis, graph: &GraphReport) -> Glance {
+    let totals = analysis.tree.totals();
+    let count = |f: fn(&crate::report::GraphEdge) -> bool| graph.edges.iter().filter(|e| f(e)).count();
+    let lines_of = |path: &String| graph.modules.iter().find(|m| &m.path == path).map_or(0, |m| m.src_lines);
+    Glance {
+        modules: analysis.tree.modules.len(),
+        graph_modules: graph.modules.len(),
+        src_lines: graph.modules.iter().map(|m| m.src_lines).sum(),
+        test_lines: graph.modules.iter().map(|m| m.test_lines).sum(),
+        unit_tests: totals.tests,
+        integration_test_targets: analysis.integration_tests.len(),
+        integration_tests: analysis.integration_tests.iter().map(|(_, t)| t.totals().tests).sum(),
+        edges: EdgeCounts {
+            src: count(|e| !e.test_only && !e.facade),
+            test_only: count(|e| e.test_only),
+            facade: count(|e| e.facade && !e.test_only),
+        },
+        cycles: graph
+            .cycles
+            .iter()
+            .map(|c| CycleInfo {
+                modules: c.modules.clone(),
+                src_lines: c.modules.iter().map(lines_of).sum(),
+                breaking_weight: c.breaking_weight,
+            })
+            .collect(),
+        unresolved_crate_paths: graph.resolution.unresolved_crate_paths.len(),
+    }
+}
+
+fn cost_params(cost: &CostModel) -> CostParams {
+    CostParams {
+        fixed_s: cost.fixed,
+        per_line_s: cost.per_line,
+        dep_fixed_s: cost.dep_fixed,
+        dep_per_line_s: cost.dep_per_line,
+        source: cost.source.describe(),
+    }
+}
+
+fn timings_info(prices: &Prices, recording: Option<&RecordingSource<'_>>) -> TimingsInfo {
+    let source = match &prices.primary().cost.source {
+        CostSource::Recorded(_) => "recorded",
+        CostSource::Flags => "flags",
+        CostSource::Assumed => "assumed",
+    };
+    let warning = (source != "recorded").then(|| {
+        format!(
+            "nothing was recorded: the seconds below come from {} costs, not from this crate's builds. \
+             They rank candidates but promise no seconds.",
+            if source == "flags" { "given" } else { "assumed" }
+        )
+    });
+    TimingsInfo {
+        source,
+        file: recording.map(|r| r.shown.clone()),
+        recording: recording.map(|r| {
+            let t = r.timings;
+            RecordingInfo {
+                git_commit: t.git_commit.clone(),
+                rustc: t.rustc.clone(),
+                cores: t.cores,
+                touch: format!("{:?}", t.touch).to_lowercase(),
+                reps: t.reps,
+                modules_recorded: t.modules.len(),
+                crates_fitted: t.workspace_fit.as_ref().map_or(0, |w| w.crates.len()),
+                dependents_recorded: t.dependents.as_ref().map_or(0, |d| d.crates.len()),
+                test_run_s: t.test_run_s,
+            }
+        }),
+        lib: cost_params(&prices.lib.cost),
+        test: cost_params(&prices.test.cost),
+        warning,
+    }
+}
+
+fn baseline(analysis: &CrateAnalysis, lib_s: f64, test_s: f64, timings: Option<&Timings>) -> Baseline {
+    let recorded = |name: &str| -> Option<f64> {
+        let crates = &timings?.dependents.as_ref()?.crates;
+        crates.iter().find(|c| c.name == name).and_then(|c| c.spread_s.map(|s| s.median))
+    };
+    let (status, downstream): (&'static str, Vec<Downstream>) = match &analysis.package.dependents {
+        Dependents::NoOtherMembers => ("none", Vec::new()),
+        Dependents::Unknown(_) => ("unknown", Vec::new()),
+        Dependents::Known(list) => (
+            "known",
+            list.iter()
+                .map(|d| Downstream {
+                    name: d.name.clone(),
+                    direct: d.direct.iter().map(|k| k.as_str().to_owned()).collect(),
+                    rerun_s: recorded(&d.name),
+                })
+                .collect(),
+        ),
+    };
+    // Only direct, non-dev dependents are re-run by a library edit in the recordings.
+    let rerun: Vec<&Downstream> = downstream.iter().filter(|d| d.direct.iter().any(|k| k != "dev")).collect();
+    let downstream_rerun_s = (!rerun.is_empty() && rerun.iter().all(|d| d.rerun_s.is_some()))
+        .then(|| rerun.iter().filter_map(|d| d.rerun_s).sum());
+    Baseline {
+        lib_s,
+        test_s,
+        test_run_s: timings.and_then(|t| t.test_run_s),
+        downstream_status: status,
+        downstream,
+        downstream_rerun_s,
+    }
+}

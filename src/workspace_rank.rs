@@ -1,0 +1,164 @@
+//! `splitcheck --workspace`: every library crate of the workspace analyzed in parallel and
+//! ranked by what its best split into two crates would save, so a team sees which crate is worth
+//! splitting at all before reading one report.
+//!
+//! Owns: the pipeline per member (locate, analyze, graph, price, search k = 2) and the ranking.
+//! Reads each member's recording from `<reports>/<crate>/timings.json` when there is a usable
+//! one (assumed costs otherwise, said per row). A member that cannot be analyzed is listed
+//! with its error instead of sinking the rest.
+
+use crate::analysis;
+use crate::error::Error;
+use crate::graph::{GraphOptions, ModuleGraph};
+use crate::partition::{Model, Profile};
+use crate::pricing::{self, CostFlags};
+use crate::report;
+use crate::tradeoff::candidates_for;
+use crate::workspace::{self, Dependents, Selection};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::path::Path;
+
+pub const WORKSPACE_SCHEMA_VERSION: u32 = 1;
+
+#[derive(Debug, Serialize)]
+pub struct WorkspaceRanking {
+    pub schema_version: u32,
+    /// The workspace root directory's name.
+    pub workspace: String,
+    pub date: String,
+    pub tool: String,
+    /// Rows are sorted by the best two-part saving of this profile, in seconds, largest first.
+    pub ranked_by: &'static str,
+    pub crates: Vec<CrateRank>,
+    pub failed: Vec<CrateFailure>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CrateRank {
+    #[serde(rename = "crate")]
+    pub krate: String,
+    pub version: String,
+    pub modules: usize,
+    pub src_lines: u32,
+    pub test_lines: u32,
+    pub unit_tests: u32,
+    /// Workspace crates that depend on it (directly or not).
+    pub dependents: usize,
+    pub cycles: usize,
+    /// `recorded` or `assumed`.
+    pub timings: &'static str,
+    pub lib: Option<BestSaving>,
+    pub test: Option<BestSaving>,
+    /// References crossing the best split over all references between its modules, in %: how
+    /// tightly the crate holds together where it would be cut.
+    pub coupling_pct: Option<f64>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct BestSaving {
+    pub unsplit_s: f64,
+    pub saving_s: f64,
+    pub saving_pct: f64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CrateFailure {
+    #[serde(rename = "crate")]
+    pub krate: String,
+    pub error: String,
+}
+
+/// Ranks every library crate of the selection's workspace.
+pub fn rank_workspace(
+    selection: &Selection,
+    reports: &Path,
+    primary: Profile,
+) -> Result<WorkspaceRanking, Error> {
+    let (root, members) = workspace::selected_workspace_libraries(selection)?;
+    let results: Vec<Result<CrateRank, CrateFailure>> = members
+        .par_iter()
+        .map(|member| {
+            // The member's own manifest names it; its name alone may match several packages.
+            let member_selection = Selection {
+                krate: None,
+                manifest_path: Some(member.manifest_path.clone()),
+                offline: selection.offline,
+            };
+            let failure = |e: Error| CrateFailure { krate: member.name.clone(), error: e.to_string() };
+            let analysis = analysis::analyze(&member_selection).map_err(failure)?;
+            Ok(rank_crate(&analysis, reports, primary))
+        })
+        .collect();
+    let (mut crates, mut failed) = (Vec::new(), Vec::new());
+    for r in results {
+        match r {
+            Ok(row) => crates.push(row),
+            Err(f) => failed.push(f),
+        }
+    }
+    let key = |r: &CrateRank| {
+        let best = match primary {
+            Profile::Lib => &r.lib,
+            Profile::Test => &r.test,
+        };
+        best.as_ref().map_or(f64::NEG_INFINITY, |b| b.saving_s)
+    };
+    crates.sort_by(|a, b| key(b).total_cmp(&key(a)).then(a.krate.cmp(&b.krate)));
+    Ok(WorkspaceRanking {
+        schema_version: WORKSPACE_SCHEMA_VERSION,
+        workspace: root.file_name().map_or(String::new(), |n| n.to_string_lossy().into_owned()),
+        date: crate::provenance::today(),
+        tool: format!("splitcheck {}", env!("CARGO_PKG_VERSION")),
+        ranked_by: primary.as_str(),
+        crates,
+        failed,
+    })
+}
+
+fn rank_crate(analysis: &analysis::CrateAnalysis, reports: &Path, primary: Profile) -> CrateRank {
+    let module_graph = ModuleGraph::build(&analysis.tree, analysis.resolution(), GraphOptions::default());
+    let graph = report::graph_report(analysis, &module_graph, None);
+    let recording = std::fs::read_to_string(reports.join(&analysis.package.name).join("timings.json"))
+        .ok()
+        .and_then(|text| serde_json::from_str::<crate::record::Timings>(&text).ok());
+    let (prices, timings) = match pricing::prices(&graph, recording.as_ref(), CostFlags::default(), primary) {
+        Ok(p) if recording.is_some() => (p, "recorded"),
+        _ => (pricing::without_recording(&graph, CostFlags::default(), primary), "assumed"),
+    };
+    let (candidates, _) = candidates_for(&prices, 2);
+    let best = |profile: Profile| -> Option<BestSaving> {
+        let pricing = prices.of(profile);
+        let model = Model::new(&pricing.units, pricing.cost.clone(), profile);
+        let unsplit = model.unsplit();
+        let e =
+            candidates.iter().filter_map(|c| model.expected_rebuild(&c.parts, 2)).min_by(f64::total_cmp)?;
+        Some(BestSaving {
+            unsplit_s: unsplit,
+            saving_s: unsplit - e,
+            saving_pct: 100.0 * (unsplit - e) / unsplit,
+        })
+    };
+    let total_weight: u64 = prices.primary().units.edges.iter().map(|e| u64::from(e.2)).sum();
+    let totals = analysis.tree.totals();
+    CrateRank {
+        krate: analysis.package.name.clone(),
+        version: analysis.package.version.clone(),
+        modules: graph.modules.len(),
+        src_lines: graph.modules.iter().map(|m| m.src_lines).sum(),
+        test_lines: graph.modules.iter().map(|m| m.test_lines).sum(),
+        unit_tests: totals.tests,
+        dependents: match &analysis.package.dependents {
+            Dependents::Known(list) => list.len(),
+            _ => 0,
+        },
+        cycles: graph.cycles.len(),
+        timings,
+        lib: best(Profile::Lib),
+        test: best(Profile::Test),
+        coupling_pct: candidates
+            .first()
+            .filter(|_| total_weight > 0)
+            .map(|c| 100.0 * c.crossing_weight as f64 / total_weight as f64),
+    }
+}
