@@ -213,7 +213,17 @@ pub fn explore(spec: &SplitSpec, graph: &GraphReport, model: &Model<'_>) -> Resu
             candidate,
             shared_items_part: shared_unit.map(|_| (choice, named.is_some())),
         }),
-        None => Err(part_cycle(spec, graph, &part_of, named.or(shared_unit.map(|_| 0)))),
+        None => {
+            // Show the cycle where the shared root items were meant to go (or the first part).
+            if let Some(u) = shared_unit {
+                parts[u] = named.unwrap_or(0);
+            }
+            let reason = part_cycle(spec, graph, units, &parts);
+            Err(match (shared_unit, named) {
+                (Some(_), None) => format!("{reason} (with the root items other modules use in any part)"),
+                _ => reason,
+            })
+        }
     }
 }
 
@@ -246,24 +256,20 @@ fn claim(spec: &SplitSpec, module: &str) -> Claim {
     }
 }
 
-/// The cycle between parts, with the references that make each step of it.
-fn part_cycle(
-    spec: &SplitSpec,
-    graph: &GraphReport,
-    part_of: &BTreeMap<&str, usize>,
-    root_part: Option<usize>,
-) -> String {
-    let part = |m: &str| -> Option<usize> { if m == "crate" { root_part } else { part_of.get(m).copied() } };
-    // Heaviest module edge for each pair of parts.
-    let mut steps: BTreeMap<(usize, usize), Vec<(u32, String)>> = BTreeMap::new();
+/// The cycle between parts, with the references that make each step of it. `parts`: the part
+/// of each unit, as tried. References from the root count only from its shared items (the
+/// facade's own items sit on top of every part).
+fn part_cycle(spec: &SplitSpec, graph: &GraphReport, units: &UnitGraph, parts: &[usize]) -> String {
+    let part_of_item =
+        |item: &str| units.unit_of_item(item).filter(|u| Some(*u) != units.facade).map(|u| parts[u]);
+    let mut steps: BTreeMap<(usize, usize), BTreeMap<(String, String), u32>> = BTreeMap::new();
     for e in graph.edges.iter().filter(|e| !e.test_only && !e.facade) {
-        if let (Some(a), Some(b)) = (part(&e.from), part(&e.to))
-            && a != b
-        {
-            steps
-                .entry((a, b))
-                .or_default()
-                .push((e.weight, format!("{} -> {} ({} refs)", e.from, e.to, e.weight)));
+        for r in &e.refs {
+            if let (Some(a), Some(b)) = (part_of_item(&r.from), part_of_item(&r.item))
+                && a != b
+            {
+                *steps.entry((a, b)).or_default().entry((e.from.clone(), e.to.clone())).or_insert(0) += 1;
+            }
         }
     }
     let k = spec.parts.len();
@@ -274,7 +280,12 @@ fn part_cycle(
     let cycle = find_cycle(&next).unwrap_or_default();
     let mut lines = Vec::new();
     for w in cycle.windows(2) {
-        let mut evidence = steps.get(&(w[0], w[1])).cloned().unwrap_or_default();
+        let mut evidence: Vec<(u32, String)> = steps
+            .get(&(w[0], w[1]))
+            .into_iter()
+            .flatten()
+            .map(|((from, to), n)| (*n, format!("{from} -> {to} ({n} refs)")))
+            .collect();
         evidence.sort_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(&y.1)));
         let shown: Vec<String> = evidence.iter().take(3).map(|(_, t)| t.clone()).collect();
         lines.push(format!(

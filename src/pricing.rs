@@ -118,16 +118,9 @@ fn with_flags(mut cost: CostModel, flags: CostFlags, recorded: bool) -> CostMode
     cost
 }
 
-/// The fitted cost of one profile from a recording, calibrated to the crate's own recorded
-/// edits, and each recorded module's edit factor (`r_m`, by module path).
-pub fn recorded_cost(
-    timings: &Timings,
-    profile: Profile,
-    graph: &GraphReport,
-) -> Result<(CostModel, BTreeMap<String, f64>), String> {
-    if timings.krate.replace('-', "_") != graph.krate.replace('-', "_") {
-        return Err(format!("a recording of `{}`, not of `{}`", timings.krate, graph.krate));
-    }
+/// The cost of one profile fitted across the workspace's crates in a recording (any crate's:
+/// the fit is the workspace's), with the dependents' re-run cost where it was recorded.
+pub fn workspace_cost(timings: &Timings, profile: Profile) -> Result<CostModel, String> {
     // A fit from fewer samples than the cost module trusts (older recordings) is not used.
     let trusted = |f: &&FitRow| f.samples >= crate::cost::MIN_SAMPLES;
     let fit = timings
@@ -168,6 +161,41 @@ pub fn recorded_cost(
         }
         (None, None) => "dependent re-runs not recorded, taken equal to an edit".to_owned(),
     };
+    cost.source = CostSource::Recorded(format!(
+        "fitted from {} recorded crates, R² {:.2}; {dependents}",
+        fit.samples, fit.r2
+    ));
+    Ok(cost)
+}
+
+/// Both profiles priced with the workspace fit of another crate's recording, for a crate whose
+/// own edits were not recorded (no calibration, no per-module factors).
+pub fn from_workspace_fit(graph: &GraphReport, timings: &Timings, primary: Profile) -> Option<Prices> {
+    let cost = |profile| {
+        let mut cost = workspace_cost(timings, profile).ok()?;
+        if let CostSource::Recorded(text) = &mut cost.source {
+            text.push_str(&format!(
+                " (the workspace fit of `{}`'s recording; this crate's edits not recorded)",
+                timings.krate
+            ));
+        }
+        Some((cost, BTreeMap::new()))
+    };
+    let (primary_cost, other_cost) = (cost(primary)?, cost(primary.other())?);
+    Some(build(graph, primary, Some(primary_cost), Some(other_cost), CostFlags::default(), true))
+}
+
+/// The fitted cost of one profile from a recording, calibrated to the crate's own recorded
+/// edits, and each recorded module's edit factor (`r_m`, by module path).
+pub fn recorded_cost(
+    timings: &Timings,
+    profile: Profile,
+    graph: &GraphReport,
+) -> Result<(CostModel, BTreeMap<String, f64>), String> {
+    if timings.krate.replace('-', "_") != graph.krate.replace('-', "_") {
+        return Err(format!("a recording of `{}`, not of `{}`", timings.krate, graph.krate));
+    }
+    let mut cost = workspace_cost(timings, profile)?;
     // The fit is across crates; this crate's own recorded edits calibrate its level (its code
     // may compile slower or faster per line than the workspace's average): the median of its
     // modules' measured rebuild over the fit's prediction scales every cost of its parts. Each
@@ -206,12 +234,12 @@ pub fn recorded_cost(
         cost.dep_fixed = cost.fixed;
         cost.dep_per_line = cost.per_line;
     }
-    cost.source = CostSource::Recorded(format!(
-        "fitted from {} recorded crates, R² {:.2}; {dependents}; calibrated ×{level:.2} to this crate's {} recorded module edits",
-        fit.samples,
-        fit.r2,
-        measured.len()
-    ));
+    if let CostSource::Recorded(text) = &mut cost.source {
+        text.push_str(&format!(
+            "; calibrated ×{level:.2} to this crate's {} recorded module edits",
+            measured.len()
+        ));
+    }
     let factors = measured
         .iter()
         .filter(|_| predicted > 0.0)

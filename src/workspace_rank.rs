@@ -4,7 +4,8 @@
 //!
 //! Owns: the pipeline per member (locate, analyze, graph, price, search k = 2) and the ranking.
 //! Reads each member's recording from `<reports>/<crate>/timings.json` when there is a usable
-//! one (assumed costs otherwise, said per row). A member that cannot be analyzed is listed
+//! one; a member without one is priced with any recording's fit across the workspace's crates,
+//! else with assumed costs (said per row). A member that cannot be analyzed is listed
 //! with its error instead of sinking the rest.
 
 use crate::analysis;
@@ -12,11 +13,13 @@ use crate::error::Error;
 use crate::graph::{GraphOptions, ModuleGraph};
 use crate::partition::{Model, Profile};
 use crate::pricing::{self, CostFlags};
+use crate::record::Timings;
 use crate::report;
 use crate::tradeoff::candidates_for;
 use crate::workspace::{self, Dependents, Selection};
 use rayon::prelude::*;
 use serde::Serialize;
+use std::collections::BTreeMap;
 use std::path::Path;
 
 pub const WORKSPACE_SCHEMA_VERSION: u32 = 1;
@@ -46,7 +49,8 @@ pub struct CrateRank {
     /// Workspace crates that depend on it (directly or not).
     pub dependents: usize,
     pub cycles: usize,
-    /// `recorded` or `assumed`.
+    /// `recorded` (its own recording), `workspace fit` (the fit across the workspace's crates
+    /// from another crate's recording) or `assumed`.
     pub timings: &'static str,
     pub lib: Option<BestSaving>,
     pub test: Option<BestSaving>,
@@ -76,6 +80,15 @@ pub fn rank_workspace(
     primary: Profile,
 ) -> Result<WorkspaceRanking, Error> {
     let (root, members) = workspace::selected_workspace_libraries(selection)?;
+    let recordings: BTreeMap<String, Timings> = members
+        .iter()
+        .filter_map(|m| {
+            let text = std::fs::read_to_string(reports.join(&m.name).join("timings.json")).ok()?;
+            Some((m.name.clone(), serde_json::from_str::<Timings>(&text).ok()?))
+        })
+        .collect();
+    // Any recording's fit across the workspace's crates prices the crates not recorded.
+    let fit = recordings.values().find(|t| pricing::workspace_cost(t, primary).is_ok());
     let results: Vec<Result<CrateRank, CrateFailure>> = members
         .par_iter()
         .map(|member| {
@@ -87,7 +100,7 @@ pub fn rank_workspace(
             };
             let failure = |e: Error| CrateFailure { krate: member.name.clone(), error: e.to_string() };
             let analysis = analysis::analyze(&member_selection).map_err(failure)?;
-            Ok(rank_crate(&analysis, reports, primary))
+            Ok(rank_crate(&analysis, recordings.get(&member.name), fit, primary))
         })
         .collect();
     let (mut crates, mut failed) = (Vec::new(), Vec::new());
@@ -116,15 +129,19 @@ pub fn rank_workspace(
     })
 }
 
-fn rank_crate(analysis: &analysis::CrateAnalysis, reports: &Path, primary: Profile) -> CrateRank {
+fn rank_crate(
+    analysis: &analysis::CrateAnalysis,
+    recording: Option<&Timings>,
+    fit: Option<&Timings>,
+    primary: Profile,
+) -> CrateRank {
     let module_graph = ModuleGraph::build(&analysis.tree, analysis.resolution(), GraphOptions::default());
     let graph = report::graph_report(analysis, &module_graph, None);
-    let recording = std::fs::read_to_string(reports.join(&analysis.package.name).join("timings.json"))
-        .ok()
-        .and_then(|text| serde_json::from_str::<crate::record::Timings>(&text).ok());
-    let (prices, timings) = match pricing::prices(&graph, recording.as_ref(), CostFlags::default(), primary) {
-        Ok(p) if recording.is_some() => (p, "recorded"),
-        _ => (pricing::without_recording(&graph, CostFlags::default(), primary), "assumed"),
+    let own = recording.and_then(|t| pricing::prices(&graph, Some(t), CostFlags::default(), primary).ok());
+    let (prices, timings) = match (own, fit.and_then(|t| pricing::from_workspace_fit(&graph, t, primary))) {
+        (Some(p), _) => (p, "recorded"),
+        (None, Some(p)) => (p, "workspace fit"),
+        (None, None) => (pricing::without_recording(&graph, CostFlags::default(), primary), "assumed"),
     };
     let (candidates, _) = candidates_for(&prices, 2);
     let best = |profile: Profile| -> Option<BestSaving> {

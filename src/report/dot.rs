@@ -172,7 +172,8 @@ pub fn candidate_to_dot(
     let caption = format!(
         "{title}\nparts are coloured boxes, the crate root stays on top as the facade; bold arrows cross between parts (label: references)"
     );
-    let mut stmts = header(rankdir(report), &caption);
+    // Top to bottom: the facade above the parts, users above what they use.
+    let mut stmts = header("TB", &caption);
     let max_lines = report.modules.iter().map(|m| m.src_lines + m.test_lines).max().unwrap_or(1).max(1);
     let mut clusters: Vec<Vec<Stmt>> = vec![Vec::new(); candidate.parts.len()];
     for m in &report.modules {

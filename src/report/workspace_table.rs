@@ -26,9 +26,10 @@ pub fn workspace_markdown(r: &WorkspaceRanking) -> String {
     let _ = writeln!(
         w,
         "Every library crate of the workspace, analyzed on {} by {}, ranked by what its best split into \
-         two crates (and a facade) would save per edit in the **{}** profile, in seconds. A crate with a \
-         recording (`reports/<crate>/timings.json`) is priced with it; the others with assumed costs \
-         (0.3 s + 1 ms per line), which rank but promise no seconds. Coupling: the references the best \
+         two crates (and a facade) would save per edit in the **{}** profile, in seconds. Timings: \
+         `recorded`, the crate's own recording (`reports/<crate>/timings.json`); `workspace fit`, the \
+         cost per line fitted across the workspace's crates in another crate's recording; `assumed`, \
+         0.3 s + 1 ms per line, which ranks but promises no seconds. Coupling: the references the best \
          split cuts, as a share of all references between the crate's modules.\n",
         r.date, r.tool, r.ranked_by
     );
