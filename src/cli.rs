@@ -414,9 +414,7 @@ fn trade_off_report(cli: &Cli, selection: &Selection) -> Result<(), Error> {
             let shown = Some((main.as_str(), written.files.len() - 1));
             report::write_trade_off_summary(&trade_off, shown, cli.global.quiet, &mut out)
         }
-        Format::Json => serde_json::to_writer_pretty(&mut out, &trade_off)
-            .map_err(std::io::Error::from)
-            .and_then(|()| writeln!(out)),
+        Format::Json => report::pretty_json(&trade_off).and_then(|text| out.write_all(text.as_bytes())),
     }
     .map_err(Error::Output)
 }
@@ -483,7 +481,7 @@ fn workspace_report(cli: &Cli, selection: &Selection) -> Result<(), Error> {
     std::fs::create_dir_all(&dir).map_err(failed(&dir))?;
     let (md, json) = (dir.join("workspace.md"), dir.join("workspace.json"));
     std::fs::write(&md, report::workspace_markdown(&ranking)).map_err(failed(&md))?;
-    std::fs::write(&json, pretty_json(&ranking)?).map_err(failed(&json))?;
+    std::fs::write(&json, report::pretty_json(&ranking).map_err(Error::Output)?).map_err(failed(&json))?;
     let mut out = anstream::stdout().lock();
     match args.format {
         Format::Table => report::write_workspace_table(
@@ -492,16 +490,9 @@ fn workspace_report(cli: &Cli, selection: &Selection) -> Result<(), Error> {
             cli.global.quiet,
             &mut out,
         ),
-        Format::Json => out.write_all(pretty_json(&ranking)?.as_bytes()),
+        Format::Json => out.write_all(report::pretty_json(&ranking).map_err(Error::Output)?.as_bytes()),
     }
     .map_err(Error::Output)
-}
-
-/// Pretty JSON with a final newline, as every JSON file and output of splitcheck is written.
-fn pretty_json<T: serde::Serialize>(value: &T) -> Result<String, Error> {
-    let mut text = serde_json::to_string_pretty(value).map_err(|e| Error::Output(e.into()))?;
-    text.push('\n');
-    Ok(text)
 }
 
 #[derive(serde::Serialize)]
@@ -581,7 +572,7 @@ fn explore(cli: &Cli, args: &ExploreArgs, selection: &Selection) -> Result<(), E
                 shared_items_part: explored.shared_items_part,
                 partition: &partition_report,
             };
-            out.write_all(pretty_json(&report)?.as_bytes())
+            report::pretty_json(&report).and_then(|text| out.write_all(text.as_bytes()))
         }
         _ => write_explored(&partition_report, &explored, cli.global.quiet, &mut out),
     }
@@ -637,9 +628,7 @@ fn modules(cli: &Cli, args: &ModulesArgs, selection: &Selection) -> Result<(), E
     let mut out = anstream::stdout().lock();
     match args.format {
         Format::Table => report::write_module_table(&report, cli.global.quiet, &mut out),
-        Format::Json => serde_json::to_writer_pretty(&mut out, &report)
-            .map_err(std::io::Error::from)
-            .and_then(|()| writeln!(out)),
+        Format::Json => report::pretty_json(&report).and_then(|text| out.write_all(text.as_bytes())),
     }
     .map_err(Error::Output)
 }
@@ -673,12 +662,7 @@ fn graph(args: &GraphArgs, selection: &Selection) -> Result<(), Error> {
         }
     };
     let bytes: Vec<u8> = match format {
-        GraphFormat::Json => {
-            let mut text =
-                serde_json::to_string_pretty(&report).map_err(std::io::Error::from).map_err(Error::Output)?;
-            text.push('\n');
-            text.into_bytes()
-        }
+        GraphFormat::Json => report::pretty_json(&report).map_err(Error::Output)?.into_bytes(),
         GraphFormat::Dot => report::to_dot(&report).into_bytes(),
         GraphFormat::Svg => {
             report::render_with_dot(&report::to_dot(&report), "svg").map_err(Error::Graphviz)?
@@ -773,9 +757,9 @@ fn partition(args: &PartitionArgs, selection: &Selection) -> Result<(), Error> {
     let mut out = anstream::stdout().lock();
     match args.format {
         Format::Table => report::write_partition_table(&partition_report, false, &mut out),
-        Format::Json => serde_json::to_writer_pretty(&mut out, &partition_report)
-            .map_err(std::io::Error::from)
-            .and_then(|()| writeln!(out)),
+        Format::Json => {
+            report::pretty_json(&partition_report).and_then(|text| out.write_all(text.as_bytes()))
+        }
     }
     .map_err(Error::Output)
 }
@@ -809,9 +793,7 @@ fn record(cli: &Cli, args: &RecordArgs, selection: &Selection) -> Result<(), Err
         if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)?;
         }
-        let mut text = serde_json::to_string_pretty(&timings).map_err(std::io::Error::from)?;
-        text.push('\n');
-        std::fs::write(&out, text)
+        std::fs::write(&out, report::pretty_json(&timings)?)
     };
     write().map_err(|source| Error::OutputFile { path: shown.clone(), source })?;
     let mut stdout = anstream::stdout().lock();
@@ -843,14 +825,12 @@ fn cargo_timings(html: &Path, out: Option<&Path>) -> Result<(), Error> {
         .map_err(|e| Error::Usage(format!("--from-cargo-timings {shown}: {e}")))?;
     units.sort_by(|a, b| b.duration.total_cmp(&a.duration).then(a.name.cmp(&b.name)));
     if let Some(out) = out {
-        let mut json = serde_json::to_string_pretty(&serde_json::json!({
+        let json = report::pretty_json(&serde_json::json!({
             "schema_version": 1,
             "source": "cargo build --timings",
             "units": units,
         }))
-        .map_err(std::io::Error::from)
         .map_err(Error::Output)?;
-        json.push('\n');
         std::fs::write(out, json)
             .map_err(|source| Error::OutputFile { path: out.display().to_string(), source })?;
     }

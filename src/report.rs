@@ -22,3 +22,10 @@ pub use trade_off_html::trade_off_html;
 pub use trade_off_md::trade_off_markdown;
 pub use trade_off_summary::write_trade_off_summary;
 pub use workspace_table::{workspace_markdown, write_workspace_table};
+
+/// Pretty JSON with a final newline: every JSON file and output of splitcheck.
+pub fn pretty_json<T: serde::Serialize + ?Sized>(value: &T) -> std::io::Result<String> {
+    let mut text = serde_json::to_string_pretty(value).map_err(std::io::Error::from)?;
+    text.push('\n');
+    Ok(text)
+}

@@ -62,9 +62,10 @@ pub fn write_report_dir(
     let markdown = report::trade_off_markdown(trade_off, pictures);
     let title = format!("Splitting {}: trade-off report", trade_off.analyzed.krate);
     files.insert("report.html".to_owned(), report::trade_off_html(&title, &markdown, &svgs).into_bytes());
-    let mut json = serde_json::to_string_pretty(trade_off).map_err(|e| Error::Output(e.into()))?;
-    json.push('\n');
-    files.insert("report.json".to_owned(), json.into_bytes());
+    files.insert(
+        "report.json".to_owned(),
+        report::pretty_json(trade_off).map_err(Error::Output)?.into_bytes(),
+    );
     files.insert("report.md".to_owned(), markdown.into_bytes());
 
     let mut written = Vec::new();

@@ -20,7 +20,8 @@ use std::process::{Command, Stdio};
 
 /// The DOT text of the graph.
 pub fn to_dot(report: &GraphReport) -> String {
-    let mut stmts = header(rankdir(report), &caption(report));
+    let cut = breaking_edges(report);
+    let mut stmts = header(rankdir(report, &cut), &caption(report));
 
     let max_lines = report.modules.iter().map(|m| m.src_lines + m.test_lines).max().unwrap_or(1).max(1);
     let mut cycle_of: BTreeMap<&str, usize> = BTreeMap::new();
@@ -72,11 +73,6 @@ pub fn to_dot(report: &GraphReport) -> String {
             .push(Stmt::Subgraph(Subgraph { id: Id::Plain(format!("cluster_cycle_{}", i + 1)), stmts: sub }));
     }
 
-    let cut: BTreeSet<(&str, &str)> = report
-        .cycles
-        .iter()
-        .flat_map(|c| c.breaking_edges.iter().map(|e| (e.from.as_str(), e.to.as_str())))
-        .collect();
     for e in &report.edges {
         let same_cycle = match (cycle_of.get(e.from.as_str()), cycle_of.get(e.to.as_str())) {
             (Some(a), Some(b)) => a == b,
@@ -306,17 +302,21 @@ fn caption(report: &GraphReport) -> String {
 
 /// Top to bottom (users above what they use) or left to right, whichever gives a picture
 /// nearer a landscape page: a wide, shallow graph reads better with its long labels stacked.
-fn rankdir(report: &GraphReport) -> &'static str {
+/// Every cycle's cheapest breaking edges, as `(from, to)`.
+fn breaking_edges(report: &GraphReport) -> BTreeSet<(&str, &str)> {
+    report
+        .cycles
+        .iter()
+        .flat_map(|c| c.breaking_edges.iter().map(|e| (e.from.as_str(), e.to.as_str())))
+        .collect()
+}
+
+fn rankdir(report: &GraphReport, cut: &BTreeSet<(&str, &str)>) -> &'static str {
     let index: BTreeMap<&str, usize> =
         report.modules.iter().enumerate().map(|(i, m)| (m.path.as_str(), i)).collect();
     let n = report.modules.len();
     let mut out: Vec<Vec<usize>> = vec![Vec::new(); n];
     // Without each cycle's breaking edges the graph is acyclic, so the layering is exact.
-    let cut: BTreeSet<(&str, &str)> = report
-        .cycles
-        .iter()
-        .flat_map(|c| c.breaking_edges.iter().map(|e| (e.from.as_str(), e.to.as_str())))
-        .collect();
     let counted = |e: &&super::graph_json::GraphEdge| {
         !e.facade && !e.test_only && !cut.contains(&(e.from.as_str(), e.to.as_str()))
     };
