@@ -745,6 +745,13 @@ fn partition(args: &PartitionArgs, selection: &Selection) -> Result<(), Error> {
     let primary = prices.primary();
     let model = partition::Model::new(&primary.units, primary.cost.clone(), primary.profile);
     let k = usize::from(args.parts);
+    let free = primary.units.units.len() - usize::from(primary.units.facade.is_some());
+    if k > free {
+        return Err(Error::Usage(format!(
+            "--parts {k}: `{}` has {free} unit(s) to split (modules, with each cycle as one, besides the facade)",
+            graph_report.krate
+        )));
+    }
     let result = partition::best_partitions(&model, &partition::SearchOptions { k, ..Default::default() });
     let setup = report::PartitionSetup {
         graph: &graph_report,

@@ -276,6 +276,9 @@ fn run_metadata(manifest: &Path, offline: bool) -> Result<Metadata, WorkspaceErr
     cmd.exec().map_err(|e| {
         let message = match &e {
             cargo_metadata::Error::CargoMetadata { stderr } => condense_cargo_error(stderr),
+            cargo_metadata::Error::Io(io) if io.kind() == std::io::ErrorKind::NotFound => {
+                "cargo was not found (install Rust with rustup, or set $CARGO to the cargo to use)".to_owned()
+            }
             other => other.to_string(),
         };
         let manifest = manifest.to_path_buf();

@@ -113,10 +113,22 @@ fn in_worker_pool<R: Send>(f: impl FnOnce() -> R + Send) -> R {
     }
 }
 
-/// Reads a source file. Invalid UTF-8 is an error for the module (returned beside a lossy copy of
-/// the text), but its lines still count.
+/// Files larger than this are not parsed (syn needs about 150 bytes of memory per source byte:
+/// a 50 MB generated file takes 7 GB and 15 s); their lines still count.
+pub const MAX_PARSED_BYTES: usize = 16 * 1024 * 1024;
+
+/// Reads a source file. Invalid UTF-8, or a file too large to parse, is an error for the module
+/// (returned beside the text, lossy if need be), but its lines still count.
 fn read_source(path: &Path) -> Result<(String, Option<String>), String> {
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read file: {e}"))?;
+    if bytes.len() > MAX_PARSED_BYTES {
+        let message = format!(
+            "file not parsed: {:.1} MiB is over the {} MiB splitcheck parses (its lines count; its items and references are missing)",
+            bytes.len() as f64 / (1024.0 * 1024.0),
+            MAX_PARSED_BYTES / (1024 * 1024)
+        );
+        return Ok((String::from_utf8_lossy(&bytes).into_owned(), Some(message)));
+    }
     match String::from_utf8(bytes) {
         Ok(text) => Ok((text, None)),
         Err(e) => {
@@ -153,6 +165,13 @@ struct PendingCall {
 impl WalkState {
     fn show(&self, path: &Path) -> String {
         crate::paths::relative(&self.display_base, path)
+    }
+
+    fn inside_package(&self, file: &Path) -> bool {
+        match (std::fs::canonicalize(file), std::fs::canonicalize(&self.display_base)) {
+            (Ok(file), Ok(base)) => file.starts_with(base),
+            _ => true,
+        }
     }
 
     fn add_module(&mut self, mut module: Module, children_dir: PathBuf) -> ModuleId {
@@ -327,6 +346,17 @@ impl WalkState {
                         "file not found for module `{}`: #[path] names {shown}",
                         decl.name
                     )));
+                } else if !self.inside_package(&file) {
+                    // rustc reads it, but `cargo package` leaves it out and a split cannot move it.
+                    problems.push(Problem {
+                        severity: Severity::Warning,
+                        location: Some(location(&task.file, decl.at)),
+                        message: format!(
+                            "#[path] of module `{}` leads outside the package directory ({}); `cargo package` leaves the file out",
+                            decl.name,
+                            self.show(&file)
+                        ),
+                    });
                 }
                 let dir = parent_dir(&file);
                 (file, dir)

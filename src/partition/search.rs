@@ -47,6 +47,8 @@ const COUPLING_FACTORS: [f64; 4] = [0.0, 0.05, 0.25, 1.0];
 /// Starting splits: base = the first units of a dependency order holding this share of lines.
 const START_SHARES: [f64; 3] = [0.25, 0.5, 0.75];
 const MAX_DESCENT_STEPS: usize = 8;
+/// Most unit flags the exact enumeration keeps (ideals × units): 20 MB.
+const IDEAL_CELLS: usize = 20_000_000;
 /// Parts with at most this many units also start from each unit's down-closure.
 const SINGLE_UNIT_STARTS: usize = 24;
 const BEAM: usize = 8;
@@ -235,6 +237,11 @@ fn enumerate_ideals(model: &Model<'_>, free: &[usize], limit: u64) -> Option<Vec
         if i == order.len() {
             let size = order.iter().filter(|u| chosen[**u]).count();
             if size > 0 && size < order.len() {
+                // Each kept ideal holds a flag per unit: many units with few edges (a thousand
+                // unrelated modules) have too many ideals to keep, so memory bounds them too.
+                if (out.len() + 1) * chosen.len() > IDEAL_CELLS {
+                    return false;
+                }
                 out.push(chosen.clone());
             }
             return true;
