@@ -1,10 +1,14 @@
 //! Ground truth from rustc: for real crates, every `.rs` file in rustc's dep-info for the crate's
 //! library must be among the files splitcheck's module walk found; every file splitcheck finds
-//! beyond those must sit in a module it shows as gated by a `cfg` (or as test-only).
+//! beyond those must sit in a module it shows as gated by a `cfg` (or as test-only). And the
+//! whole pipeline (`splitcheck <CRATE>`, pictures included) must succeed on each, with the same
+//! bytes twice.
 //!
-//! The crates.io crates are pinned in `tests/ground_truth/Cargo.toml` and its lockfile; cargo
-//! downloads them. The example crate and the `module_forms` fixture are checked the same way, for
-//! the library and for the test build.
+//! The crates.io crates are pinned in `tests/ground_truth/Cargo.toml` (always run) and
+//! `tests/corpus/Cargo.toml` (70 crates, `--ignored`: minutes), with their lockfiles; cargo
+//! downloads them. The corpus run writes its table to `target/tmp/corpus.md`
+//! (`reports/corpus.md` is a copy). The example crate and the `module_forms` fixture are checked
+//! the same way, for the library and for the test build.
 
 use splitcheck::analysis::{CrateAnalysis, analyze};
 use splitcheck::modtree::ModuleId;
@@ -120,16 +124,66 @@ fn analyze_manifest(manifest: &Path) -> CrateAnalysis {
 /// The direct dependencies of the corpus (their own dependencies are checked too when built).
 const PINNED: &[&str] = &["anyhow", "clap_builder", "log", "memchr", "regex-syntax", "serde", "syn"];
 
-#[test]
-fn crates_io_crates_match_rustc_dep_info() {
-    let corpus = repo().join("tests/ground_truth");
-    let target = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("ground-truth");
+/// One crate through `splitcheck <CRATE> --format json`, twice: both runs succeed and write the
+/// same bytes. Returns a row of the corpus table.
+fn whole_pipeline(manifest: &Path, name: &str, version: &str, out: &Path) -> String {
+    let mut runs = Vec::new();
+    let mut seconds = 0.0;
+    for i in 0..2 {
+        let dir = out.join(format!("{name}-{version}-{i}"));
+        let start = std::time::Instant::now();
+        let output = Command::new(env!("CARGO_BIN_EXE_splitcheck"))
+            .args(["--format", "json", "--offline", "--color", "never", "--manifest-path"])
+            .arg(manifest)
+            .arg("--out")
+            .arg(&dir)
+            .output()
+            .expect("splitcheck runs");
+        if i == 0 {
+            seconds = start.elapsed().as_secs_f64();
+        }
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(output.status.success() && !stderr.contains("panicked"), "{name} {version}: {stderr}");
+        let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read(&p).unwrap()))
+            .collect();
+        files.sort();
+        runs.push((output.stdout, files));
+    }
+    assert!(runs[0] == runs[1], "{name} {version}: two runs wrote different bytes");
+    let report: serde_json::Value = serde_json::from_slice(&runs[0].0).unwrap();
+    let g = &report["glance"];
+    let edges = g["edges"]["src"].as_u64().unwrap() + g["edges"]["test_only"].as_u64().unwrap();
+    format!(
+        "| `{name}` {version} | {} | {} | {} | {} | {} | {} | {:.2} |",
+        report["analyzed"]["edition"].as_str().unwrap(),
+        g["modules"],
+        g["src_lines"],
+        g["test_lines"],
+        edges,
+        g["cycles"].as_array().unwrap().len(),
+        seconds
+    )
+}
+
+/// Checks every library package of a pinned corpus against rustc and runs the pipeline on its
+/// direct dependencies; returns the corpus table's rows and the names checked against rustc.
+fn run_corpus(corpus: &Path, target: &Path) -> (Vec<String>, BTreeSet<String>) {
     let target_arg = target.to_string_lossy().into_owned();
-    cargo(&["check", "--locked", "--lib", "--target-dir", &target_arg], &corpus);
-    let metadata = cargo(&["metadata", "--locked", "--format-version", "1"], &corpus);
+    cargo(&["check", "--locked", "--lib", "--target-dir", &target_arg], corpus);
+    let metadata = cargo(&["metadata", "--locked", "--format-version", "1"], corpus);
     let metadata: serde_json::Value = serde_json::from_str(&metadata).unwrap();
-    let mut rows = Vec::new();
-    let mut checked = BTreeSet::new();
+    let direct: BTreeSet<&str> = metadata["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["source"].is_null())
+        .flat_map(|p| p["dependencies"].as_array().unwrap().iter().filter_map(|d| d["name"].as_str()))
+        .collect();
+    let out = tempfile::tempdir().unwrap();
+    let (mut rows, mut checked) = (Vec::new(), BTreeSet::new());
     for package in metadata["packages"].as_array().unwrap() {
         if package["source"].is_null() {
             continue; // the corpus package itself
@@ -148,15 +202,51 @@ fn crates_io_crates_match_rustc_dep_info() {
         let lib_name = lib["name"].as_str().unwrap();
         let name = package["name"].as_str().unwrap();
         // Packages cargo did not build (other platforms, unused versions) have no dep-info.
-        if let Some(rustc) = dep_info_files(&target.join("debug/deps"), lib_name, &src_path, &corpus) {
-            rows.push(check(&analysis, &rustc, false));
+        if let Some(rustc) = dep_info_files(&target.join("debug/deps"), lib_name, &src_path, corpus) {
+            check(&analysis, &rustc, false);
             checked.insert(name.to_owned());
+            if direct.contains(name) {
+                rows.push(whole_pipeline(&manifest, name, package["version"].as_str().unwrap(), out.path()));
+            }
         }
     }
+    (rows, checked)
+}
+
+const TABLE_HEAD: &str = "| Crate | Edition | Modules | Src lines | Test lines | Edges | Cycles | Seconds |\n|---|---|---|---|---|---|---|---|";
+
+#[test]
+#[ignore = "builds 160 crates.io crates (minutes): cargo test --test rustc_ground_truth -- --ignored"]
+fn corpus_of_crates_io_crates() {
+    let corpus = repo().join("tests/corpus");
+    let target = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("corpus");
+    let (rows, checked) = run_corpus(&corpus, &target);
+    assert!(rows.len() >= 40, "only {} corpus crates ran the pipeline", rows.len());
+    let table = format!(
+        "# Corpus: the whole pipeline on {} crates.io crates\n\n\
+         `cargo test --release --test rustc_ground_truth -- --ignored` on a 2-core machine: every crate's \
+         module files include rustc's dep-info files ({} library crates checked, dependencies \
+         included), and `splitcheck <CRATE>` succeeds and writes the same bytes twice. Seconds: the \
+         first run, pictures included (debug or release as the test was built).\n\n{TABLE_HEAD}\n{}\n",
+        rows.len(),
+        checked.len(),
+        rows.join("\n")
+    );
+    let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("corpus.md");
+    std::fs::write(&path, &table).unwrap();
+    println!("{table}");
+}
+
+#[test]
+fn crates_io_crates_match_rustc_dep_info() {
+    let corpus = repo().join("tests/ground_truth");
+    let target = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("ground-truth");
+    let (rows, checked) = run_corpus(&corpus, &target);
     for name in PINNED {
         assert!(checked.contains(*name), "pinned crate `{name}` was not checked");
     }
-    println!("{}", rows.join("\n"));
+    assert!(rows.len() >= PINNED.len(), "the pipeline ran on {} crates", rows.len());
+    println!("{TABLE_HEAD}\n{}", rows.join("\n"));
 }
 
 #[test]

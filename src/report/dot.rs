@@ -21,7 +21,20 @@ use std::process::{Command, Stdio};
 /// The DOT text of the graph.
 pub fn to_dot(report: &GraphReport) -> String {
     let cut = breaking_edges(report);
-    let mut stmts = header(rankdir(report, &cut), &caption(report));
+    let drawn: Vec<(usize, u32)> = report
+        .edges
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| !e.facade && (report.options.include_tests || !e.test_only))
+        .map(|(i, e)| (i, e.weight))
+        .collect();
+    let labelled = heaviest(&drawn, drawn.len());
+    let mut caption = caption(report);
+    if labelled.len() < drawn.len() {
+        caption.push_str(&format!(", numbers on the {} heaviest arrows", labelled.len()));
+    }
+    let mut stmts = header(rankdir(report, &cut), &caption, drawn.len());
+    let number_key = number_key(drawn.len());
 
     let max_lines = report.modules.iter().map(|m| m.src_lines + m.test_lines).max().unwrap_or(1).max(1);
     let mut cycle_of: BTreeMap<&str, usize> = BTreeMap::new();
@@ -73,7 +86,7 @@ pub fn to_dot(report: &GraphReport) -> String {
             .push(Stmt::Subgraph(Subgraph { id: Id::Plain(format!("cluster_cycle_{}", i + 1)), stmts: sub }));
     }
 
-    for e in &report.edges {
+    for (i, e) in report.edges.iter().enumerate() {
         let same_cycle = match (cycle_of.get(e.from.as_str()), cycle_of.get(e.to.as_str())) {
             (Some(a), Some(b)) => a == b,
             _ => false,
@@ -82,9 +95,11 @@ pub fn to_dot(report: &GraphReport) -> String {
         if e.facade || (e.test_only && !report.options.include_tests) {
             continue;
         }
-        let mut attrs =
-            vec![attr("penwidth", plain(&pen_width(e.weight))), attr("label", quoted(&e.weight.to_string()))];
-        attrs.push(attr("fontsize", plain("9")));
+        let mut attrs = vec![attr("penwidth", plain(&pen_width(e.weight)))];
+        if labelled.contains(&i) {
+            attrs.push(attr(number_key, quoted(&e.weight.to_string())));
+            attrs.push(attr("fontsize", plain("9")));
+        }
         if e.test_only {
             attrs.push(attr("style", plain("dashed")));
             attrs.push(attr("color", plain("gray50")));
@@ -92,8 +107,10 @@ pub fn to_dot(report: &GraphReport) -> String {
             attrs.push(attr("color", plain("red")));
             if cut.contains(&(e.from.as_str(), e.to.as_str())) {
                 attrs.push(attr("style", plain("bold")));
-                attrs.push(attr("label", quoted(&format!("cut {}", e.weight))));
-                attrs.push(attr("fontcolor", plain("red")));
+                if labelled.contains(&i) {
+                    attrs.push(attr(number_key, quoted(&format!("cut {}", e.weight))));
+                    attrs.push(attr("fontcolor", plain("red")));
+                }
             }
         }
         // The later `label` wins in Graphviz; keep one.
@@ -106,17 +123,44 @@ pub fn to_dot(report: &GraphReport) -> String {
     print(&report.krate, stmts)
 }
 
+/// In a big picture the heaviest arrows get their number; more would only pile up.
+const LABELLED_EDGES: usize = 120;
+/// Above this many arrows a picture is big: edge numbers become `xlabel`s, placed after the
+/// layout (a `label` makes Graphviz double every rank and lay out a node per label: syn's 744
+/// edges took 55 s instead of 2 s), and the x-coordinate placement is cut short (`nslimit`).
+const BIG_PICTURE_EDGES: usize = 150;
+
+/// The attribute edge numbers go in: `label` lays them out best, `xlabel` lays out fast.
+fn number_key(edges: usize) -> &'static str {
+    if edges > BIG_PICTURE_EDGES { "xlabel" } else { "label" }
+}
+
+/// The indices of `(index, weight)` to number: all of them in a small picture, else the heaviest
+/// `LABELLED_EDGES`, ties to the first.
+fn heaviest(edges: &[(usize, u32)], drawn: usize) -> BTreeSet<usize> {
+    if drawn <= BIG_PICTURE_EDGES {
+        return edges.iter().map(|(i, _)| *i).collect();
+    }
+    let mut sorted = edges.to_vec();
+    sorted.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    sorted.into_iter().take(LABELLED_EDGES).map(|(i, _)| i).collect()
+}
+
 /// The graph, node and edge defaults every picture shares.
-fn header(rankdir: &str, caption: &str) -> Vec<Stmt> {
+fn header(rankdir: &str, caption: &str, edges: usize) -> Vec<Stmt> {
+    let mut graph = vec![
+        attr("rankdir", plain(rankdir)),
+        attr("label", quoted(caption)),
+        attr("labelloc", plain("t")),
+        attr("fontname", quoted("Helvetica")),
+        attr("nodesep", plain("0.3")),
+        attr("ranksep", plain("0.5")),
+    ];
+    if edges > BIG_PICTURE_EDGES {
+        graph.push(attr("nslimit", plain("2")));
+    }
     vec![
-        Stmt::GAttribute(GraphAttributes::Graph(vec![
-            attr("rankdir", plain(rankdir)),
-            attr("label", quoted(caption)),
-            attr("labelloc", plain("t")),
-            attr("fontname", quoted("Helvetica")),
-            attr("nodesep", plain("0.3")),
-            attr("ranksep", plain("0.5")),
-        ])),
+        Stmt::GAttribute(GraphAttributes::Graph(graph)),
         Stmt::GAttribute(GraphAttributes::Node(vec![
             attr("shape", plain("box")),
             attr("style", quoted("rounded,filled")),
@@ -165,11 +209,29 @@ pub fn candidate_to_dot(
         }
     };
     let part_of_node = |node: &str| part_of.get(node).copied();
+    let drawn: Vec<&super::graph_json::GraphEdge> =
+        report.edges.iter().filter(|e| !e.facade && (report.options.include_tests || !e.test_only)).collect();
+    let crossing: Vec<(usize, u32)> = drawn
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| {
+            let (a, b) = (part_of_node(&e.from), part_of_node(&target(&e.to)));
+            a.is_some() && b.is_some() && a != b
+        })
+        .map(|(i, e)| (i, e.weight))
+        .collect();
+    let labelled = heaviest(&crossing, drawn.len());
+    let numbers = if labelled.len() < crossing.len() {
+        format!("numbers: references, on the {} heaviest", labelled.len())
+    } else {
+        "numbers: references".to_owned()
+    };
     let caption = format!(
-        "{title}\nparts are coloured boxes, the crate root stays on top as the facade; bold arrows cross between parts (label: references)"
+        "{title}\nparts are coloured boxes, the crate root stays on top as the facade; bold arrows cross between parts ({numbers})"
     );
     // Top to bottom: the facade above the parts, users above what they use.
-    let mut stmts = header("TB", &caption);
+    let mut stmts = header("TB", &caption, drawn.len());
+    let number_key = number_key(drawn.len());
     let max_lines = report.modules.iter().map(|m| m.src_lines + m.test_lines).max().unwrap_or(1).max(1);
     let mut clusters: Vec<Vec<Stmt>> = vec![Vec::new(); candidate.parts.len()];
     for m in &report.modules {
@@ -224,22 +286,21 @@ pub fn candidate_to_dot(
         sub.extend(members);
         stmts.push(Stmt::Subgraph(Subgraph { id: Id::Plain(format!("cluster_part_{}", i + 1)), stmts: sub }));
     }
-    for e in &report.edges {
-        if e.facade || (e.test_only && !report.options.include_tests) {
-            continue;
-        }
+    let crossing: BTreeSet<usize> = crossing.into_iter().map(|(i, _)| i).collect();
+    for (i, e) in drawn.iter().enumerate() {
         let to = target(&e.to);
-        let (a, b) = (part_of_node(&e.from), part_of_node(&to));
-        let crossing = a.is_some() && b.is_some() && a != b;
-        let attrs = if crossing {
-            vec![
+        let attrs = if crossing.contains(&i) {
+            let mut attrs = vec![
                 attr("penwidth", plain(&pen_width(e.weight))),
                 attr("color", quoted("#dc2626")),
                 attr("fontcolor", quoted("#dc2626")),
                 attr("style", plain("bold")),
-                attr("label", quoted(&e.weight.to_string())),
-                attr("fontsize", plain("10")),
-            ]
+            ];
+            if labelled.contains(&i) {
+                attrs.push(attr(number_key, quoted(&e.weight.to_string())));
+                attrs.push(attr("fontsize", plain("10")));
+            }
+            attrs
         } else {
             vec![attr("color", plain("gray60")), attr("penwidth", plain("0.8"))]
         };
@@ -300,8 +361,6 @@ fn caption(report: &GraphReport) -> String {
     parts.join(", ")
 }
 
-/// Top to bottom (users above what they use) or left to right, whichever gives a picture
-/// nearer a landscape page: a wide, shallow graph reads better with its long labels stacked.
 /// Every cycle's cheapest breaking edges, as `(from, to)`.
 fn breaking_edges(report: &GraphReport) -> BTreeSet<(&str, &str)> {
     report
@@ -311,6 +370,8 @@ fn breaking_edges(report: &GraphReport) -> BTreeSet<(&str, &str)> {
         .collect()
 }
 
+/// Top to bottom (users above what they use) or left to right, whichever gives a picture
+/// nearer a landscape page: a wide, shallow graph reads better with its long labels stacked.
 fn rankdir(report: &GraphReport, cut: &BTreeSet<(&str, &str)>) -> &'static str {
     let index: BTreeMap<&str, usize> =
         report.modules.iter().enumerate().map(|(i, m)| (m.path.as_str(), i)).collect();
