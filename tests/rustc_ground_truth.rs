@@ -60,7 +60,8 @@ fn dep_info_files(
             let Some((_, deps)) = line.split_once(": ") else { continue };
             // Paths with spaces are escaped as `\ `.
             let deps = deps.replace("\\ ", "\u{0}");
-            for dep in deps.split(' ').filter(|d| d.ends_with(".rs")) {
+            // Every file rustc read: `include!`d ones need not end in `.rs`.
+            for dep in deps.split(' ').filter(|d| !d.is_empty()) {
                 let dep = PathBuf::from(dep.replace('\u{0}', " "));
                 files.insert(if dep.is_absolute() { dep } else { base.join(dep) });
             }
@@ -81,8 +82,15 @@ fn check(analysis: &CrateAnalysis, rustc_files: &BTreeSet<PathBuf>, test_build: 
     let tree = &analysis.tree;
     let ours: BTreeSet<PathBuf> = tree.files().iter().filter_map(|f| std::fs::canonicalize(f).ok()).collect();
     // Files outside the package (build-script output in OUT_DIR) are not the walk's to find.
-    let rustc_in_pkg: BTreeSet<&PathBuf> = rustc_files.iter().filter(|f| f.starts_with(&pkg_dir)).collect();
-    let missed: Vec<&&PathBuf> = rustc_in_pkg.iter().filter(|f| !ours.contains(**f)).collect();
+    // Rust files only: `include_str!` and `include_bytes!` (a README for the docs) are not code.
+    let rustc_in_pkg: BTreeSet<&PathBuf> = rustc_files
+        .iter()
+        .filter(|f| f.starts_with(&pkg_dir) && f.extension().is_some_and(|e| e == "rs"))
+        .collect();
+    // A `.rs` file read by `include_str!` (a doc example) is text, not a module of the crate.
+    let text_includes = text_includes(&ours);
+    let missed: Vec<&&PathBuf> =
+        rustc_in_pkg.iter().filter(|f| !ours.contains(**f) && !text_includes.contains(**f)).collect();
     assert!(
         missed.is_empty(),
         "{}: rustc read files splitcheck did not find: {missed:?}",
@@ -114,6 +122,24 @@ fn check(analysis: &CrateAnalysis, rustc_files: &BTreeSet<PathBuf>, test_build: 
         extra.len(),
         tree.modules.len()
     )
+}
+
+/// The files named by `include_str!("…")` and `include_bytes!("…")` in the given files.
+fn text_includes(files: &BTreeSet<PathBuf>) -> BTreeSet<PathBuf> {
+    let mut out = BTreeSet::new();
+    for file in files {
+        let text = String::from_utf8_lossy(&std::fs::read(file).unwrap_or_default()).into_owned();
+        for call in ["include_str!(\"", "include_bytes!(\""] {
+            for (at, _) in text.match_indices(call) {
+                let rest = &text[at + call.len()..];
+                if let Some(end) = rest.find('"') {
+                    let dir = file.parent().unwrap();
+                    out.extend(std::fs::canonicalize(dir.join(&rest[..end])).ok());
+                }
+            }
+        }
+    }
+    out
 }
 
 fn analyze_manifest(manifest: &Path) -> CrateAnalysis {
@@ -183,7 +209,7 @@ fn run_corpus(corpus: &Path, target: &Path) -> (Vec<String>, BTreeSet<String>) {
         .flat_map(|p| p["dependencies"].as_array().unwrap().iter().filter_map(|d| d["name"].as_str()))
         .collect();
     let out = tempfile::tempdir().unwrap();
-    let (mut rows, mut checked) = (Vec::new(), BTreeSet::new());
+    let (mut rows, mut checked, mut failures) = (Vec::new(), BTreeSet::new(), Vec::<String>::new());
     for package in metadata["packages"].as_array().unwrap() {
         if package["source"].is_null() {
             continue; // the corpus package itself
@@ -203,13 +229,23 @@ fn run_corpus(corpus: &Path, target: &Path) -> (Vec<String>, BTreeSet<String>) {
         let name = package["name"].as_str().unwrap();
         // Packages cargo did not build (other platforms, unused versions) have no dep-info.
         if let Some(rustc) = dep_info_files(&target.join("debug/deps"), lib_name, &src_path, corpus) {
-            check(&analysis, &rustc, false);
-            checked.insert(name.to_owned());
-            if direct.contains(name) {
-                rows.push(whole_pipeline(&manifest, name, package["version"].as_str().unwrap(), out.path()));
+            // Every crate is checked; the failures are listed together at the end.
+            let version = package["version"].as_str().unwrap();
+            let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                check(&analysis, &rustc, false);
+                direct.contains(name).then(|| whole_pipeline(&manifest, name, version, out.path()))
+            }));
+            match result {
+                Ok(row) => rows.extend(row),
+                Err(e) => failures.push(format!(
+                    "{name} {version}: {}",
+                    e.downcast_ref::<String>().map_or("panicked", String::as_str)
+                )),
             }
+            checked.insert(name.to_owned());
         }
     }
+    assert!(failures.is_empty(), "{} crate(s) failed:\n{}", failures.len(), failures.join("\n"));
     (rows, checked)
 }
 

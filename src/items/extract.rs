@@ -15,6 +15,7 @@ use super::{
 use proc_macro2::{Delimiter, Spacing, TokenStream, TokenTree};
 use quote::ToTokens;
 use std::collections::{HashMap, HashSet};
+use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 use syn::{Attribute, Expr, Item, Meta, Pat, Type};
@@ -26,9 +27,13 @@ pub(crate) fn module_item(item: &Item, file: u32, out: &mut ModuleItems) {
     if let Item::ForeignMod(fm) = item {
         for fi in &fm.items {
             let (name, kind, vis, attrs) = match fi {
-                syn::ForeignItem::Fn(f) => (f.sig.ident.to_string(), ItemKind::Fn, &f.vis, &f.attrs),
-                syn::ForeignItem::Static(s) => (s.ident.to_string(), ItemKind::Static, &s.vis, &s.attrs),
-                syn::ForeignItem::Type(t) => (t.ident.to_string(), ItemKind::TypeAlias, &t.vis, &t.attrs),
+                syn::ForeignItem::Fn(f) => (f.sig.ident.unraw().to_string(), ItemKind::Fn, &f.vis, &f.attrs),
+                syn::ForeignItem::Static(s) => {
+                    (s.ident.unraw().to_string(), ItemKind::Static, &s.vis, &s.attrs)
+                }
+                syn::ForeignItem::Type(t) => {
+                    (t.ident.unraw().to_string(), ItemKind::TypeAlias, &t.vis, &t.attrs)
+                }
                 _ => continue,
             };
             let mut def = new_def(name, kind, visibility(vis), test_only, span_of(fi), file);
@@ -127,21 +132,21 @@ fn describe(item: &Item, test_only: bool, file: u32) -> ItemDef {
         new_def(name, kind, visibility(vis), test_only, span, file)
     };
     match item {
-        Item::Fn(f) => def(f.sig.ident.to_string(), ItemKind::Fn, &f.vis),
+        Item::Fn(f) => def(f.sig.ident.unraw().to_string(), ItemKind::Fn, &f.vis),
         Item::Struct(s) => {
-            let mut d = def(s.ident.to_string(), ItemKind::Struct, &s.vis);
+            let mut d = def(s.ident.unraw().to_string(), ItemKind::Struct, &s.vis);
             d.value_too = !matches!(s.fields, syn::Fields::Named(_));
             d.private_fields = s.fields.iter().any(|f| !matches!(f.vis, syn::Visibility::Public(_)));
             d
         }
         Item::Enum(e) => {
-            let mut d = def(e.ident.to_string(), ItemKind::Enum, &e.vis);
-            d.variants = e.variants.iter().map(|v| v.ident.to_string()).collect();
+            let mut d = def(e.ident.unraw().to_string(), ItemKind::Enum, &e.vis);
+            d.variants = e.variants.iter().map(|v| v.ident.unraw().to_string()).collect();
             d
         }
-        Item::Union(u) => def(u.ident.to_string(), ItemKind::Union, &u.vis),
+        Item::Union(u) => def(u.ident.unraw().to_string(), ItemKind::Union, &u.vis),
         Item::Trait(t) => {
-            let mut d = def(t.ident.to_string(), ItemKind::Trait, &t.vis);
+            let mut d = def(t.ident.unraw().to_string(), ItemKind::Trait, &t.vis);
             d.assoc = sorted_names(t.items.iter().map(|i| match i {
                 syn::TraitItem::Fn(f) => Some(&f.sig.ident),
                 syn::TraitItem::Const(c) => Some(&c.ident),
@@ -150,19 +155,19 @@ fn describe(item: &Item, test_only: bool, file: u32) -> ItemDef {
             }));
             d
         }
-        Item::TraitAlias(t) => def(t.ident.to_string(), ItemKind::TraitAlias, &t.vis),
-        Item::Type(t) => def(t.ident.to_string(), ItemKind::TypeAlias, &t.vis),
-        Item::Const(c) => def(c.ident.to_string(), ItemKind::Const, &c.vis),
-        Item::Static(s) => def(s.ident.to_string(), ItemKind::Static, &s.vis),
+        Item::TraitAlias(t) => def(t.ident.unraw().to_string(), ItemKind::TraitAlias, &t.vis),
+        Item::Type(t) => def(t.ident.unraw().to_string(), ItemKind::TypeAlias, &t.vis),
+        Item::Const(c) => def(c.ident.unraw().to_string(), ItemKind::Const, &c.vis),
+        Item::Static(s) => def(s.ident.unraw().to_string(), ItemKind::Static, &s.vis),
         Item::ExternCrate(e) => {
             let name = match &e.rename {
                 Some((_, rename)) => rename.to_string(),
-                None => e.ident.to_string(),
+                None => e.ident.unraw().to_string(),
             };
             def(name, ItemKind::ExternCrate, &e.vis)
         }
         Item::Mod(m) => {
-            let mut d = def(m.ident.to_string(), ItemKind::Mod, &m.vis);
+            let mut d = def(m.ident.unraw().to_string(), ItemKind::Mod, &m.vis);
             d.macro_scope = m.attrs.iter().any(|a| a.path().is_ident("macro_use"));
             d
         }
@@ -261,7 +266,7 @@ fn segments(path: &syn::Path) -> Vec<String> {
     if path.leading_colon.is_some() {
         out.push("::".to_owned());
     }
-    out.extend(path.segments.iter().map(|s| s.ident.to_string()));
+    out.extend(path.segments.iter().map(|s| s.ident.unraw().to_string()));
     out
 }
 
@@ -279,12 +284,12 @@ fn type_path(ty: &Type) -> Option<Vec<String>> {
 fn flatten_use(tree: &syn::UseTree, prefix: &mut Vec<String>, out: &mut Vec<(Vec<String>, Option<String>)>) {
     match tree {
         syn::UseTree::Path(p) => {
-            prefix.push(p.ident.to_string());
+            prefix.push(p.ident.unraw().to_string());
             flatten_use(&p.tree, prefix, out);
             prefix.pop();
         }
         syn::UseTree::Name(n) => {
-            let name = n.ident.to_string();
+            let name = n.ident.unraw().to_string();
             if name == "self" {
                 // `use a::{self}` binds `a`.
                 if let Some(last) = prefix.last() {
@@ -298,7 +303,7 @@ fn flatten_use(tree: &syn::UseTree, prefix: &mut Vec<String>, out: &mut Vec<(Vec
         }
         syn::UseTree::Rename(r) => {
             let mut path = prefix.clone();
-            let ident = r.ident.to_string();
+            let ident = r.ident.unraw().to_string();
             if ident != "self" {
                 path.push(ident);
             }
@@ -418,10 +423,10 @@ impl<'o> Walker<'o> {
         for param in &generics.params {
             match param {
                 syn::GenericParam::Type(t) => {
-                    self.scope().types.insert(t.ident.to_string());
+                    self.scope().types.insert(t.ident.unraw().to_string());
                 }
                 syn::GenericParam::Const(c) => {
-                    self.scope().values.insert(c.ident.to_string());
+                    self.scope().values.insert(c.ident.unraw().to_string());
                 }
                 syn::GenericParam::Lifetime(_) => {}
             }
@@ -531,7 +536,7 @@ impl<'o> Walker<'o> {
 
     fn note_typed_local(&mut self, pat: &Pat, ty: Option<Vec<String>>) {
         if let (Pat::Ident(p), Some(ty)) = (pat, ty) {
-            self.scope().typed.insert(p.ident.to_string(), ty);
+            self.scope().typed.insert(p.ident.unraw().to_string(), ty);
         }
     }
 
@@ -741,15 +746,15 @@ fn split_top_level(tokens: &TokenStream) -> Vec<TokenStream> {
 
 fn item_ident(item: &Item) -> Option<String> {
     Some(match item {
-        Item::Fn(i) => i.sig.ident.to_string(),
-        Item::Struct(i) => i.ident.to_string(),
-        Item::Enum(i) => i.ident.to_string(),
-        Item::Union(i) => i.ident.to_string(),
-        Item::Trait(i) => i.ident.to_string(),
-        Item::TraitAlias(i) => i.ident.to_string(),
-        Item::Type(i) => i.ident.to_string(),
-        Item::Const(i) => i.ident.to_string(),
-        Item::Static(i) => i.ident.to_string(),
+        Item::Fn(i) => i.sig.ident.unraw().to_string(),
+        Item::Struct(i) => i.ident.unraw().to_string(),
+        Item::Enum(i) => i.ident.unraw().to_string(),
+        Item::Union(i) => i.ident.unraw().to_string(),
+        Item::Trait(i) => i.ident.unraw().to_string(),
+        Item::TraitAlias(i) => i.ident.unraw().to_string(),
+        Item::Type(i) => i.ident.unraw().to_string(),
+        Item::Const(i) => i.ident.unraw().to_string(),
+        Item::Static(i) => i.ident.unraw().to_string(),
         Item::ExternCrate(i) => i.rename.as_ref().map_or(&i.ident, |(_, r)| r).to_string(),
         _ => return None,
     })
@@ -928,7 +933,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     }
 
     fn visit_pat_ident(&mut self, p: &'ast syn::PatIdent) {
-        let name = p.ident.to_string();
+        let name = p.ident.unraw().to_string();
         if p.subpat.is_none() && p.by_ref.is_none() && p.mutability.is_none() {
             let line = p.ident.span().start().line as u32;
             self.record(vec![name.clone()], Namespace::PatIdent, line);

@@ -9,6 +9,7 @@ use crate::items::ModuleItems;
 use crate::items::extract::{self, is_cfg_test, is_test_attr, item_attrs, tokens_text};
 use proc_macro2::Span;
 use std::collections::HashMap;
+use syn::ext::IdentExt;
 use syn::visit::{self, Visit};
 use syn::{Attribute, ImplItem, Item, Meta, TraitItem};
 
@@ -58,6 +59,9 @@ pub(super) struct ModDecl {
     pub at: (u32, u32),
     /// Declared inside a function body or other block.
     pub in_fn: Option<String>,
+    /// The default file of a module whose `cfg_attr(…, path = …)` names others: a missing
+    /// default file is not an error (some configuration always picks one of the others).
+    pub optional: bool,
 }
 
 /// An `include!("…")` call with a literal path (computed ones are warnings, not includes).
@@ -89,6 +93,7 @@ pub(super) fn collect_file(text: &str, test_only: bool, unreadable: Option<Strin
         item_macros: HashMap::new(),
         expansion_depth: 0,
         item_depth: 0,
+        gate: None,
     };
     let parsed = match unreadable {
         Some(message) => Err((None, message)),
@@ -168,26 +173,28 @@ struct Collector {
     expansion_depth: u32,
     /// How many items enclose the current one; only module-level items (0) enter the table.
     item_depth: u32,
+    /// The macro a module declared next was written in (`cfg_net!`), for its `cfg` list.
+    gate: Option<String>,
 }
 
 /// How deep expansions of argument-less local macros may nest.
 const MAX_EXPANSION_DEPTH: u32 = 8;
 
 impl Collector {
-    fn enter_inline_module(&mut self, m: &syn::ItemMod, items: &[Item], close: Span) {
+    fn enter_inline_module(&mut self, m: &syn::ItemMod, cfg: Vec<String>, items: &[Item], close: Span) {
         let parent = self.current;
         let mut inline_path = self.modules[parent].inline_path.clone();
-        inline_path.push(m.ident.to_string());
+        inline_path.push(m.ident.unraw().to_string());
         let decl = span_start(m.ident.span());
         self.modules.push(LocalModule {
-            name: m.ident.to_string(),
+            name: m.ident.unraw().to_string(),
             parent: Some(parent),
             inline_path,
             in_fn: self.fn_stack.last().cloned(),
             path_attr: path_attr(&m.attrs),
             decl,
             span: (mod_first_line(m), close.end().line as u32),
-            cfg: cfg_predicates(&m.attrs),
+            cfg,
             cfg_test: m.attrs.iter().any(is_cfg_test),
             ..LocalModule::default()
         });
@@ -214,6 +221,17 @@ impl Collector {
             }
             return false;
         }
+        let branches = match m.mac.path.segments.last() {
+            Some(s) if s.ident == "cfg_if" => Some(cfg_if_branches(&m.mac.tokens)),
+            Some(s) if s.ident == "cfg_select" => Some(cfg_select_branches(&m.mac.tokens)),
+            _ => None,
+        };
+        if let Some(branches) = branches {
+            return self.visit_cfg_branches(branches);
+        }
+        if !m.mac.tokens.is_empty() {
+            return self.visit_wrapped_modules(m);
+        }
         let Some(name) = m.mac.path.get_ident().map(ToString::to_string) else {
             return false;
         };
@@ -236,6 +254,93 @@ impl Collector {
         true
     }
 
+    /// `cfg_if! { if #[cfg(a)] { … } else if #[cfg(b)] { … } else { … } }` (libc, getrandom,
+    /// ahash and many more declare modules this way) and `cfg_select! { a => { … } _ => { … } }`
+    /// (hashbrown): the modules of each branch, gated by the branch's condition. The other items
+    /// are read by `extract` from the call; only modules are visited here, so nothing is counted
+    /// twice. `None` (not in the macro's form): nothing is read.
+    fn visit_cfg_branches(&mut self, branches: Option<Vec<(proc_macro2::TokenStream, Vec<Item>)>>) -> bool {
+        let Some(branches) = branches else {
+            return false;
+        };
+        for (condition, items) in branches {
+            for item in items {
+                match item {
+                    Item::Mod(mut m) => {
+                        let gate = quote::quote!(#[cfg(#condition)]);
+                        if let Ok(mut attrs) = syn::parse::Parser::parse2(Attribute::parse_outer, gate) {
+                            m.attrs.append(&mut attrs);
+                        }
+                        self.visit_mod(&m);
+                    }
+                    Item::Macro(inner) => {
+                        self.expand_item_macro(&inner);
+                    }
+                    _ => {}
+                }
+            }
+        }
+        true
+    }
+
+    /// `cfg_net! { pub mod net; }` (mio, tokio): a macro called with items, which usually
+    /// writes them out under a `cfg`. Its modules are walked, marked with the macro's name (its
+    /// conditions are not read); its other items are read by `extract` from the call.
+    fn visit_wrapped_modules(&mut self, m: &syn::ItemMacro) -> bool {
+        let Ok(file) = syn::parse2::<syn::File>(m.mac.tokens.clone()) else {
+            return false;
+        };
+        let gate = format!("{}!", tokens_text(&quote::ToTokens::to_token_stream(&m.mac.path)));
+        let mut found = false;
+        for item in file.items {
+            if let Item::Mod(inner) = item {
+                self.gate = Some(gate.clone());
+                self.visit_mod(&inner);
+                found = true;
+            }
+        }
+        found
+    }
+
+    /// A `mod` item: an inline module entered, or a declaration to follow.
+    fn visit_mod(&mut self, m: &syn::ItemMod) {
+        // A gate set by the caller applies to this module only, not to modules inside it.
+        let mut cfg = cfg_predicates(&m.attrs);
+        cfg.extend(self.gate.take());
+        match &m.content {
+            Some((brace, items)) => self.enter_inline_module(m, cfg, items, brace.span.close()),
+            None => {
+                let decl = ModDecl {
+                    name: m.ident.unraw().to_string(),
+                    path_attr: path_attr(&m.attrs),
+                    cfg,
+                    cfg_test: m.attrs.iter().any(is_cfg_test),
+                    at: span_start(m.ident.span()),
+                    in_fn: self.fn_stack.last().cloned(),
+                    optional: false,
+                };
+                // `#[cfg_attr(unix, path = "unix.rs")]`: one declaration per file it may load,
+                // each gated by its condition; the default file only where none applies.
+                let variants = cfg_attr_paths(&m.attrs);
+                if variants.is_empty() || decl.path_attr.is_some() {
+                    self.module().decls.push(decl);
+                    return;
+                }
+                let conditions: Vec<&str> = variants.iter().map(|(c, _)| c.as_str()).collect();
+                for (condition, path) in &variants {
+                    let mut variant = decl.clone();
+                    variant.path_attr = Some(path.clone());
+                    variant.cfg.push(format!("cfg({condition})"));
+                    self.module().decls.push(variant);
+                }
+                let mut default = decl;
+                default.cfg.push(format!("cfg(not(any({})))", conditions.join(", ")));
+                default.optional = true;
+                self.module().decls.push(default);
+            }
+        }
+    }
+
     fn mark_test_range(&mut self, start: u32, end: u32) {
         self.test_ranges.push((start, end));
     }
@@ -251,20 +356,7 @@ impl<'ast> Visit<'ast> for Collector {
             extract::module_item(item, 0, &mut self.module().items);
         }
         if let Item::Mod(m) = item {
-            match &m.content {
-                Some((brace, items)) => self.enter_inline_module(m, items, brace.span.close()),
-                None => {
-                    let decl = ModDecl {
-                        name: m.ident.to_string(),
-                        path_attr: path_attr(&m.attrs),
-                        cfg: cfg_predicates(&m.attrs),
-                        cfg_test: m.attrs.iter().any(is_cfg_test),
-                        at: span_start(m.ident.span()),
-                        in_fn: self.fn_stack.last().cloned(),
-                    };
-                    self.module().decls.push(decl);
-                }
-            }
+            self.visit_mod(m);
             return;
         }
         if let Item::Macro(m) = item
@@ -359,6 +451,103 @@ impl<'ast> Visit<'ast> for Collector {
 }
 
 /// The transcriber of a `() => { … }` arm of a `macro_rules!` body, if it has one.
+/// The branches of a `cfg_if!` call, each with the condition under which it is compiled
+/// (`all(not(any(earlier…)), own)`); `None` when the call is not in that form.
+fn cfg_if_branches(tokens: &proc_macro2::TokenStream) -> Option<Vec<(proc_macro2::TokenStream, Vec<Item>)>> {
+    use proc_macro2::{Delimiter, TokenTree};
+    let trees: Vec<TokenTree> = tokens.clone().into_iter().collect();
+    let mut earlier: Vec<proc_macro2::TokenStream> = Vec::new();
+    let mut out = Vec::new();
+    let mut i = 0;
+    let is_ident = |t: Option<&TokenTree>, word: &str| matches!(t, Some(TokenTree::Ident(id)) if id == word);
+    loop {
+        // `if #[cfg(…)] { … }` or, after `else`, a final `{ … }`.
+        let own = if is_ident(trees.get(i), "if") {
+            let (Some(TokenTree::Punct(pound)), Some(TokenTree::Group(attr))) =
+                (trees.get(i + 1), trees.get(i + 2))
+            else {
+                return None;
+            };
+            if pound.as_char() != '#' || attr.delimiter() != Delimiter::Bracket {
+                return None;
+            }
+            let inner: Vec<TokenTree> = attr.stream().into_iter().collect();
+            match (inner.first(), inner.get(1)) {
+                (Some(TokenTree::Ident(cfg)), Some(TokenTree::Group(g))) if cfg == "cfg" => {
+                    i += 3;
+                    Some(g.stream())
+                }
+                _ => return None,
+            }
+        } else {
+            None
+        };
+        let Some(TokenTree::Group(body)) = trees.get(i) else { return None };
+        if body.delimiter() != Delimiter::Brace {
+            return None;
+        }
+        let condition = match (&own, earlier.is_empty()) {
+            (Some(own), true) => own.clone(),
+            (Some(own), false) => quote::quote!(all(not(any(#(#earlier),*)), #own)),
+            (None, _) => quote::quote!(not(any(#(#earlier),*))),
+        };
+        let items = syn::parse2::<syn::File>(body.stream()).map(|f| f.items).unwrap_or_default();
+        out.push((condition, items));
+        i += 1;
+        match own {
+            Some(own) => earlier.push(own),
+            None => return (i == trees.len()).then_some(out),
+        }
+        if i == trees.len() {
+            return Some(out);
+        }
+        if !is_ident(trees.get(i), "else") {
+            return None;
+        }
+        i += 1;
+    }
+}
+
+/// The branches of a `cfg_select!` call (`condition => { … }`, `_ => { … }` last), each with the
+/// condition under which it is compiled; `None` when the call is not in that form.
+fn cfg_select_branches(
+    tokens: &proc_macro2::TokenStream,
+) -> Option<Vec<(proc_macro2::TokenStream, Vec<Item>)>> {
+    use proc_macro2::{Delimiter, TokenTree};
+    let trees: Vec<TokenTree> = tokens.clone().into_iter().collect();
+    let mut earlier: Vec<proc_macro2::TokenStream> = Vec::new();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < trees.len() {
+        // The condition runs to `=>`.
+        let start = i;
+        while i + 1 < trees.len()
+            && !matches!((&trees[i], &trees[i + 1]), (TokenTree::Punct(a), TokenTree::Punct(b)) if a.as_char() == '=' && b.as_char() == '>')
+        {
+            i += 1;
+        }
+        let own: proc_macro2::TokenStream = trees[start..i].iter().cloned().collect();
+        let Some(TokenTree::Group(body)) = trees.get(i + 2) else { return None };
+        if body.delimiter() != Delimiter::Brace || own.is_empty() {
+            return None;
+        }
+        let wildcard = matches!(&trees[start..i], [TokenTree::Ident(id)] if id == "_");
+        let condition = match (wildcard, earlier.is_empty()) {
+            (true, _) => quote::quote!(not(any(#(#earlier),*))),
+            (false, true) => own.clone(),
+            (false, false) => quote::quote!(all(not(any(#(#earlier),*)), #own)),
+        };
+        let items = syn::parse2::<syn::File>(body.stream()).map(|f| f.items).unwrap_or_default();
+        out.push((condition, items));
+        earlier.push(own);
+        i += 3;
+        if matches!(trees.get(i), Some(TokenTree::Punct(p)) if p.as_char() == ',') {
+            i += 1;
+        }
+    }
+    Some(out)
+}
+
 fn argumentless_arm(tokens: &proc_macro2::TokenStream) -> Option<proc_macro2::TokenStream> {
     use proc_macro2::TokenTree;
     let trees: Vec<TokenTree> = tokens.clone().into_iter().collect();
@@ -436,6 +625,28 @@ fn cfg_predicates(attrs: &[Attribute]) -> Vec<String> {
         .collect()
 }
 
+/// `#[cfg_attr(condition, path = "file")]` attributes: each condition (as written) and file.
+fn cfg_attr_paths(attrs: &[Attribute]) -> Vec<(String, String)> {
+    use syn::punctuated::Punctuated;
+    let mut out = Vec::new();
+    for a in attrs.iter().filter(|a| a.path().is_ident("cfg_attr")) {
+        let Ok(list) = a.parse_args_with(Punctuated::<Meta, syn::Token![,]>::parse_terminated) else {
+            continue;
+        };
+        let mut metas = list.iter();
+        let Some(condition) = metas.next() else { continue };
+        for meta in metas {
+            if let Meta::NameValue(nv) = meta
+                && nv.path.is_ident("path")
+                && let syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) = &nv.value
+            {
+                out.push((tokens_text(&quote::ToTokens::to_token_stream(condition)), s.value()));
+            }
+        }
+    }
+    out
+}
+
 fn path_attr(attrs: &[Attribute]) -> Option<String> {
     attrs.iter().find_map(|a| match &a.meta {
         Meta::NameValue(nv) if nv.path.is_ident("path") => match &nv.value {
@@ -462,6 +673,69 @@ mod tests {
         let not: Attribute = syn::parse_quote!(#[cfg(not(test))]);
         assert!(is_cfg_test(&yes) && is_cfg_test(&all));
         assert!(!is_cfg_test(&any) && !is_cfg_test(&not));
+    }
+
+    #[test]
+    fn modules_in_cfg_if_branches() {
+        let f = facts(
+            "cfg_if::cfg_if! {\n    if #[cfg(unix)] {\n        mod sys;\n    } else if #[cfg(windows)] {\n        mod win;\n        \
+             cfg_if! { if #[cfg(test)] { mod inner { fn x() {} } } }\n    } else {\n        mod other;\n    }\n}\n",
+        );
+        let decls: Vec<(&str, Vec<String>)> =
+            f.modules[0].decls.iter().map(|d| (d.name.as_str(), d.cfg.clone())).collect();
+        assert_eq!(
+            decls,
+            [
+                ("sys", vec!["cfg(unix)".to_owned()]),
+                ("win", vec!["cfg(all(not(any(unix)), windows))".to_owned()]),
+                ("other", vec!["cfg(not(any(unix, windows)))".to_owned()]),
+            ]
+        );
+        // The nested call in the second branch: an inline module, test-only.
+        assert_eq!(f.modules[1].name, "inner");
+        assert!(f.modules[1].cfg_test);
+        let select = facts(
+            "cfg_select! {\n    unix => { mod a; }\n    windows => { mod b; }\n    _ => { mod c; }\n}\n",
+        );
+        let decls: Vec<(&str, Vec<String>)> =
+            select.modules[0].decls.iter().map(|d| (d.name.as_str(), d.cfg.clone())).collect();
+        assert_eq!(
+            decls,
+            [
+                ("a", vec!["cfg(unix)".to_owned()]),
+                ("b", vec!["cfg(all(not(any(unix)), windows))".to_owned()]),
+                ("c", vec!["cfg(not(any(unix, windows)))".to_owned()]),
+            ]
+        );
+        // A macro called with items: its modules are walked, marked with its name.
+        let wrapped =
+            facts("cfg_net! {\n    pub mod net;\n    mod inline { mod deeper {} }\n    fn f() {}\n}\n");
+        assert_eq!(wrapped.modules[0].decls[0].name, "net");
+        assert_eq!(wrapped.modules[0].decls[0].cfg, ["cfg_net!"]);
+        assert_eq!(
+            (wrapped.modules[1].name.as_str(), wrapped.modules[1].cfg.clone()),
+            ("inline", vec!["cfg_net!".to_owned()])
+        );
+        assert!(wrapped.modules[2].cfg.is_empty(), "the gate is the outer module's");
+        // Not the form `cfg_if!` takes: nothing read, nothing lost.
+        assert!(facts("cfg_if! { mod x; }\n").modules[0].decls.is_empty());
+    }
+
+    #[test]
+    fn cfg_attr_paths_declare_one_module_per_file() {
+        let f = facts(
+            "#[cfg_attr(unix, path = \"unix.rs\")]\n#[cfg_attr(windows, path = \"windows.rs\")]\nmod sys;\n",
+        );
+        let decls: Vec<(Option<&str>, Vec<String>, bool)> =
+            f.modules[0].decls.iter().map(|d| (d.path_attr.as_deref(), d.cfg.clone(), d.optional)).collect();
+        assert_eq!(
+            decls,
+            [
+                (Some("unix.rs"), vec!["cfg(unix)".to_owned()], false),
+                (Some("windows.rs"), vec!["cfg(windows)".to_owned()], false),
+                (None, vec!["cfg(not(any(unix, windows)))".to_owned()], true),
+            ]
+        );
     }
 
     #[test]

@@ -386,6 +386,9 @@ impl WalkState {
                 (file, parent_children_dir.join(&decl.name))
             }
         };
+        if decl.optional && !file.is_file() {
+            return;
+        }
         let mut follow = file.is_file();
         if follow && let Some(ancestor) = self.ancestor_with_file(parent, &file) {
             problems.push(error(format!(

@@ -1,0 +1,322 @@
+//! How fast is splitcheck against the floor, parsing every file with syn and nothing else?
+//!
+//! For each crate, in one run on the same files, interleaved, `--reps` times (median, min–max):
+//! - (a) the floor: reading and `syn::parse_file` of every module file splitcheck reads (library
+//!   and integration tests), in parallel, in a process of its own (this binary, `--parse-only`);
+//! - (b) `splitcheck graph --format json`;
+//! - (c) `splitcheck <CRATE>`, the whole report with its pictures, without recording;
+//! - (d) `cargo modules dependencies --lib` when cargo-modules is installed (on PATH, or
+//!   `SPLITCHECK_CARGO_MODULES`).
+//!
+//! Peak memory (RSS) of each comes from GNU time (`/usr/bin/time`) when it is there.
+//!
+//! Crates: the example; generated crates of 125K, 250K, 500K and 1M lines (in the target
+//! directory) for the growth curve; and any crate directories listed in `SPLITCHECK_BENCH_CRATES`
+//! (comma-separated: ori_arc, big crates.io crates). `cargo bench --bench speed`; under
+//! `cargo test` it runs once on the example and a 5K-line generated crate.
+
+use rayon::prelude::*;
+use splitcheck::analysis::analyze;
+use splitcheck::workspace::Selection;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+/// One generated module file: structs, impls, functions using items of earlier modules, and tests.
+fn generated_module(group: usize, index: usize, lines: usize, modules_before: &[(usize, usize)]) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "//! Generated module {group}.{index}.\n");
+    // Uses of up to three earlier modules, by `use` and by full path.
+    let deps: Vec<(usize, usize)> = modules_before.iter().rev().step_by(7).take(3).copied().collect();
+    for (g, m) in &deps {
+        let _ = writeln!(s, "use crate::g{g}::m{m}::{{Node{g}_{m}_0, build_{g}_{m}_0}};");
+    }
+    let _ = writeln!(s);
+    let mut block = 0;
+    while s.lines().count() < lines {
+        let b = block;
+        let _ = writeln!(
+            s,
+            "#[derive(Debug, Clone, Default)]\npub struct Node{group}_{index}_{b} {{\n    pub id: u64,\n    pub label: String,\n    children: Vec<u64>,\n}}\n"
+        );
+        let _ = writeln!(
+            s,
+            "impl Node{group}_{index}_{b} {{\n    pub fn new(id: u64) -> Self {{\n        Self {{ id, label: format!(\"n{{id}}\"), children: Vec::new() }}\n    }}\n\n    pub fn weight(&self) -> u64 {{\n        self.children.iter().sum::<u64>() + self.id * {k}\n    }}\n}}\n",
+            k = b + 1
+        );
+        let uses: String = deps
+            .iter()
+            .map(|(g, m)| format!("    total += build_{g}_{m}_0(n).weight() + Node{g}_{m}_0::new(n).id;\n"))
+            .collect();
+        let _ = writeln!(
+            s,
+            "pub fn build_{group}_{index}_{b}(n: u64) -> Node{group}_{index}_{b} {{\n    let mut node = Node{group}_{index}_{b}::new(n);\n    let mut total = 0u64;\n{uses}    for i in 0..n {{\n        if i % 3 == 0 {{\n            node.children.push(i + total);\n        }}\n    }}\n    node\n}}\n"
+        );
+        block += 1;
+    }
+    let _ = writeln!(
+        s,
+        "#[cfg(test)]\nmod tests {{\n    use super::*;\n\n    #[test]\n    fn builds() {{\n        assert_eq!(build_{group}_{index}_0(3).id, 3);\n    }}\n}}"
+    );
+    s
+}
+
+/// A crate of about `lines` lines: groups of 20 modules of about 500 lines each.
+fn generate(dir: &Path, lines: usize) -> PathBuf {
+    let krate = dir.join(format!("gen{}k", lines / 1000));
+    if krate.join("Cargo.toml").is_file() {
+        return krate;
+    }
+    let modules = (lines / 500).max(2);
+    let groups = modules.div_ceil(20);
+    let write = |path: PathBuf, text: &str| {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    write(
+        krate.join("Cargo.toml"),
+        &format!(
+            "[package]\nname = \"gen{}k\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[workspace]\n",
+            lines / 1000
+        ),
+    );
+    let mut root = String::new();
+    let mut before: Vec<(usize, usize)> = Vec::new();
+    for g in 0..groups {
+        let _ = writeln!(root, "pub mod g{g};");
+        let in_group = (modules - g * 20).min(20);
+        let mut group_file = String::new();
+        for m in 0..in_group {
+            let _ = writeln!(group_file, "pub mod m{m};");
+            write(krate.join(format!("src/g{g}/m{m}.rs")), &generated_module(g, m, 500, &before));
+            before.push((g, m));
+        }
+        write(krate.join(format!("src/g{g}/mod.rs")), &group_file);
+    }
+    write(krate.join("src/lib.rs"), &root);
+    krate
+}
+
+/// Reads and parses every file, in parallel: the floor.
+fn parse_only(list: &Path) {
+    let files: Vec<PathBuf> = std::fs::read_to_string(list).unwrap().lines().map(PathBuf::from).collect();
+    let items: usize = files
+        .par_iter()
+        .map(|f| {
+            let text = std::fs::read(f).map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default();
+            syn::parse_file(&text).map(|file| file.items.len()).unwrap_or(0)
+        })
+        .sum();
+    println!("{items}");
+}
+
+/// Wall seconds and peak RSS (MB, when GNU time is there) of a command, output discarded.
+fn measure(program: &Path, args: &[&str], cwd: &Path) -> (f64, Option<f64>) {
+    let gnu_time = Path::new("/usr/bin/time");
+    let rss_file = std::env::temp_dir().join(format!("splitcheck-bench-rss-{}", std::process::id()));
+    let mut cmd = if gnu_time.is_file() {
+        let mut c = Command::new(gnu_time);
+        c.arg("-f").arg("%M").arg("-o").arg(&rss_file).arg(program);
+        c
+    } else {
+        Command::new(program)
+    };
+    cmd.args(args).current_dir(cwd).stdout(Stdio::null()).stderr(Stdio::piped());
+    let start = Instant::now();
+    let out = cmd.output().expect("command runs");
+    let seconds = start.elapsed().as_secs_f64();
+    assert!(
+        out.status.success(),
+        "{} {args:?} failed: {}",
+        program.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let rss =
+        std::fs::read_to_string(&rss_file).ok().and_then(|t| t.trim().lines().last()?.parse::<f64>().ok());
+    let _ = std::fs::remove_file(&rss_file);
+    (seconds, rss.map(|kb| kb / 1024.0))
+}
+
+struct Spread {
+    median: f64,
+    min: f64,
+    max: f64,
+}
+
+fn spread(mut v: Vec<f64>) -> Spread {
+    v.sort_by(f64::total_cmp);
+    Spread { median: v[v.len() / 2], min: v[0], max: v[v.len() - 1] }
+}
+
+fn show(s: &Spread) -> String {
+    format!("{:.2} ({:.2}–{:.2})", s.median, s.min, s.max)
+}
+
+struct Row {
+    name: String,
+    files: usize,
+    lines: u64,
+    times: [Option<Spread>; 4],
+    rss: [Option<f64>; 4],
+}
+
+fn cargo_modules() -> Option<PathBuf> {
+    if let Ok(path) = std::env::var("SPLITCHECK_CARGO_MODULES") {
+        return Some(PathBuf::from(path));
+    }
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path).map(|d| d.join("cargo-modules")).find(|p| p.is_file())
+}
+
+fn bench_crate(name: &str, dir: &Path, reps: usize, scratch: &Path) -> Row {
+    let manifest = dir.join("Cargo.toml");
+    let selection = Selection { krate: None, manifest_path: Some(manifest.clone()), offline: true };
+    let analysis = analyze(&selection).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let mut files: Vec<PathBuf> = analysis.tree.files();
+    for (_, tree) in &analysis.integration_tests {
+        files.extend(tree.files());
+    }
+    let totals = analysis.tree.totals();
+    let list = scratch.join(format!("{name}.files"));
+    std::fs::write(
+        &list,
+        files.iter().map(|f| f.to_string_lossy().into_owned()).collect::<Vec<_>>().join("\n"),
+    )
+    .unwrap();
+    let me = std::env::current_exe().unwrap();
+    let splitcheck = PathBuf::from(env!("CARGO_BIN_EXE_splitcheck"));
+    let out = scratch.join(format!("{name}-report"));
+    let manifest_arg = manifest.to_string_lossy().into_owned();
+    let out_arg = out.to_string_lossy().into_owned();
+    let modules_bin = cargo_modules();
+    let mut samples: [Vec<f64>; 4] = Default::default();
+    let mut rss: [Option<f64>; 4] = [None; 4];
+    for _ in 0..reps {
+        let runs: [Option<(f64, Option<f64>)>; 4] = [
+            Some(measure(&me, &["--parse-only", list.to_str().unwrap()], dir)),
+            Some(measure(
+                &splitcheck,
+                &["graph", "--format", "json", "--offline", "--manifest-path", &manifest_arg],
+                dir,
+            )),
+            Some(measure(
+                &splitcheck,
+                &["--offline", "-q", "--manifest-path", &manifest_arg, "--out", &out_arg],
+                dir,
+            )),
+            modules_bin.as_ref().map(|bin| {
+                measure(
+                    bin,
+                    &[
+                        "dependencies",
+                        "--lib",
+                        "--no-externs",
+                        "--no-sysroot",
+                        "--manifest-path",
+                        &manifest_arg,
+                    ],
+                    dir,
+                )
+            }),
+        ];
+        for (i, run) in runs.into_iter().enumerate() {
+            if let Some((seconds, peak)) = run {
+                samples[i].push(seconds);
+                rss[i] = match (rss[i], peak) {
+                    (Some(a), Some(b)) => Some(a.max(b)),
+                    (a, b) => a.or(b),
+                };
+            }
+        }
+    }
+    let times = samples.map(|s| (!s.is_empty()).then(|| spread(s)));
+    Row {
+        name: name.to_owned(),
+        files: files.len(),
+        lines: u64::from(totals.src_lines + totals.test_lines),
+        times,
+        rss,
+    }
+}
+
+fn ratio(a: &Option<Spread>, b: &Option<Spread>) -> String {
+    match (a, b) {
+        (Some(a), Some(b)) if b.median > 0.0 => format!("{:.2}", a.median / b.median),
+        _ => "–".to_owned(),
+    }
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some("--parse-only") {
+        return parse_only(Path::new(&args[2]));
+    }
+    let full = args.iter().any(|a| a == "--bench");
+    let reps = if full { 3 } else { 1 };
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let scratch = root.join("target/bench-speed");
+    std::fs::create_dir_all(&scratch).unwrap();
+    let mut crates: Vec<(String, PathBuf)> =
+        vec![("midend (example)".to_owned(), root.join("examples/midend"))];
+    if let Ok(list) = std::env::var("SPLITCHECK_BENCH_CRATES") {
+        for dir in list.split(',').filter(|d| !d.is_empty()) {
+            let dir = PathBuf::from(dir);
+            let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+            crates.push((name, dir));
+        }
+    }
+    let sizes: &[usize] = if full { &[125_000, 250_000, 500_000, 1_000_000] } else { &[5_000] };
+    for &lines in sizes {
+        crates.push((format!("generated {}K", lines / 1000), generate(&scratch, lines)));
+    }
+    let rows: Vec<Row> = crates.iter().map(|(name, dir)| bench_crate(name, dir, reps, &scratch)).collect();
+    let mut table = String::new();
+    let _ = writeln!(
+        table,
+        "| Crate | Files | Lines | (a) parse only, s | (b) graph, s | (c) report, s | (d) cargo-modules, s | b/a | c/a | d/c | Peak RSS a / b / c / d, MB |"
+    );
+    let _ = writeln!(table, "|---|---|---|---|---|---|---|---|---|---|---|");
+    for r in &rows {
+        let t = |i: usize| r.times[i].as_ref().map_or("–".to_owned(), show);
+        let m = |i: usize| r.rss[i].map_or("–".to_owned(), |v| format!("{v:.0}"));
+        let _ = writeln!(
+            table,
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} / {} / {} / {} |",
+            r.name,
+            r.files,
+            r.lines,
+            t(0),
+            t(1),
+            t(2),
+            t(3),
+            ratio(&r.times[1], &r.times[0]),
+            ratio(&r.times[2], &r.times[0]),
+            ratio(&r.times[3], &r.times[2]),
+            m(0),
+            m(1),
+            m(2),
+            m(3)
+        );
+    }
+    println!("{table}");
+    // The growth curve: seconds and MB per 100K lines of the generated crates.
+    let generated: Vec<&Row> = rows.iter().filter(|r| r.name.starts_with("generated")).collect();
+    if generated.len() > 1 {
+        println!(
+            "| Generated crate | Lines | (b) graph, s per 100K lines | (c) report, s per 100K lines | (c) MB per 100K lines |"
+        );
+        println!("|---|---|---|---|---|");
+        for r in generated {
+            let per = |i: usize| r.times[i].as_ref().map_or(0.0, |s| s.median) * 100_000.0 / r.lines as f64;
+            println!(
+                "| {} | {} | {:.3} | {:.3} | {:.0} |",
+                r.name,
+                r.lines,
+                per(1),
+                per(2),
+                r.rss[2].unwrap_or(0.0) * 100_000.0 / r.lines as f64
+            );
+        }
+    }
+}
