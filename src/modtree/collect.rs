@@ -112,6 +112,13 @@ pub(super) fn collect_file(text: &str, test_only: bool, unreadable: Option<Strin
         }
         Err((at, message)) => {
             collector.modules[0].problems.push(LocalProblem { severity: Severity::Error, at, message });
+            // One bad item (a bare trait object syn no longer reads, say) must not hide the
+            // rest of the file: its other items, and the modules it declares, are read one by one.
+            if at.is_some() {
+                for file in items_one_by_one(text) {
+                    collector.visit_file(&file);
+                }
+            }
         }
     }
     let Collector { mut modules, test_ranges, item_macros, .. } = collector;
@@ -293,10 +300,19 @@ impl Collector {
         let gate = format!("{}!", tokens_text(&quote::ToTokens::to_token_stream(&m.mac.path)));
         let mut found = false;
         for item in file.items {
-            if let Item::Mod(inner) = item {
-                self.gate = Some(gate.clone());
-                self.visit_mod(&inner);
-                found = true;
+            match item {
+                Item::Mod(inner) => {
+                    self.gate = Some(gate.clone());
+                    self.visit_mod(&inner);
+                    found = true;
+                }
+                // `cfg_os_poll! { cfg_net! { mod net; } }`
+                Item::Macro(inner) if self.expansion_depth < MAX_EXPANSION_DEPTH => {
+                    self.expansion_depth += 1;
+                    found |= self.expand_item_macro(&inner);
+                    self.expansion_depth -= 1;
+                }
+                _ => {}
             }
         }
         found
@@ -508,6 +524,38 @@ fn cfg_if_branches(tokens: &proc_macro2::TokenStream) -> Option<Vec<(proc_macro2
     }
 }
 
+/// The items of a file that does not parse as a whole, each parsed on its own: the top-level
+/// tokens are cut after each `;` and each `{ … }` (a `;` right after a brace stays with it), and
+/// the pieces that parse are kept. Empty when the text does not even lex.
+fn items_one_by_one(text: &str) -> Vec<syn::File> {
+    use proc_macro2::{Delimiter, TokenStream, TokenTree};
+    let Ok(tokens) = text.parse::<TokenStream>() else {
+        return Vec::new();
+    };
+    let trees: Vec<TokenTree> = tokens.into_iter().collect();
+    let mut pieces: Vec<Vec<TokenTree>> = Vec::new();
+    let mut current: Vec<TokenTree> = Vec::new();
+    for (i, tree) in trees.iter().enumerate() {
+        let ends = match tree {
+            TokenTree::Punct(p) => p.as_char() == ';',
+            // An attribute's `[…]` and a brace followed by `;` do not end an item.
+            TokenTree::Group(g) => {
+                g.delimiter() == Delimiter::Brace
+                    && !matches!(trees.get(i + 1), Some(TokenTree::Punct(p)) if p.as_char() == ';')
+            }
+            _ => false,
+        };
+        current.push(tree.clone());
+        if ends {
+            pieces.push(std::mem::take(&mut current));
+        }
+    }
+    pieces
+        .into_iter()
+        .filter_map(|piece| syn::parse2::<syn::File>(piece.into_iter().collect()).ok())
+        .collect()
+}
+
 /// The branches of a `cfg_select!` call (`condition => { … }`, `_ => { … }` last), each with the
 /// condition under which it is compiled; `None` when the call is not in that form.
 fn cfg_select_branches(
@@ -717,6 +765,13 @@ mod tests {
             ("inline", vec!["cfg_net!".to_owned()])
         );
         assert!(wrapped.modules[2].cfg.is_empty(), "the gate is the outer module's");
+        // A file with one item syn cannot read: the others are read.
+        let partial = facts(
+            "mod a;\ntype Action = Fn(u8) + Send;\nstruct S { x: u8 }\nmod b;\nfn broken(: u8) {}\nmod c;\n",
+        );
+        let names: Vec<&str> = partial.modules[0].decls.iter().map(|d| d.name.as_str()).collect();
+        assert_eq!(names, ["a", "b", "c"]);
+        assert_eq!(partial.modules[0].problems.len(), 1);
         // Not the form `cfg_if!` takes: nothing read, nothing lost.
         assert!(facts("cfg_if! { mod x; }\n").modules[0].decls.is_empty());
     }
