@@ -4,7 +4,8 @@
 //! - (a) the floor: reading and `syn::parse_file` of every module file splitcheck reads (library
 //!   and integration tests), in parallel, in a process of its own (this binary, `--parse-only`);
 //! - (b) `splitcheck graph --format json`;
-//! - (c) `splitcheck <CRATE>`, the whole report with its pictures, without recording;
+//! - (c) `splitcheck <CRATE> --no-pictures`, the whole report without recording, pictures as
+//!   DOT; (c') the same with the SVG pictures (Graphviz `dot`, one per candidate, in parallel);
 //! - (d) `cargo modules dependencies --lib` when cargo-modules is installed (on PATH, or
 //!   `SPLITCHECK_CARGO_MODULES`).
 //!
@@ -157,8 +158,8 @@ struct Row {
     name: String,
     files: usize,
     lines: u64,
-    times: [Option<Spread>; 4],
-    rss: [Option<f64>; 4],
+    times: [Option<Spread>; 5],
+    rss: [Option<f64>; 5],
 }
 
 fn cargo_modules() -> Option<PathBuf> {
@@ -190,14 +191,19 @@ fn bench_crate(name: &str, dir: &Path, reps: usize, scratch: &Path) -> Row {
     let manifest_arg = manifest.to_string_lossy().into_owned();
     let out_arg = out.to_string_lossy().into_owned();
     let modules_bin = cargo_modules();
-    let mut samples: [Vec<f64>; 4] = Default::default();
-    let mut rss: [Option<f64>; 4] = [None; 4];
+    let mut samples: [Vec<f64>; 5] = Default::default();
+    let mut rss: [Option<f64>; 5] = [None; 5];
     for _ in 0..reps {
-        let runs: [Option<(f64, Option<f64>)>; 4] = [
+        let runs: [Option<(f64, Option<f64>)>; 5] = [
             Some(measure(&me, &["--parse-only", list.to_str().unwrap()], dir)),
             Some(measure(
                 &splitcheck,
                 &["graph", "--format", "json", "--offline", "--manifest-path", &manifest_arg],
+                dir,
+            )),
+            Some(measure(
+                &splitcheck,
+                &["--offline", "-q", "--no-pictures", "--manifest-path", &manifest_arg, "--out", &out_arg],
                 dir,
             )),
             Some(measure(
@@ -274,15 +280,15 @@ fn main() {
     let mut table = String::new();
     let _ = writeln!(
         table,
-        "| Crate | Files | Lines | (a) parse only, s | (b) graph, s | (c) report, s | (d) cargo-modules, s | b/a | c/a | d/c | Peak RSS a / b / c / d, MB |"
+        "| Crate | Files | Lines | (a) parse only, s | (b) graph, s | (c) report, s | (c') with pictures, s | (d) cargo-modules, s | b/a | c/a | c'/a | d/c | Peak RSS a / b / c / c' / d, MB |"
     );
-    let _ = writeln!(table, "|---|---|---|---|---|---|---|---|---|---|---|");
+    let _ = writeln!(table, "|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     for r in &rows {
         let t = |i: usize| r.times[i].as_ref().map_or("–".to_owned(), show);
         let m = |i: usize| r.rss[i].map_or("–".to_owned(), |v| format!("{v:.0}"));
         let _ = writeln!(
             table,
-            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} / {} / {} / {} |",
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} / {} / {} / {} / {} |",
             r.name,
             r.files,
             r.lines,
@@ -290,13 +296,16 @@ fn main() {
             t(1),
             t(2),
             t(3),
+            t(4),
             ratio(&r.times[1], &r.times[0]),
             ratio(&r.times[2], &r.times[0]),
-            ratio(&r.times[3], &r.times[2]),
+            ratio(&r.times[3], &r.times[0]),
+            ratio(&r.times[4], &r.times[2]),
             m(0),
             m(1),
             m(2),
-            m(3)
+            m(3),
+            m(4)
         );
     }
     println!("{table}");

@@ -72,6 +72,10 @@ struct ReportArgs {
     #[arg(long, value_name = "N")]
     max_new_pub: Option<usize>,
 
+    /// Write the pictures as DOT only, without running Graphviz (big graphs take it seconds each).
+    #[arg(long)]
+    no_pictures: bool,
+
     /// Analyze every library crate of the workspace and rank them: which one is worth splitting?
     #[arg(long, conflicts_with_all = ["krate", "timings"])]
     workspace: bool,
@@ -401,9 +405,10 @@ fn trade_off_report(cli: &Cli, selection: &Selection) -> Result<(), Error> {
     recover_edits(&analysis)?;
     let dir = args.out.clone().unwrap_or_else(|| PathBuf::from("reports").join(&analysis.package.name));
     let (trade_off, graph) = build_trade_off(&analysis, args, &dir, cli.global.quiet)?;
-    let written = crate::report_dir::write_report_dir(&dir, &trade_off, &graph)?;
+    let written = crate::report_dir::write_report_dir(&dir, &trade_off, &graph, !args.no_pictures)?;
     if let Some(why) = &written.no_pictures
         && !cli.global.quiet
+        && !args.no_pictures
     {
         note(&format!("wrote DOT files only: {why}"));
     }

@@ -13,7 +13,7 @@ mod trade_off_md;
 mod trade_off_summary;
 mod workspace_table;
 
-pub use dot::{candidate_to_dot, render_with_dot, to_dot};
+pub use dot::{candidate_to_dot, render_with_dot, render_with_dot_within, to_dot};
 pub use graph_json::*;
 pub use module_table::{ModuleReport, module_report, write_module_table};
 pub use partition_report::*;

@@ -12,6 +12,10 @@ use crate::tradeoff::TradeOffReport;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// How long Graphviz may take for one picture before the report keeps its DOT file only.
+const PICTURE_TIME_LIMIT: Duration = Duration::from_secs(60);
 
 /// What was written.
 #[derive(Debug)]
@@ -19,14 +23,16 @@ pub struct Written {
     pub markdown: PathBuf,
     /// Every file written, the Markdown report included, sorted by name.
     pub files: Vec<PathBuf>,
-    /// Why there are no SVG pictures, when there are none.
+    /// Why some or all SVG pictures are missing (the first reason), when they are.
     pub no_pictures: Option<String>,
 }
 
+/// `pictures`: render the SVGs (else DOT files only, as without Graphviz).
 pub fn write_report_dir(
     dir: &Path,
     trade_off: &TradeOffReport,
     graph: &GraphReport,
+    pictures: bool,
 ) -> Result<Written, Error> {
     let failed = |path: &Path| {
         let shown = path.display().to_string();
@@ -45,21 +51,31 @@ pub fn write_report_dir(
             dots.push((format!("candidate-{}", c.id), report::candidate_to_dot(graph, c, &[], &title)));
         }
     }
-    let rendered: Vec<Result<Vec<u8>, String>> =
-        dots.par_iter().map(|(_, dot)| report::render_with_dot(dot, "svg")).collect();
+    let rendered: Vec<Result<Vec<u8>, String>> = if pictures {
+        dots.par_iter()
+            .map(|(_, dot)| report::render_with_dot_within(dot, "svg", Some(PICTURE_TIME_LIMIT)))
+            .collect()
+    } else {
+        dots.iter().map(|_| Err("--no-pictures".to_owned())).collect()
+    };
     let no_pictures = rendered.iter().find_map(|r| r.as_ref().err().cloned());
 
     let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
     let mut svgs: BTreeMap<String, String> = BTreeMap::new();
+    let mut missing: BTreeMap<String, String> = BTreeMap::new();
     for ((name, dot), svg) in dots.into_iter().zip(rendered) {
-        if let (Ok(svg), None) = (svg, &no_pictures) {
-            svgs.insert(format!("{name}.svg"), String::from_utf8_lossy(&svg).into_owned());
-            files.insert(format!("{name}.svg"), svg);
+        match svg {
+            Ok(svg) => {
+                svgs.insert(format!("{name}.svg"), String::from_utf8_lossy(&svg).into_owned());
+                files.insert(format!("{name}.svg"), svg);
+            }
+            Err(why) => {
+                missing.insert(name.clone(), why);
+            }
         }
         files.insert(format!("{name}.dot"), dot.into_bytes());
     }
-    let pictures = no_pictures.is_none().then_some("svg");
-    let markdown = report::trade_off_markdown(trade_off, pictures);
+    let markdown = report::trade_off_markdown(trade_off, &missing);
     let title = format!("Splitting {}: trade-off report", trade_off.analyzed.krate);
     files.insert("report.html".to_owned(), report::trade_off_html(&title, &markdown, &svgs).into_bytes());
     files.insert(

@@ -153,7 +153,7 @@ fn analyze_crate(dir: &Path) -> String {
         }
     }
     let mut out = report::pretty_json(&report).unwrap();
-    out.push_str(&report::trade_off_markdown(&report, Some("svg")));
+    out.push_str(&report::trade_off_markdown(&report, &Default::default()));
     out.push_str(&report::to_dot(&graph));
     for split in &report.splits {
         for c in &split.candidates {

@@ -315,6 +315,16 @@ pub fn candidate_to_dot(
 /// Runs Graphviz `dot` to turn DOT into `format` (`svg`, `png`). `Err` explains what failed,
 /// including when `dot` is not installed.
 pub fn render_with_dot(dot_text: &str, format: &str) -> Result<Vec<u8>, String> {
+    render_with_dot_within(dot_text, format, None)
+}
+
+/// As [`render_with_dot`], giving up (and stopping `dot`) after `limit`: a graph of hundreds of
+/// modules can take Graphviz many minutes.
+pub fn render_with_dot_within(
+    dot_text: &str,
+    format: &str,
+    limit: Option<std::time::Duration>,
+) -> Result<Vec<u8>, String> {
     let mut child = Command::new("dot")
         .arg(format!("-T{format}"))
         .stdin(Stdio::piped())
@@ -332,14 +342,40 @@ pub fn render_with_dot(dot_text: &str, format: &str) -> Result<Vec<u8>, String> 
     let input = dot_text.as_bytes().to_vec();
     // Feed stdin from another thread so a large picture cannot deadlock on full pipes.
     let writer = std::thread::spawn(move || stdin.write_all(&input));
-    let output = child.wait_with_output().map_err(|e| format!("cannot run Graphviz `dot`: {e}"))?;
+    let (mut stdout, mut stderr) = (child.stdout.take().expect("piped"), child.stderr.take().expect("piped"));
+    let out_reader = std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut stdout, &mut bytes).map(|_| bytes)
+    });
+    let err_reader = std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        let _ = std::io::Read::read_to_end(&mut stderr, &mut bytes);
+        bytes
+    });
+    let start = std::time::Instant::now();
+    let status = loop {
+        match child.try_wait().map_err(|e| format!("cannot run Graphviz `dot`: {e}"))? {
+            Some(status) => break status,
+            None if limit.is_some_and(|l| start.elapsed() > l) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(format!(
+                    "Graphviz took over {} s to lay it out; render the DOT file by hand (`dot -T{format}`)",
+                    limit.map_or(0, |l| l.as_secs())
+                ));
+            }
+            None => std::thread::sleep(std::time::Duration::from_millis(20)),
+        }
+    };
     let _ = writer.join();
-    if !output.status.success() {
-        let stderr = String::from_utf8_lossy(&output.stderr);
+    let stdout = out_reader.join().ok().and_then(Result::ok).unwrap_or_default();
+    let stderr = err_reader.join().unwrap_or_default();
+    if !status.success() {
+        let stderr = String::from_utf8_lossy(&stderr);
         let first = stderr.lines().next().unwrap_or("no message");
         return Err(format!("Graphviz `dot -T{format}` failed: {first}"));
     }
-    Ok(output.stdout)
+    Ok(stdout)
 }
 
 fn caption(report: &GraphReport) -> String {

@@ -4,14 +4,15 @@
 
 use super::partition_report::CandidateRow;
 use crate::tradeoff::{CostParams, TradeOffReport};
+use std::collections::BTreeMap;
 use std::fmt::Write;
 
 /// How many items a list shows before "… and N more" (report.json has them all).
 const LIST: usize = 12;
 
-/// The report as Markdown. `pictures`: the extension of the candidate pictures written beside
-/// it (`svg`), or `None` when only DOT files could be written (no Graphviz).
-pub fn trade_off_markdown(r: &TradeOffReport, pictures: Option<&str>) -> String {
+/// The report as Markdown. Pictures are `<name>.svg` beside it, except those in `missing`
+/// (`graph`, `candidate-2-1`, …), written as DOT only, with the reason.
+pub fn trade_off_markdown(r: &TradeOffReport, missing: &BTreeMap<String, String>) -> String {
     let mut out = String::new();
     let w = &mut out;
     let a = &r.analyzed;
@@ -43,16 +44,13 @@ pub fn trade_off_markdown(r: &TradeOffReport, pictures: Option<&str>) -> String 
     );
     glance(w, r);
     let _ = writeln!(w, "## The module graph\n");
-    let _ = match pictures {
-        Some(ext) => writeln!(w, "![The module graph](graph.{ext})\n"),
-        None => writeln!(w, "Picture: [graph.dot](graph.dot) (install Graphviz for SVG pictures).\n"),
-    };
+    picture(w, "graph", "The module graph", missing);
     timings(w, r);
     baseline(w, r);
     candidates_table(w, r);
     for split in &r.splits {
         for c in &split.candidates {
-            candidate(w, r, c, pictures);
+            candidate(w, r, c, missing);
         }
     }
     costs(w, r);
@@ -277,7 +275,15 @@ fn saving(seconds: f64, pct: f64, range: Option<(f64, f64)>) -> String {
     format!("{seconds:.2} s ({pct:.1}%{range})")
 }
 
-fn candidate(w: &mut String, r: &TradeOffReport, c: &CandidateRow, pictures: Option<&str>) {
+/// `![alt](name.svg)`, or a link to `name.dot` with the reason there is no SVG.
+fn picture(w: &mut String, name: &str, alt: &str, missing: &BTreeMap<String, String>) {
+    let _ = match missing.get(name) {
+        None => writeln!(w, "![{alt}]({name}.svg)\n"),
+        Some(why) => writeln!(w, "Picture: [{name}.dot]({name}.dot) (no SVG: {why}).\n"),
+    };
+}
+
+fn candidate(w: &mut String, r: &TradeOffReport, c: &CandidateRow, missing: &BTreeMap<String, String>) {
     let _ = writeln!(w, "### Candidate {}\n", c.id);
     let _ = writeln!(w, "<a id=\"candidate-{}\"></a>\n", c.id);
     let _ = writeln!(
@@ -295,19 +301,12 @@ fn candidate(w: &mut String, r: &TradeOffReport, c: &CandidateRow, pictures: Opt
             ""
         }
     );
-    match pictures {
-        Some(ext) => {
-            let _ =
-                writeln!(w, "![Candidate {} drawn on the module graph](candidate-{}.{ext})\n", c.id, c.id);
-        }
-        None => {
-            let _ = writeln!(
-                w,
-                "Picture: [candidate-{}.dot](candidate-{}.dot) (install Graphviz for SVG pictures).\n",
-                c.id, c.id
-            );
-        }
-    }
+    picture(
+        w,
+        &format!("candidate-{}", c.id),
+        &format!("Candidate {} drawn on the module graph", c.id),
+        missing,
+    );
     let _ = writeln!(w, "| Part | Modules | Src lines | Test lines | Tests | Uses parts |");
     let _ = writeln!(w, "|---|---|---|---|---|---|");
     for (i, (modules, size)) in c.parts.iter().zip(&c.part_sizes).enumerate() {
