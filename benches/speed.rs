@@ -12,9 +12,11 @@
 //! Peak memory (RSS) of each comes from GNU time (`/usr/bin/time`) when it is there.
 //!
 //! Crates: the example; generated crates of 125K, 250K, 500K and 1M lines (in the target
-//! directory) for the growth curve; and any crate directories listed in `SPLITCHECK_BENCH_CRATES`
+//! directory, `SPLITCHECK_BENCH_SIZES` to choose) for the growth curve; and any crate
+//! directories listed in `SPLITCHECK_BENCH_CRATES`
 //! (comma-separated: ori_arc, big crates.io crates). `cargo bench --bench speed`; under
-//! `cargo test` it runs once on the example and a 5K-line generated crate.
+//! `cargo test` it runs once on the example and a 5K-line generated crate. (c') is left out
+//! above 600 modules and (d) above 300K lines.
 
 use rayon::prelude::*;
 use splitcheck::analysis::analyze;
@@ -139,6 +141,11 @@ fn measure(program: &Path, args: &[&str], cwd: &Path) -> (f64, Option<f64>) {
     (seconds, rss.map(|kb| kb / 1024.0))
 }
 
+/// Above this, (c') is not run.
+const MAX_PICTURED_MODULES: usize = 600;
+/// Above this many lines, (d) is not run.
+const MAX_CARGO_MODULES_LINES: u64 = 300_000;
+
 struct Spread {
     median: f64,
     min: f64,
@@ -191,6 +198,11 @@ fn bench_crate(name: &str, dir: &Path, reps: usize, scratch: &Path) -> Row {
     let manifest_arg = manifest.to_string_lossy().into_owned();
     let out_arg = out.to_string_lossy().into_owned();
     let modules_bin = cargo_modules();
+    // Pictures of thousands of modules only meet Graphviz's time limit; cargo-modules on the
+    // biggest crates takes longer than the rest of the bench. Both are left out there.
+    let pictures = analysis.tree.modules.len() <= MAX_PICTURED_MODULES;
+    let modules_bin =
+        modules_bin.filter(|_| u64::from(totals.src_lines + totals.test_lines) <= MAX_CARGO_MODULES_LINES);
     let mut samples: [Vec<f64>; 5] = Default::default();
     let mut rss: [Option<f64>; 5] = [None; 5];
     for _ in 0..reps {
@@ -206,11 +218,13 @@ fn bench_crate(name: &str, dir: &Path, reps: usize, scratch: &Path) -> Row {
                 &["--offline", "-q", "--no-pictures", "--manifest-path", &manifest_arg, "--out", &out_arg],
                 dir,
             )),
-            Some(measure(
-                &splitcheck,
-                &["--offline", "-q", "--manifest-path", &manifest_arg, "--out", &out_arg],
-                dir,
-            )),
+            pictures.then(|| {
+                measure(
+                    &splitcheck,
+                    &["--offline", "-q", "--manifest-path", &manifest_arg, "--out", &out_arg],
+                    dir,
+                )
+            }),
             modules_bin.as_ref().map(|bin| {
                 measure(
                     bin,
@@ -272,8 +286,12 @@ fn main() {
             crates.push((name, dir));
         }
     }
-    let sizes: &[usize] = if full { &[125_000, 250_000, 500_000, 1_000_000] } else { &[5_000] };
-    for &lines in sizes {
+    let sizes: Vec<usize> = match std::env::var("SPLITCHECK_BENCH_SIZES") {
+        Ok(list) => list.split(',').filter_map(|n| n.trim().parse().ok()).collect(),
+        Err(_) if full => vec![125_000, 250_000, 500_000, 1_000_000],
+        Err(_) => vec![5_000],
+    };
+    for &lines in &sizes {
         crates.push((format!("generated {}K", lines / 1000), generate(&scratch, lines)));
     }
     let rows: Vec<Row> = crates.iter().map(|(name, dir)| bench_crate(name, dir, reps, &scratch)).collect();

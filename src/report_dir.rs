@@ -14,7 +14,10 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-/// How long Graphviz may take for one picture before the report keeps its DOT file only.
+/// Graphs with more modules get DOT files only.
+const MAX_LAID_OUT_MODULES: usize = 200;
+/// How long Graphviz may take for one picture before the report keeps its DOT file only (a
+/// safety net: the size limit above keeps layouts to seconds).
 const PICTURE_TIME_LIMIT: Duration = Duration::from_secs(60);
 
 /// What was written.
@@ -51,7 +54,16 @@ pub fn write_report_dir(
             dots.push((format!("candidate-{}", c.id), report::candidate_to_dot(graph, c, &[], &title)));
         }
     }
-    let rendered: Vec<Result<Vec<u8>, String>> = if pictures {
+    // A layout's time grows fast with the modules; past a size Graphviz takes minutes per picture.
+    // Decided by size, not by a clock, so the same crate always gets the same files.
+    let too_big = graph.modules.len() > MAX_LAID_OUT_MODULES;
+    let rendered: Vec<Result<Vec<u8>, String>> = if pictures && too_big {
+        let why = format!(
+            "{} modules are more than splitcheck lays out ({MAX_LAID_OUT_MODULES}); render the DOT file by hand, or draw a part with `splitcheck graph --depth` or `--focus`",
+            graph.modules.len()
+        );
+        dots.iter().map(|_| Err(why.clone())).collect()
+    } else if pictures {
         dots.par_iter()
             .map(|(_, dot)| report::render_with_dot_within(dot, "svg", Some(PICTURE_TIME_LIMIT)))
             .collect()
