@@ -231,6 +231,8 @@ fn bench_crate(name: &str, dir: &Path, reps: usize, scratch: &Path) -> Row {
                     &[
                         "dependencies",
                         "--lib",
+                        "--package",
+                        &analysis.package.name,
                         "--no-externs",
                         "--no-sysroot",
                         "--manifest-path",
