@@ -324,7 +324,8 @@ struct ExploreArgs {
     #[arg(long, value_enum, default_value_t = ProfileArg::Test)]
     profile: ProfileArg,
 
-    /// Price with this recording (`splitcheck record --workspace-fit`).
+    /// Price with this recording (default: reports/<crate>/timings.json, where
+    /// `splitcheck record` writes, when it is there).
     #[arg(long, value_name = "FILE")]
     timings: Option<PathBuf>,
 }
@@ -533,9 +534,12 @@ fn explore(cli: &Cli, args: &ExploreArgs, selection: &Selection) -> Result<(), E
     recover_edits(&analysis)?;
     let module_graph = ModuleGraph::build(&analysis.tree, analysis.resolution(), GraphOptions::default());
     let graph = report::graph_report(&analysis, &module_graph, None);
-    let timings = args.timings.as_deref().map(read_timings).transpose()?;
+    // As the report does: a recording given by flag, else the one `record` wrote by default.
+    let found = PathBuf::from("reports").join(&analysis.package.name).join("timings.json");
+    let timings_path = args.timings.clone().or_else(|| found.is_file().then_some(found));
+    let timings = timings_path.as_deref().map(read_timings).transpose()?;
     let prices = pricing::prices(&graph, timings.as_ref(), CostFlags::default(), args.profile.into())
-        .map_err(|e| timings_error(args.timings.as_deref(), &e))?;
+        .map_err(|e| timings_error(timings_path.as_deref(), &e))?;
     let primary = prices.primary();
     let model = partition::Model::new(&primary.units, primary.cost.clone(), primary.profile);
     let explored =
