@@ -351,7 +351,7 @@ fn candidate(w: &mut String, r: &TradeOffReport, c: &CandidateRow, missing: &BTr
             w,
             "- Make {} item(s) `pub` (used across the cut; `#[doc(hidden)]` keeps them out of the docs): {}.",
             c.new_pub.len(),
-            list(&c.new_pub.iter().map(|p| tail(p)).collect::<Vec<_>>(), LIST, "`")
+            list(&c.new_pub.iter().map(|p| pub_item(p)).collect::<Vec<_>>(), LIST, "")
         );
     }
     for b in &c.blockers {
@@ -440,6 +440,16 @@ fn list<S: AsRef<str>>(items: &[S], max: usize, quote: &str) -> String {
         format!("{}, … and {} more", shown.join(", "), items.len() - max)
     } else {
         shown.join(", ")
+    }
+}
+
+/// An item to make `pub`, as a reader acts on it: an impl block has no visibility of its own,
+/// its methods used across the cut do.
+fn pub_item(path: &str) -> String {
+    if path.contains("::<impl ") {
+        format!("the methods used from `{}`", tail(path))
+    } else {
+        format!("`{}`", tail(path))
     }
 }
 
