@@ -480,14 +480,11 @@ fn workspace_report(cli: &Cli, selection: &Selection) -> Result<(), Error> {
     let args = &cli.report;
     let dir = args.out.clone().unwrap_or_else(|| PathBuf::from("reports"));
     let ranking = crate::workspace_rank::rank_workspace(selection, &dir, args.profile.into())?;
-    let failed = |path: &Path| {
-        let shown = path.display().to_string();
-        move |source| Error::OutputFile { path: shown, source }
-    };
-    std::fs::create_dir_all(&dir).map_err(failed(&dir))?;
+    std::fs::create_dir_all(&dir).map_err(Error::output_file(&dir))?;
     let (md, json) = (dir.join("workspace.md"), dir.join("workspace.json"));
-    std::fs::write(&md, report::workspace_markdown(&ranking)).map_err(failed(&md))?;
-    std::fs::write(&json, report::pretty_json(&ranking).map_err(Error::Output)?).map_err(failed(&json))?;
+    let json_text = report::pretty_json(&ranking).map_err(Error::Output)?;
+    std::fs::write(&md, report::workspace_markdown(&ranking)).map_err(Error::output_file(&md))?;
+    std::fs::write(&json, &json_text).map_err(Error::output_file(&json))?;
     let mut out = anstream::stdout().lock();
     match args.format {
         Format::Table => report::write_workspace_table(
@@ -496,7 +493,7 @@ fn workspace_report(cli: &Cli, selection: &Selection) -> Result<(), Error> {
             cli.global.quiet,
             &mut out,
         ),
-        Format::Json => out.write_all(report::pretty_json(&ranking).map_err(Error::Output)?.as_bytes()),
+        Format::Json => out.write_all(json_text.as_bytes()),
     }
     .map_err(Error::Output)
 }
@@ -564,8 +561,7 @@ fn explore(cli: &Cli, args: &ExploreArgs, selection: &Selection) -> Result<(), E
             other => report::render_with_dot(&dot, other).map_err(Error::Graphviz)?,
         };
         match &args.out {
-            Some(path) => std::fs::write(path, &bytes)
-                .map_err(|e| Error::OutputFile { path: path.display().to_string(), source: e })?,
+            Some(path) => std::fs::write(path, &bytes).map_err(Error::output_file(path))?,
             None => return std::io::stdout().lock().write_all(&bytes).map_err(Error::Output),
         }
     }
@@ -681,8 +677,7 @@ fn graph(args: &GraphArgs, selection: &Selection) -> Result<(), Error> {
         }
     };
     match &args.out {
-        Some(path) => std::fs::write(path, &bytes)
-            .map_err(|e| Error::OutputFile { path: path.display().to_string(), source: e }),
+        Some(path) => std::fs::write(path, &bytes).map_err(Error::output_file(path)),
         None => std::io::stdout().lock().write_all(&bytes).map_err(Error::Output),
     }
 }
@@ -713,17 +708,7 @@ fn find_module(graph: &ModuleGraph, path: &str) -> Result<NodeId, Error> {
     if let Some(id) = graph.find(&full) {
         return Ok(id);
     }
-    // Compare without the `crate::` every path shares, or everything looks alike.
-    let tail = |p: &str| p.strip_prefix("crate::").unwrap_or(p).to_owned();
-    let mut scored: Vec<(f64, &str)> = graph
-        .nodes
-        .iter()
-        .map(|n| (strsim::jaro_winkler(&tail(&full), &tail(&n.path)), n.path.as_str()))
-        .collect();
-    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
-    let close: Vec<String> =
-        scored.iter().take(3).filter(|s| s.0 > 0.8).map(|s| format!("`{}`", s.1)).collect();
-    let hint = if close.is_empty() { String::new() } else { format!("; did you mean {}?", close.join(", ")) };
+    let hint = crate::paths::closest_modules(&full, graph.nodes.iter().map(|n| n.path.as_str()));
     Err(Error::Usage(format!("--focus: no module `{full}` in the graph{hint}")))
 }
 
@@ -811,7 +796,7 @@ fn record(cli: &Cli, args: &RecordArgs, selection: &Selection) -> Result<(), Err
         }
         std::fs::write(&out, report::pretty_json(&timings)?)
     };
-    write().map_err(|source| Error::OutputFile { path: shown.clone(), source })?;
+    write().map_err(Error::output_file(&out))?;
     let mut stdout = anstream::stdout().lock();
     report::write_timings_table(&timings, &shown, cli.global.quiet, &mut stdout).map_err(Error::Output)
 }
@@ -822,13 +807,11 @@ fn recover_edits(analysis: &analysis::CrateAnalysis) -> Result<(), Error> {
     if !restored.is_empty() {
         let base = &analysis.package.root_dir;
         let files: Vec<String> = restored.iter().map(|f| crate::paths::relative(base, f)).collect();
-        let yellow = anstyle::AnsiColor::Yellow.on_default().bold();
-        let _ = writeln!(
-            anstream::stderr(),
-            "{yellow}note{yellow:#}: restored {} file(s) an interrupted `splitcheck record` left edited: {}",
+        note(&format!(
+            "restored {} file(s) an interrupted `splitcheck record` left edited: {}",
             files.len(),
             files.join(", ")
-        );
+        ));
     }
     Ok(())
 }
@@ -847,8 +830,7 @@ fn cargo_timings(html: &Path, out: Option<&Path>) -> Result<(), Error> {
             "units": units,
         }))
         .map_err(Error::Output)?;
-        std::fs::write(out, json)
-            .map_err(|source| Error::OutputFile { path: out.display().to_string(), source })?;
+        std::fs::write(out, json).map_err(Error::output_file(out))?;
     }
     let mut stdout = anstream::stdout().lock();
     let width = units.iter().map(|u| u.name.len() + u.version.len() + 1).max().unwrap_or(4).max(4);

@@ -39,6 +39,12 @@ pub enum Error {
 }
 
 impl Error {
+    /// For `map_err` on writing `path`: an [`Error::OutputFile`] that names it.
+    pub fn output_file(path: &std::path::Path) -> impl FnOnce(std::io::Error) -> Error + use<> {
+        let path = path.display().to_string();
+        move |source| Error::OutputFile { path, source }
+    }
+
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Workspace(WorkspaceError::Metadata { .. })

@@ -116,7 +116,7 @@ pub fn explore(spec: &SplitSpec, graph: &GraphReport, model: &Model<'_>) -> Resu
                 return Err(format!(
                     "glob `{glob}` of part `{}` matches no module{}",
                     part.name,
-                    suggest(glob, &modules)
+                    crate::paths::closest_modules(glob, modules.iter().copied())
                 ));
             }
         }
@@ -324,17 +324,6 @@ fn find_cycle(next: &[Vec<usize>]) -> Option<Vec<usize>> {
     let mut state = vec![0u8; next.len()];
     (0..next.len())
         .find_map(|v| if state[v] == 0 { visit(v, next, &mut state, &mut Vec::new()) } else { None })
-}
-
-fn suggest(glob: &str, modules: &[&str]) -> String {
-    // Compare without the `crate::` every path shares, or everything looks alike.
-    let tail = |p: &str| p.strip_prefix("crate::").unwrap_or(p).to_owned();
-    let mut scored: Vec<(f64, &str)> =
-        modules.iter().map(|m| (strsim::jaro_winkler(&tail(glob), &tail(m)), *m)).collect();
-    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
-    let close: Vec<String> =
-        scored.iter().take(3).filter(|s| s.0 > 0.8).map(|s| format!("`{}`", s.1)).collect();
-    if close.is_empty() { String::new() } else { format!("; did you mean {}?", close.join(", ")) }
 }
 
 #[cfg(test)]

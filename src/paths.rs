@@ -1,4 +1,5 @@
-//! Showing paths relative to the analyzed package, so output holds no machine-specific prefix.
+//! Showing paths relative to the analyzed package, so output holds no machine-specific prefix,
+//! and suggesting the module paths closest to a mistyped one.
 
 use std::path::{Component, Path, PathBuf};
 
@@ -27,6 +28,18 @@ fn slashes(path: &Path) -> String {
         .filter(|c| c != "/")
         .collect::<Vec<_>>()
         .join("/")
+}
+
+/// `; did you mean `a`, `b`?` with up to three of `modules` close to `wanted`, or nothing.
+/// Paths are compared without the `crate::` they all share, or everything looks alike.
+pub fn closest_modules<'a>(wanted: &str, modules: impl IntoIterator<Item = &'a str>) -> String {
+    let tail = |p: &str| p.strip_prefix("crate::").unwrap_or(p).to_owned();
+    let mut scored: Vec<(f64, &str)> =
+        modules.into_iter().map(|m| (strsim::jaro_winkler(&tail(wanted), &tail(m)), m)).collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+    let close: Vec<String> =
+        scored.iter().take(3).filter(|s| s.0 > 0.8).map(|s| format!("`{}`", s.1)).collect();
+    if close.is_empty() { String::new() } else { format!("; did you mean {}?", close.join(", ")) }
 }
 
 #[cfg(test)]

@@ -37,12 +37,8 @@ pub fn write_report_dir(
     graph: &GraphReport,
     pictures: bool,
 ) -> Result<Written, Error> {
-    let failed = |path: &Path| {
-        let shown = path.display().to_string();
-        move |source| Error::OutputFile { path: shown, source }
-    };
-    std::fs::create_dir_all(dir).map_err(failed(dir))?;
-    remove_stale_pictures(dir).map_err(failed(dir))?;
+    std::fs::create_dir_all(dir).map_err(Error::output_file(dir))?;
+    remove_stale_pictures(dir).map_err(Error::output_file(dir))?;
 
     let mut dots: Vec<(String, String)> = vec![("graph".to_owned(), report::to_dot(graph))];
     for split in &trade_off.splits {
@@ -99,7 +95,7 @@ pub fn write_report_dir(
     let mut written = Vec::new();
     for (name, bytes) in &files {
         let path = dir.join(name);
-        std::fs::write(&path, bytes).map_err(failed(&path))?;
+        std::fs::write(&path, bytes).map_err(Error::output_file(&path))?;
         written.push(path);
     }
     Ok(Written { markdown: dir.join("report.md"), files: written, no_pictures })

@@ -25,7 +25,7 @@ pub fn to_dot(report: &GraphReport) -> String {
         .edges
         .iter()
         .enumerate()
-        .filter(|(_, e)| !e.facade && (report.options.include_tests || !e.test_only))
+        .filter(|(_, e)| is_drawn(report, e))
         .map(|(i, e)| (i, e.weight))
         .collect();
     let labelled = heaviest(&drawn, drawn.len());
@@ -91,8 +91,7 @@ pub fn to_dot(report: &GraphReport) -> String {
             (Some(a), Some(b)) => a == b,
             _ => false,
         };
-        // Facade re-exports constrain no split and would tie the root to everything.
-        if e.facade || (e.test_only && !report.options.include_tests) {
+        if !is_drawn(report, e) {
             continue;
         }
         let mut attrs = vec![attr("penwidth", plain(&pen_width(e.weight)))];
@@ -210,7 +209,7 @@ pub fn candidate_to_dot(
     };
     let part_of_node = |node: &str| part_of.get(node).copied();
     let drawn: Vec<&super::graph_json::GraphEdge> =
-        report.edges.iter().filter(|e| !e.facade && (report.options.include_tests || !e.test_only)).collect();
+        report.edges.iter().filter(|e| is_drawn(report, e)).collect();
     let crossing: Vec<(usize, u32)> = drawn
         .iter()
         .enumerate()
@@ -379,8 +378,7 @@ pub fn render_with_dot_within(
 }
 
 fn caption(report: &GraphReport) -> String {
-    let drawn =
-        report.edges.iter().filter(|e| !e.facade && (report.options.include_tests || !e.test_only)).count();
+    let drawn = report.edges.iter().filter(|e| is_drawn(report, e)).count();
     let mut parts = vec![format!("{}: {} modules, {drawn} edges", report.krate, report.modules.len())];
     let facade = report.edges.iter().filter(|e| e.facade).count();
     if facade > 0 {
@@ -395,6 +393,12 @@ fn caption(report: &GraphReport) -> String {
     parts.push(if report.options.include_tests { "tests included".into() } else { "src only".into() });
     parts.push("arrow a -> b: a uses b".into());
     parts.join(", ")
+}
+
+/// Whether a picture draws the edge: facade re-exports constrain no split and would tie the
+/// root to everything; test-only edges only with `--include-tests`.
+fn is_drawn(report: &GraphReport, e: &super::graph_json::GraphEdge) -> bool {
+    !e.facade && (report.options.include_tests || !e.test_only)
 }
 
 /// Every cycle's cheapest breaking edges, as `(from, to)`.
