@@ -184,6 +184,14 @@ struct Collector {
     gate: Option<String>,
 }
 
+/// What a module written inside a macro call is compiled under.
+enum Gate {
+    /// A branch of `cfg_if!`/`cfg_select!`: its condition, as `#[cfg(…)]`.
+    Cfg(Vec<Attribute>),
+    /// An item-wrapping macro (`cfg_net!`), whose own conditions are not read: its name.
+    Macro(String),
+}
+
 /// How deep expansions of argument-less local macros may nest.
 const MAX_EXPANSION_DEPTH: u32 = 8;
 
@@ -271,21 +279,13 @@ impl Collector {
             return false;
         };
         for (condition, items) in branches {
-            for item in items {
-                match item {
-                    Item::Mod(mut m) => {
-                        let gate = quote::quote!(#[cfg(#condition)]);
-                        if let Ok(mut attrs) = syn::parse::Parser::parse2(Attribute::parse_outer, gate) {
-                            m.attrs.append(&mut attrs);
-                        }
-                        self.visit_mod(&m);
-                    }
-                    Item::Macro(inner) => {
-                        self.expand_item_macro(&inner);
-                    }
-                    _ => {}
-                }
-            }
+            // The condition as an attribute, so `cfg(test)` branches are test-only as written.
+            let Ok(attrs) =
+                syn::parse::Parser::parse2(Attribute::parse_outer, quote::quote!(#[cfg(#condition)]))
+            else {
+                continue;
+            };
+            self.visit_gated_modules(items, &Gate::Cfg(attrs));
         }
         true
     }
@@ -298,15 +298,24 @@ impl Collector {
             return false;
         };
         let gate = format!("{}!", tokens_text(&quote::ToTokens::to_token_stream(&m.mac.path)));
+        self.visit_gated_modules(file.items, &Gate::Macro(gate))
+    }
+
+    /// The modules among `items` written inside a macro call, each under `gate`, and the modules
+    /// of macro calls among them (`cfg_os_poll! { cfg_net! { mod net; } }`). Returns whether
+    /// there were any.
+    fn visit_gated_modules(&mut self, items: Vec<Item>, gate: &Gate) -> bool {
         let mut found = false;
-        for item in file.items {
+        for item in items {
             match item {
-                Item::Mod(inner) => {
-                    self.gate = Some(gate.clone());
+                Item::Mod(mut inner) => {
+                    match gate {
+                        Gate::Cfg(attrs) => inner.attrs.extend(attrs.iter().cloned()),
+                        Gate::Macro(name) => self.gate = Some(name.clone()),
+                    }
                     self.visit_mod(&inner);
                     found = true;
                 }
-                // `cfg_os_poll! { cfg_net! { mod net; } }`
                 Item::Macro(inner) if self.expansion_depth < MAX_EXPANSION_DEPTH => {
                     self.expansion_depth += 1;
                     found |= self.expand_item_macro(&inner);
@@ -502,13 +511,7 @@ fn cfg_if_branches(tokens: &proc_macro2::TokenStream) -> Option<Vec<(proc_macro2
         if body.delimiter() != Delimiter::Brace {
             return None;
         }
-        let condition = match (&own, earlier.is_empty()) {
-            (Some(own), true) => own.clone(),
-            (Some(own), false) => quote::quote!(all(not(any(#(#earlier),*)), #own)),
-            (None, _) => quote::quote!(not(any(#(#earlier),*))),
-        };
-        let items = syn::parse2::<syn::File>(body.stream()).map(|f| f.items).unwrap_or_default();
-        out.push((condition, items));
+        out.push((branch_condition(&earlier, own.as_ref()), brace_items(body)));
         i += 1;
         match own {
             Some(own) => earlier.push(own),
@@ -556,6 +559,24 @@ fn items_one_by_one(text: &str) -> Vec<syn::File> {
         .collect()
 }
 
+/// When a branch of `cfg_if!`/`cfg_select!` is compiled: its own condition (`None` for the last,
+/// catch-all branch) and none of the `earlier` ones.
+fn branch_condition(
+    earlier: &[proc_macro2::TokenStream],
+    own: Option<&proc_macro2::TokenStream>,
+) -> proc_macro2::TokenStream {
+    match (own, earlier.is_empty()) {
+        (Some(own), true) => own.clone(),
+        (Some(own), false) => quote::quote!(all(not(any(#(#earlier),*)), #own)),
+        (None, _) => quote::quote!(not(any(#(#earlier),*))),
+    }
+}
+
+/// The items written in a `{ … }` branch (none when they do not parse).
+fn brace_items(body: &proc_macro2::Group) -> Vec<Item> {
+    syn::parse2::<syn::File>(body.stream()).map(|f| f.items).unwrap_or_default()
+}
+
 /// The branches of a `cfg_select!` call (`condition => { … }`, `_ => { … }` last), each with the
 /// condition under which it is compiled; `None` when the call is not in that form.
 fn cfg_select_branches(
@@ -580,13 +601,7 @@ fn cfg_select_branches(
             return None;
         }
         let wildcard = matches!(&trees[start..i], [TokenTree::Ident(id)] if id == "_");
-        let condition = match (wildcard, earlier.is_empty()) {
-            (true, _) => quote::quote!(not(any(#(#earlier),*))),
-            (false, true) => own.clone(),
-            (false, false) => quote::quote!(all(not(any(#(#earlier),*)), #own)),
-        };
-        let items = syn::parse2::<syn::File>(body.stream()).map(|f| f.items).unwrap_or_default();
-        out.push((condition, items));
+        out.push((branch_condition(&earlier, (!wildcard).then_some(&own)), brace_items(body)));
         earlier.push(own);
         i += 3;
         if matches!(trees.get(i), Some(TokenTree::Punct(p)) if p.as_char() == ',') {
