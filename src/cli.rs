@@ -432,8 +432,7 @@ fn build_trade_off(
     dir: &Path,
     quiet: bool,
 ) -> Result<(crate::tradeoff::TradeOffReport, report::GraphReport), Error> {
-    let module_graph = ModuleGraph::build(&analysis.tree, analysis.resolution(), GraphOptions::default());
-    let graph = report::graph_report(analysis, &module_graph, None);
+    let graph = report::crate_graph_report(analysis);
     let profile: Profile = args.profile.into();
     // A recording given by flag must be usable; one found beside the report is used if it is.
     let found = dir.join("timings.json");
@@ -529,8 +528,7 @@ fn explore(cli: &Cli, args: &ExploreArgs, selection: &Selection) -> Result<(), E
     }
     let analysis = analysis::analyze(selection)?;
     recover_edits(&analysis)?;
-    let module_graph = ModuleGraph::build(&analysis.tree, analysis.resolution(), GraphOptions::default());
-    let graph = report::graph_report(&analysis, &module_graph, None);
+    let graph = report::crate_graph_report(&analysis);
     // As the report does: a recording given by flag, else the one `record` wrote by default.
     let found = PathBuf::from("reports").join(&analysis.package.name).join("timings.json");
     let timings_path = args.timings.clone().or_else(|| found.is_file().then_some(found));

@@ -179,7 +179,7 @@ pub struct MemberLibrary {
 
 /// Every ordinary library crate of the workspace `package` belongs to, sorted by name.
 pub fn workspace_libraries(package: &Package, offline: bool) -> Result<Vec<MemberLibrary>, WorkspaceError> {
-    libraries_of(&package.workspace_root.join("Cargo.toml"), offline)
+    Ok(libraries_of(&run_metadata(&package.workspace_root.join("Cargo.toml"), offline)?))
 }
 
 /// Every ordinary library crate of the workspace of the selection's manifest (or of the current
@@ -188,13 +188,12 @@ pub fn selected_workspace_libraries(
     selection: &Selection,
 ) -> Result<(PathBuf, Vec<MemberLibrary>), WorkspaceError> {
     let (manifest, _) = manifest_and_name(&Selection { krate: None, ..selection.clone() })?;
+    // Any member's metadata lists every package of its workspace.
     let metadata = run_metadata(&manifest, selection.offline)?;
-    let root = metadata.workspace_root.as_std_path().to_path_buf();
-    Ok((root.clone(), libraries_of(&root.join("Cargo.toml"), selection.offline)?))
+    Ok((metadata.workspace_root.as_std_path().to_path_buf(), libraries_of(&metadata)))
 }
 
-fn libraries_of(workspace_manifest: &Path, offline: bool) -> Result<Vec<MemberLibrary>, WorkspaceError> {
-    let metadata = run_metadata(workspace_manifest, offline)?;
+fn libraries_of(metadata: &Metadata) -> Vec<MemberLibrary> {
     let mut out: Vec<MemberLibrary> = metadata
         .workspace_packages()
         .into_iter()
@@ -211,7 +210,7 @@ fn libraries_of(workspace_manifest: &Path, offline: bool) -> Result<Vec<MemberLi
         })
         .collect();
     out.sort_by(|a, b| a.name.cmp(&b.name));
-    Ok(out)
+    out
 }
 
 fn extern_crate_names(package: &cargo_metadata::Package) -> Vec<String> {

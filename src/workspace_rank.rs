@@ -10,7 +10,6 @@
 
 use crate::analysis;
 use crate::error::Error;
-use crate::graph::{GraphOptions, ModuleGraph};
 use crate::partition::{Model, Profile};
 use crate::pricing::{self, CostFlags};
 use crate::record::Timings;
@@ -135,8 +134,7 @@ fn rank_crate(
     fit: Option<&Timings>,
     primary: Profile,
 ) -> CrateRank {
-    let module_graph = ModuleGraph::build(&analysis.tree, analysis.resolution(), GraphOptions::default());
-    let graph = report::graph_report(analysis, &module_graph, None);
+    let graph = report::crate_graph_report(analysis);
     let own = recording.and_then(|t| pricing::prices(&graph, Some(t), CostFlags::default(), primary).ok());
     let (prices, timings) = match (own, fit.and_then(|t| pricing::from_workspace_fit(&graph, t, primary))) {
         (Some(p), _) => (p, "recorded"),

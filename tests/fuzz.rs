@@ -10,7 +10,6 @@
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 use splitcheck::analysis::analyze;
-use splitcheck::graph::{GraphOptions, ModuleGraph};
 use splitcheck::partition::{Model, Profile};
 use splitcheck::pricing::{CostFlags, without_recording};
 use splitcheck::report;
@@ -120,8 +119,7 @@ fn write_module(m: &GenModule, path: &str, dir: &Path, all: &[String], depth: us
 fn analyze_crate(dir: &Path) -> String {
     let selection = Selection { krate: None, manifest_path: Some(dir.join("Cargo.toml")), offline: true };
     let analysis = analyze(&selection).expect("a generated crate is found");
-    let module_graph = ModuleGraph::build(&analysis.tree, analysis.resolution(), GraphOptions::default());
-    let graph = report::graph_report(&analysis, &module_graph, None);
+    let graph = report::crate_graph_report(&analysis);
     let prices = without_recording(&graph, CostFlags::default(), Profile::Test);
     let provenance = Provenance {
         krate: "fuzzed".into(),

@@ -150,6 +150,14 @@ pub struct ResolutionSummary {
     pub unresolved_crate_paths: Vec<String>,
 }
 
+/// The report of the crate's whole module graph, as partitions and reports price it (default
+/// options: no `--depth`, test-only references kept aside).
+pub fn crate_graph_report(analysis: &CrateAnalysis) -> GraphReport {
+    let graph =
+        ModuleGraph::build(&analysis.tree, analysis.resolution(), crate::graph::GraphOptions::default());
+    graph_report(analysis, &graph, None)
+}
+
 /// Builds the report of `graph`, restricted to `focus` (a node and its neighbours) when given.
 pub fn graph_report(analysis: &CrateAnalysis, graph: &ModuleGraph, focus: Option<NodeId>) -> GraphReport {
     let tree = &analysis.tree;
