@@ -276,7 +276,9 @@ fn canonical_labels(parts: &[usize], facade: Option<usize>) -> Vec<usize> {
 fn glance(analysis: &CrateAnalysis, graph: &GraphReport) -> Glance {
     let totals = analysis.tree.totals();
     let count = |f: fn(&crate::report::GraphEdge) -> bool| graph.edges.iter().filter(|e| f(e)).count();
-    let lines_of = |path: &String| graph.modules.iter().find(|m| &m.path == path).map_or(0, |m| m.src_lines);
+    let src_lines: std::collections::BTreeMap<&str, u32> =
+        graph.modules.iter().map(|m| (m.path.as_str(), m.src_lines)).collect();
+    let lines_of = |path: &String| src_lines.get(path.as_str()).copied().unwrap_or(0);
     Glance {
         modules: analysis.tree.modules.len(),
         graph_modules: graph.modules.len(),
