@@ -118,6 +118,20 @@ pub fn units_from_graph(report: &GraphReport, include_tests: bool) -> UnitGraph 
             root_uses.entry(from).or_default().push(to);
         }
     }
+    // An impl goes where its type goes: a root type moving down takes its root impls along (left
+    // in the facade, an impl of another crate's trait for it would break the orphan rule).
+    let root = report.modules.iter().find(|m| m.path == "crate");
+    let root_impls: Vec<(&str, String)> = root
+        .into_iter()
+        .flat_map(|r| &r.items)
+        .filter_map(|i| {
+            let self_ty = i.impl_self.as_deref().filter(|t| *t != "external")?;
+            Some((self_ty, format!("crate::{}", i.name)))
+        })
+        .collect();
+    for (self_ty, path) in &root_impls {
+        root_uses.entry(self_ty).or_default().push(path);
+    }
     while let Some(item) = queue.pop_front() {
         for &to in root_uses.get(item).into_iter().flatten() {
             if shared.insert(to) {
@@ -127,7 +141,6 @@ pub fn units_from_graph(report: &GraphReport, include_tests: bool) -> UnitGraph 
     }
 
     // Nodes before collapsing cycles: every module, the root as shared + facade.
-    let root = report.modules.iter().find(|m| m.path == "crate");
     let mut names: Vec<String> = Vec::new();
     let mut node_of: BTreeMap<String, usize> = BTreeMap::new();
     let mut nodes: Vec<Unit> = Vec::new();
