@@ -1,6 +1,8 @@
 //! Command-line arguments (clap derive) and dispatch to the library; the binaries only call
 //! [`main`]. Owns: the argument contract and mapping errors to exit codes. Must not: analyze.
 
+mod apply;
+
 use crate::analysis;
 use crate::error::{EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, Error};
 use crate::graph::{GraphOptions, ModuleGraph, NodeId};
@@ -136,6 +138,9 @@ enum Command {
     Record(RecordArgs),
     /// Price and draw a split of your own: `--split 'core=crate::ir; rest=*'`.
     Explore(ExploreArgs),
+    /// Carry out a split on a copy of the workspace, prove it builds and passes the same tests,
+    /// and (with --measure) time the real saving against the prediction.
+    Apply(apply::ApplyArgs),
 }
 
 #[derive(Debug, Args)]
@@ -396,6 +401,7 @@ fn run(cli: &Cli) -> Result<(), Error> {
         Some(Command::Partition(args)) => partition(args, &selection(&args.krate)),
         Some(Command::Record(args)) => record(cli, args, &selection(&args.krate)),
         Some(Command::Explore(args)) => explore(cli, args, &selection(&args.krate)),
+        Some(Command::Apply(args)) => apply::apply(cli, args, &selection(&args.krate)),
     }
 }
 
@@ -529,22 +535,9 @@ fn explore(cli: &Cli, args: &ExploreArgs, selection: &Selection) -> Result<(), E
     let analysis = analysis::analyze(selection)?;
     recover_edits(&analysis)?;
     let graph = report::crate_graph_report(&analysis);
-    // As the report does: a recording given by flag, else the one `record` wrote by default.
-    let found = PathBuf::from("reports").join(&analysis.package.name).join("timings.json");
-    let timings_path = args.timings.clone().or_else(|| found.is_file().then_some(found));
-    let timings = timings_path.as_deref().map(read_timings).transpose()?;
-    let prices = pricing::prices(&graph, timings.as_ref(), CostFlags::default(), args.profile.into())
-        .map_err(|e| timings_error(timings_path.as_deref(), &e))?;
-    let primary = prices.primary();
-    let model = partition::Model::new(&primary.units, primary.cost.clone(), primary.profile);
-    let explored =
-        crate::explore::explore(&spec, &graph, &model).map_err(|e| Error::Usage(format!("--split: {e}")))?;
-    let k = explored.names.len();
-    let setup = report::PartitionSetup { graph: &graph, prices: &prices, k, max_new_pub: None, shown: 1 };
-    let partition_report = report::partition_report(&setup, std::slice::from_ref(&explored.candidate), false);
-    let Some(row) = partition_report.candidates.first() else {
-        return Err(Error::Usage("--split: the split could not be priced".to_owned()));
-    };
+    let prices = explore_prices(&analysis, &graph, args.timings.as_deref(), args.profile)?;
+    let (partition_report, explored) = explore_split(&spec, &graph, &prices)?;
+    let row = &partition_report.candidates[0];
     if let Some(format) = picture {
         let title = format!(
             "{}: your split ({}), test saving {:.1}%, lib saving {:.1}%",
@@ -580,6 +573,39 @@ fn explore(cli: &Cli, args: &ExploreArgs, selection: &Selection) -> Result<(), E
         _ => write_explored(&partition_report, &explored, cli.global.quiet, &mut out),
     }
     .map_err(Error::Output)
+}
+
+/// Prices as the report does: a recording given by flag, else the one `record` wrote by default.
+fn explore_prices(
+    analysis: &analysis::CrateAnalysis,
+    graph: &report::GraphReport,
+    timings: Option<&Path>,
+    profile: ProfileArg,
+) -> Result<pricing::Prices, Error> {
+    let found = PathBuf::from("reports").join(&analysis.package.name).join("timings.json");
+    let timings_path = timings.map(Path::to_path_buf).or_else(|| found.is_file().then_some(found));
+    let timings = timings_path.as_deref().map(read_timings).transpose()?;
+    pricing::prices(graph, timings.as_ref(), CostFlags::default(), profile.into())
+        .map_err(|e| timings_error(timings_path.as_deref(), &e))
+}
+
+/// A user's split as one priced candidate (the report's only row).
+fn explore_split(
+    spec: &crate::explore::SplitSpec,
+    graph: &report::GraphReport,
+    prices: &pricing::Prices,
+) -> Result<(report::PartitionReport, crate::explore::Explored), Error> {
+    let primary = prices.primary();
+    let model = partition::Model::new(&primary.units, primary.cost.clone(), primary.profile);
+    let explored =
+        crate::explore::explore(spec, graph, &model).map_err(|e| Error::Usage(format!("--split: {e}")))?;
+    let k = explored.names.len();
+    let setup = report::PartitionSetup { graph, prices, k, max_new_pub: None, shown: 1 };
+    let partition_report = report::partition_report(&setup, std::slice::from_ref(&explored.candidate), false);
+    if partition_report.candidates.is_empty() {
+        return Err(Error::Usage("--split: the split could not be priced".to_owned()));
+    }
+    Ok((partition_report, explored))
 }
 
 fn write_explored(

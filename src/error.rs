@@ -33,6 +33,9 @@ pub enum Error {
     /// Recording failed (cargo failed, a file could not be edited or restored).
     #[error("{0}")]
     Record(String),
+    /// `apply` wrote the copy, but it does not compile or its tests differ.
+    #[error("{0}")]
+    Verify(String),
     /// Ctrl-C or SIGTERM during a recording (files restored).
     #[error("interrupted; every edited file was restored")]
     Interrupted,
@@ -51,7 +54,8 @@ impl Error {
             | Error::Output(_)
             | Error::OutputFile { .. }
             | Error::Graphviz(_)
-            | Error::Record(_) => EXIT_FAILURE,
+            | Error::Record(_)
+            | Error::Verify(_) => EXIT_FAILURE,
             Error::Interrupted => EXIT_INTERRUPTED,
             Error::Workspace(_) | Error::Usage(_) => EXIT_BAD_INPUT,
         }

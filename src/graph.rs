@@ -325,6 +325,23 @@ fn depth_of(tree: &ModuleTree, mut m: ModuleId) -> u32 {
     depth
 }
 
+/// `reach[a][b]`: `b` is reachable from `a` over `edges` (one step or more), on `n` nodes.
+pub fn reachability(n: usize, edges: &[(usize, usize)]) -> Vec<Vec<bool>> {
+    let mut reach = vec![vec![false; n]; n];
+    for &(a, b) in edges {
+        reach[a][b] = true;
+    }
+    for m in 0..n {
+        let through = reach[m].clone();
+        for row in reach.iter_mut() {
+            if row[m] {
+                row.iter_mut().zip(&through).for_each(|(cell, via)| *cell |= *via);
+            }
+        }
+    }
+    reach
+}
+
 /// Strongly connected components of the graph with nodes `0..n` and the given edges (each
 /// component's nodes in any order; components in reverse topological order: used first).
 pub fn strongly_connected(n: usize, edges: &[(usize, usize)]) -> Vec<Vec<usize>> {

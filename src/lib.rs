@@ -5,6 +5,7 @@
 //! module tree, [`report`] shows it. See `ARCHITECTURE.md` for the map and its invariants.
 
 pub mod analysis;
+pub mod apply;
 pub mod cli;
 pub mod cost;
 pub mod error;
@@ -14,6 +15,7 @@ pub mod items;
 pub mod modtree;
 pub mod partition;
 pub mod paths;
+pub mod prediction;
 pub mod pricing;
 pub mod provenance;
 pub mod record;
@@ -21,7 +23,9 @@ pub mod report;
 pub mod report_dir;
 pub mod resolve;
 pub mod soundness;
+pub mod split_copy;
 pub mod tradeoff;
+pub mod verify;
 pub mod workspace;
 pub mod workspace_rank;
 

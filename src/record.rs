@@ -178,7 +178,7 @@ static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
 /// Ctrl-C and SIGTERM set a flag the recording loop watches: it stops cargo, restores the files
 /// and exits with 130.
-fn install_interrupt_handler() {
+pub(crate) fn install_interrupt_handler() {
     static INSTALLED: OnceLock<()> = OnceLock::new();
     INSTALLED.get_or_init(|| {
         let _ = ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::SeqCst));
@@ -201,7 +201,7 @@ pub fn recover(target_dir: &Path) -> Result<Vec<PathBuf>, Error> {
     j.restore_all().map_err(|e| journal_error(target_dir, e))
 }
 
-fn journal_error(target_dir: &Path, e: std::io::Error) -> Error {
+pub(crate) fn journal_error(target_dir: &Path, e: std::io::Error) -> Error {
     Error::Record(format!(
         "cannot use the edit journal in {}: {e}",
         journal::journal_dir(target_dir).display()
@@ -209,8 +209,8 @@ fn journal_error(target_dir: &Path, e: std::io::Error) -> Error {
 }
 
 /// Restores every protected file when dropped: on success, error and panic alike.
-struct Restorer<'a> {
-    journal: &'a mut Journal,
+pub(crate) struct Restorer<'a> {
+    pub journal: &'a mut Journal,
 }
 
 impl Drop for Restorer<'_> {
@@ -246,7 +246,7 @@ pub fn record(analysis: &CrateAnalysis, options: &RecordOptions) -> Result<Timin
         selected.truncate(top);
         selected.sort_by(|a, b| a.path.cmp(&b.path));
     }
-    let cargo = Cargo { manifest: package.manifest_path.clone(), offline: options.offline };
+    let cargo = Cargo { manifest: package.manifest_path.clone(), offline: options.offline, target_dir: None };
     if let Some(pid) = journal::live_owner(&package.target_dir) {
         return Err(Error::Record(format!(
             "another `splitcheck record` (pid {pid}) is running on `{}`",
@@ -256,7 +256,7 @@ pub fn record(analysis: &CrateAnalysis, options: &RecordOptions) -> Result<Timin
     let _owner = journal::claim(&package.target_dir).map_err(|e| journal_error(&package.target_dir, e))?;
     let mut journal =
         Journal::open(&package.target_dir).map_err(|e| journal_error(&package.target_dir, e))?;
-    let progress = progress_bar(options, selected.len() as u64 * u64::from(options.reps));
+    let progress = progress_bar(options.progress, selected.len() as u64 * u64::from(options.reps));
     let warmup = ProfilePair { lib: cargo.build(false)?, test: cargo.test_build(false)? };
     let test_run_s = cargo.timed(&["test"], false).ok();
     let nextest_run_s = if cargo.timed(&["nextest", "--version"], false).is_ok() {
@@ -405,7 +405,8 @@ fn direct_dependents(
     }
     let mut runs = Vec::new();
     for member in ordered {
-        let cargo = Cargo { manifest: member.manifest_path.clone(), offline: options.offline };
+        let cargo =
+            Cargo { manifest: member.manifest_path.clone(), offline: options.offline, target_dir: None };
         cargo.build(false)?;
         let lines = crate::modtree::walk(&member.lib_src, &member.root_dir).totals().src_code;
         runs.push(DependentRun { name: member.name, cargo, lines, samples: Vec::new() });
@@ -463,7 +464,8 @@ fn fit_workspace(
     let mut skipped = Vec::new();
     for member in members {
         progress.set_message(format!("crate {}", member.name));
-        let cargo = Cargo { manifest: member.manifest_path.clone(), offline: options.offline };
+        let cargo =
+            Cargo { manifest: member.manifest_path.clone(), offline: options.offline, target_dir: None };
         // A crate that does not build here (a missing system library) is left out, and said.
         if let Err(e) = cargo.build(false).and_then(|_| cargo.test_build(false)) {
             if matches!(e, Error::Interrupted) {
@@ -515,8 +517,8 @@ fn fit_workspace(
     Ok(WorkspaceFit { crates, skipped, lib, test, rerun })
 }
 
-fn progress_bar(options: &RecordOptions, len: u64) -> indicatif::ProgressBar {
-    if !options.progress {
+pub(crate) fn progress_bar(show: bool, len: u64) -> indicatif::ProgressBar {
+    if !show {
         return indicatif::ProgressBar::hidden();
     }
     let bar = indicatif::ProgressBar::new(len);
@@ -530,9 +532,11 @@ fn progress_bar(options: &RecordOptions, len: u64) -> indicatif::ProgressBar {
 }
 
 /// Cargo for one package, as `$CARGO` (or `cargo`) runs it.
-struct Cargo {
-    manifest: PathBuf,
-    offline: bool,
+pub(crate) struct Cargo {
+    pub manifest: PathBuf,
+    pub offline: bool,
+    /// `CARGO_TARGET_DIR` (a copy of the workspace builds in its own).
+    pub target_dir: Option<PathBuf>,
 }
 
 impl Cargo {
@@ -557,7 +561,7 @@ impl Cargo {
     }
 
     /// Runs cargo and returns its wall time; stops it (and fails) when interrupted.
-    fn timed(&self, args: &[&str], full: bool) -> Result<f64, Error> {
+    pub(crate) fn timed(&self, args: &[&str], full: bool) -> Result<f64, Error> {
         if INTERRUPTED.load(Ordering::SeqCst) {
             return Err(Error::Interrupted);
         }
@@ -568,6 +572,9 @@ impl Cargo {
         }
         if full {
             cmd.env("CARGO_INCREMENTAL", "0");
+        }
+        if let Some(dir) = &self.target_dir {
+            cmd.env("CARGO_TARGET_DIR", dir);
         }
         cmd.env("CARGO_TERM_COLOR", "never").stdout(Stdio::null()).stderr(Stdio::piped());
         let start = Instant::now();

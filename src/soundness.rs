@@ -240,7 +240,7 @@ pub(crate) fn byte_offset(text: &str, (line, column): (u32, u32)) -> Option<usiz
 
 /// The `use` item `source` without the leaves flagged in `drop` (in the order `items` flattens
 /// use trees), printed by `quote`.
-fn without_leaves(source: &str, drop: &[bool]) -> Option<String> {
+pub(crate) fn without_leaves(source: &str, drop: &[bool]) -> Option<String> {
     let mut item: syn::ItemUse = syn::parse_str(source).ok()?;
     let mut idx = 0;
     let tree = filter_tree(&item.tree, &mut idx, drop, false)?;

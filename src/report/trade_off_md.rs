@@ -344,7 +344,11 @@ fn candidate(w: &mut String, r: &TradeOffReport, c: &CandidateRow, missing: &BTr
             .iter()
             .map(|m| format!("`{}` ({} lines) into part {}", tail(&m.item), m.lines, m.to_part + 1))
             .collect();
-        let _ = writeln!(w, "- Move the root items other modules use down, with their impls: {}.", list(&moves, LIST, ""));
+        let _ = writeln!(
+            w,
+            "- Move the root items other modules use down, with their impls: {}.",
+            list(&moves, LIST, "")
+        );
     }
     if !c.new_pub.is_empty() {
         let _ = writeln!(

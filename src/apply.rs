@@ -1,0 +1,233 @@
+//! `splitcheck apply`: the plan that turns one crate into part crates and a facade, as file
+//! texts for a copy of the workspace.
+//!
+//! Owns: where the crates go (the parts beside the crate, or beside it in a new workspace when
+//! the crate had none), which files each crate gets and their new text ([`rewrite`]), the
+//! manifests ([`manifest`]), and what is left to do by hand (impls away from their type,
+//! declarations inside macro calls) with `file:line`. The layout of who owns what is
+//! [`layout`]. Must not: read or write files, or run cargo (`split_copy` writes the plan,
+//! `verify` builds it).
+
+pub mod layout;
+pub mod manifest;
+pub mod rewrite;
+
+use crate::analysis::CrateAnalysis;
+use layout::{Dest, Layout, SplitInput};
+use rewrite::{HandEdit, Rewriter};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+/// Everything to write into the copy.
+#[derive(Debug, Clone)]
+pub struct SplitPlan {
+    pub krate: String,
+    /// Crate names of the parts, in part order.
+    pub names: Vec<String>,
+    /// Directories of the parts and of the facade, relative to the copy's root.
+    pub part_dirs: Vec<PathBuf>,
+    pub facade_dir: PathBuf,
+    /// Where the copy of the original workspace root goes, relative to the copy's root
+    /// (`""`, or the crate's name when it had no workspace and one is made for it).
+    pub original_root_in_copy: PathBuf,
+    /// New file texts, relative to the copy's root.
+    pub writes: BTreeMap<PathBuf, String>,
+    /// Files copied as they are: original path → path relative to the copy's root.
+    pub copies: BTreeMap<PathBuf, PathBuf>,
+    /// Files of the crate that moved to a part, relative to the copy's root.
+    pub removes: BTreeSet<PathBuf>,
+    /// What the rewrite could not do, relative paths.
+    pub hand_edits: Vec<HandEdit>,
+    /// Test modules placed above their module's part: (module, crate).
+    pub moved_tests: Vec<(String, String)>,
+    /// Per part: its modules (paths), for the summary.
+    pub part_modules: Vec<Vec<String>>,
+    pub layout: Layout,
+}
+
+/// The inputs read from disk by the caller.
+pub struct PlanSources<'a> {
+    /// Text of a source file (absolute path as the analysis has it).
+    pub text: &'a dyn Fn(&Path) -> Option<String>,
+    /// The crate's `Cargo.toml`.
+    pub manifest: String,
+    /// The workspace root's `Cargo.toml` when it is another file than the crate's.
+    pub workspace_manifest: Option<String>,
+    /// Non-Rust files under the crate root file's directory (data for `include_str!` and the like).
+    pub data_files: Vec<PathBuf>,
+}
+
+pub fn plan(
+    analysis: &CrateAnalysis,
+    input: &SplitInput,
+    sources: &PlanSources<'_>,
+) -> Result<SplitPlan, String> {
+    let package = &analysis.package;
+    let tree = &analysis.tree;
+    let layout = layout::layout(analysis, input);
+    let k = input.names.len();
+    let facade = layout.facade();
+    let own_workspace = package.workspace_root == package.root_dir;
+    let standalone = own_workspace && !has_table(&sources.manifest, "workspace");
+    let original_root_in_copy = if standalone { PathBuf::from(&package.name) } else { PathBuf::new() };
+    let package_rel = original_root_in_copy
+        .join(package.root_dir.strip_prefix(&package.workspace_root).unwrap_or(Path::new("")));
+    let parts_parent = if own_workspace && !standalone {
+        package_rel.clone()
+    } else {
+        package_rel.parent().unwrap_or(Path::new("")).to_path_buf()
+    };
+    let part_dirs: Vec<PathBuf> = input.names.iter().map(|n| parts_parent.join(n)).collect();
+    let dir_of = |d: Dest| if d == facade { package_rel.clone() } else { part_dirs[d].clone() };
+    let in_crate =
+        |d: Dest, file: &Path| dir_of(d).join(file.strip_prefix(&package.root_dir).unwrap_or(file));
+
+    let mut crate_names = input.names.clone();
+    crate_names.push(package.name.replace('-', "_"));
+    let rewriter = Rewriter::new(analysis, &layout, crate_names.clone(), sources.text);
+    let mut writes = BTreeMap::new();
+    let mut copies = BTreeMap::new();
+    let mut removes = BTreeSet::new();
+    let mut part_modules = vec![Vec::new(); k];
+    let edition_2015 = package.lib.edition == "2015";
+    for id in tree.sorted() {
+        let m = tree.get(id);
+        let owner = layout.owner[id.index()];
+        if owner < k {
+            part_modules[owner].push(m.path.clone());
+        }
+        if id == crate::modtree::ModuleId::ROOT
+            || m.inline
+            || m.in_fn.is_some()
+            || !m.problems.is_empty() && !m.file.is_file()
+        {
+            continue;
+        }
+        if let Some(text) = rewriter.owned_file(id, owner) {
+            writes.insert(in_crate(owner, &m.file), text);
+        }
+        for extra in m.files.iter().filter(|f| **f != m.file) {
+            copies.insert(extra.clone(), in_crate(owner, extra));
+        }
+        if owner != facade {
+            removes.insert(in_crate(facade, &m.file));
+        }
+    }
+    let footer = |d: Dest| -> String {
+        let mut out = String::new();
+        for (p, name) in crate_names.iter().enumerate().take(k) {
+            if layout.macro_deps[d].contains(&p) {
+                out.push_str(&format!("\n#[macro_use]\nextern crate {name};\n"));
+            } else if edition_2015 && layout.sees(d, p) {
+                out.push_str(&format!("\nextern crate {name};\n"));
+            }
+        }
+        out
+    };
+    let root_file = &tree.root().file;
+    for d in 0..=k {
+        let header = format!(
+            "//! Part of `{}`: split off by `splitcheck apply`; `{}` re-exports it.\n",
+            package.name, package.name
+        );
+        if let Some(text) = rewriter.root_file(d, &header, &footer(d)) {
+            writes.insert(in_crate(d, root_file), text);
+        }
+        if d < k {
+            let src_dir = root_file.parent().unwrap_or(&package.root_dir);
+            for data in sources.data_files.iter().filter(|f| f.starts_with(src_dir)) {
+                copies.insert(data.clone(), in_crate(d, data));
+            }
+        }
+    }
+    // Manifests: each part depends on every part below it, directly or not.
+    let rel_to = |from: Dest, to: Dest| rewrite::relative(&dir_of(to), &dir_of(from));
+    for d in 0..k {
+        let deps: Vec<(String, String)> =
+            (0..k).filter(|&p| layout.sees(d, p)).map(|p| (crate_names[p].clone(), rel_to(d, p))).collect();
+        let used =
+            idents_of(writes.iter().filter(|(p, _)| p.starts_with(&part_dirs[d])).map(|(_, t)| t.as_str()));
+        let description = format!("Part of `{}`, split off by splitcheck apply.", package.name);
+        let text = manifest::part_manifest(&sources.manifest, &crate_names[d], &description, &deps, &used)
+            .map_err(|e| format!("{}: {e}", package.manifest_path.display()))?;
+        writes.insert(part_dirs[d].join("Cargo.toml"), text);
+    }
+    let deps: Vec<(String, String)> = (0..k).map(|p| (crate_names[p].clone(), rel_to(facade, p))).collect();
+    let mut facade_manifest = manifest::facade_manifest(&sources.manifest, &deps)
+        .map_err(|e| format!("{}: {e}", package.manifest_path.display()))?;
+    let members: Vec<String> = (0..=k)
+        .map(&dir_of)
+        .map(|p| p.strip_prefix(&original_root_in_copy).unwrap_or(&p).to_string_lossy().replace('\\', "/"))
+        .collect();
+    if standalone {
+        facade_manifest = manifest::without_root_tables(&facade_manifest)?;
+        let all: Vec<String> = (0..=k).map(|d| dir_of(d).to_string_lossy().replace('\\', "/")).collect();
+        writes.insert(PathBuf::from("Cargo.toml"), manifest::new_workspace(&all, &sources.manifest)?);
+    } else if own_workspace {
+        facade_manifest = manifest::with_members(&facade_manifest, &members[..k])?;
+    } else if let Some(ws) = &sources.workspace_manifest {
+        let text = manifest::with_members(ws, &members[..k])
+            .map_err(|e| format!("{}: {e}", package.workspace_root.join("Cargo.toml").display()))?;
+        writes.insert(original_root_in_copy.join("Cargo.toml"), text);
+    }
+    writes.insert(package_rel.join("Cargo.toml"), facade_manifest);
+    for r in &writes {
+        removes.remove(r.0);
+    }
+
+    let mut hand_edits: Vec<HandEdit> = rewriter.hand_edits.borrow().iter().cloned().collect();
+    for b in layout::impl_blockers(analysis, &layout, &crate_names) {
+        let m = tree.get(b.item.module);
+        let def = crate::graph::item_def(tree, b.item);
+        let file = m.files.get(def.file as usize).unwrap_or(&m.file);
+        hand_edits.push(HandEdit { file: file.clone(), line: def.span.0.0, message: b.message });
+    }
+    for h in &mut hand_edits {
+        h.file = PathBuf::from(crate::paths::relative(&package.root_dir, &h.file));
+    }
+    hand_edits.sort();
+    hand_edits.dedup();
+    let moved_tests =
+        layout.moved_tests.iter().map(|t| (t.module.clone(), crate_names[t.to].clone())).collect();
+    Ok(SplitPlan {
+        krate: package.name.clone(),
+        names: input.names.clone(),
+        part_dirs,
+        facade_dir: package_rel,
+        original_root_in_copy,
+        writes,
+        copies,
+        removes,
+        hand_edits,
+        moved_tests,
+        part_modules,
+        layout,
+    })
+}
+
+fn has_table(manifest: &str, name: &str) -> bool {
+    manifest.parse::<toml_edit::DocumentMut>().is_ok_and(|d| d.get(name).is_some())
+}
+
+/// Every identifier in `texts` (macro bodies and attributes included): the dependencies a
+/// crate's code can name.
+fn idents_of<'t>(texts: impl Iterator<Item = &'t str>) -> BTreeSet<String> {
+    fn walk(stream: proc_macro2::TokenStream, out: &mut BTreeSet<String>) {
+        for tt in stream {
+            match tt {
+                proc_macro2::TokenTree::Ident(i) => {
+                    out.insert(i.to_string().trim_start_matches("r#").to_owned());
+                }
+                proc_macro2::TokenTree::Group(g) => walk(g.stream(), out),
+                _ => {}
+            }
+        }
+    }
+    let mut out = BTreeSet::new();
+    for text in texts {
+        if let Ok(stream) = text.parse::<proc_macro2::TokenStream>() {
+            walk(stream, &mut out);
+        }
+    }
+    out
+}

@@ -1,0 +1,802 @@
+//! The text of every file of a split: each crate keeps the module tree's shape, so the paths
+//! written in moved code (`crate::a::B`, `super::C`, `$crate::d`, globs) mean what they meant.
+//!
+//! A crate's own modules are its files, copied with edits: visibility raised where another
+//! crate uses an item, `mod` declarations of modules another crate owns replaced by a
+//! re-export of that module (`pub use ::other::a::m;`), or by an inline *skeleton* when this
+//! crate owns or sees a part of that module's subtree the owner cannot hand over. A skeleton of
+//! module `m` glob-imports the owner's `m` (when this crate may see it) and keeps `m`'s
+//! imports, so `super::x` from a child lands where it did. The crate root of a part is the
+//! root file as a skeleton: the root items moved to that part, re-exports of moved items it
+//! sees, its `use`s. The facade is the root file itself with moved items and modules
+//! replaced by re-exports that keep their visibility, so public paths do not change.
+//!
+//! Must not: read or write files (texts come from the caller) or decide who owns what
+//! ([`super::layout`]).
+
+use super::layout::{Dest, Layout};
+use crate::analysis::CrateAnalysis;
+use crate::items::ItemIdx;
+use crate::modtree::{ModuleId, ModuleTree};
+use crate::resolve::ItemId;
+use crate::soundness::{TextEdit, apply_edits};
+use proc_macro2::{LineColumn, Span};
+use quote::ToTokens;
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Component, Path, PathBuf};
+use syn::spanned::Spanned;
+
+/// Something the rewrite could not do safely, to finish by hand.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct HandEdit {
+    pub file: PathBuf,
+    pub line: u32,
+    pub message: String,
+}
+
+pub struct Rewriter<'a> {
+    pub analysis: &'a CrateAnalysis,
+    pub layout: &'a Layout,
+    /// Crate names: parts, then the facade.
+    pub crate_names: Vec<String>,
+    pub text: &'a dyn Fn(&Path) -> Option<String>,
+    decls: HashMap<(PathBuf, u32, u32), ModuleId>,
+    children: HashMap<(ModuleId, String), ModuleId>,
+    item_at: HashMap<(ModuleId, PathBuf, u32, u32), ItemIdx>,
+    macro_names: BTreeSet<String>,
+    /// Where `mod x;` in each module looks for `x`'s file.
+    lookup_dirs: Vec<PathBuf>,
+    edition_2015: bool,
+    pub hand_edits: std::cell::RefCell<BTreeSet<HandEdit>>,
+    /// Modules whose declaration the rewrite met as a syn item, and modules whose items it wrote.
+    seen: std::cell::RefCell<BTreeSet<ModuleId>>,
+    processed: std::cell::RefCell<BTreeSet<ModuleId>>,
+}
+
+/// A parsed file and where its lines start.
+struct Src {
+    path: PathBuf,
+    text: String,
+    line_starts: Vec<usize>,
+}
+
+impl Src {
+    fn new(path: &Path, text: String) -> Src {
+        let mut line_starts = vec![0];
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        Src { path: path.to_path_buf(), text, line_starts }
+    }
+
+    fn offset(&self, at: LineColumn) -> usize {
+        let Some(&start) = self.line_starts.get(at.line.saturating_sub(1)) else { return self.text.len() };
+        let line = &self.text[start..];
+        start + line.char_indices().nth(at.column).map_or(line.len(), |(b, _)| b)
+    }
+
+    fn range(&self, span: Span) -> (usize, usize) {
+        (self.offset(span.start()), self.offset(span.end()))
+    }
+
+    fn slice(&self, span: Span) -> &str {
+        let (a, b) = self.range(span);
+        &self.text[a..b]
+    }
+}
+
+fn start_of(span: Span) -> (u32, u32) {
+    let lc = span.start();
+    (lc.line as u32, lc.column as u32 + 1)
+}
+
+impl<'a> Rewriter<'a> {
+    pub fn new(
+        analysis: &'a CrateAnalysis,
+        layout: &'a Layout,
+        crate_names: Vec<String>,
+        text: &'a dyn Fn(&Path) -> Option<String>,
+    ) -> Rewriter<'a> {
+        let tree = &analysis.tree;
+        let mut decls = HashMap::new();
+        let mut children = HashMap::new();
+        let mut item_at = HashMap::new();
+        let mut macro_names = BTreeSet::new();
+        let mut lookup_dirs = vec![PathBuf::new(); tree.modules.len()];
+        for id in tree.sorted() {
+            let m = tree.get(id);
+            lookup_dirs[id.index()] = match m.parent {
+                None => m.file.parent().map(Path::to_path_buf).unwrap_or_default(),
+                Some(p) => {
+                    let base = lookup_dirs[p.index()].join(m.name.trim_start_matches("r#"));
+                    let default =
+                        m.inline || m.file == base.with_extension("rs") || m.file == base.join("mod.rs");
+                    // A file loaded through `#[path]` looks up its children like a `mod.rs`.
+                    if default { base } else { m.file.parent().map(Path::to_path_buf).unwrap_or_default() }
+                }
+            };
+            if let Some(d) = &m.decl {
+                decls.insert((d.file.clone(), d.line, d.column), id);
+            }
+            if let Some(p) = m.parent {
+                children.entry((p, m.name.clone())).or_insert(id);
+            }
+            for (i, item) in m.items.items.iter().enumerate() {
+                let file = m.files.get(item.file as usize).cloned().unwrap_or_else(|| m.file.clone());
+                item_at.insert((id, file, item.span.0.0, item.span.0.1), i as ItemIdx);
+                if item.kind == crate::items::ItemKind::Macro {
+                    macro_names.insert(item.name.clone());
+                }
+            }
+        }
+        Rewriter {
+            analysis,
+            layout,
+            crate_names,
+            text,
+            decls,
+            children,
+            item_at,
+            macro_names,
+            lookup_dirs,
+            edition_2015: analysis.package.lib.edition == "2015",
+            hand_edits: Default::default(),
+            seen: Default::default(),
+            processed: Default::default(),
+        }
+    }
+
+    fn tree(&self) -> &ModuleTree {
+        &self.analysis.tree
+    }
+
+    fn hand(&self, file: &Path, line: u32, message: String) {
+        self.hand_edits.borrow_mut().insert(HandEdit { file: file.to_path_buf(), line, message });
+    }
+
+    fn parse(&self, path: &Path) -> Option<(Src, syn::File)> {
+        let Some(text) = (self.text)(path) else {
+            self.hand(path, 1, "cannot read the file".to_owned());
+            return None;
+        };
+        match syn::parse_file(&text) {
+            Ok(file) => Some((Src::new(path, text), file)),
+            Err(e) => {
+                self.hand(
+                    path,
+                    e.span().start().line as u32,
+                    format!("does not parse ({e}): split it by hand"),
+                );
+                None
+            }
+        }
+    }
+
+    /// `::name::a::b` for module `m` in crate `dest`.
+    fn module_path_in(&self, dest: Dest, m: ModuleId) -> String {
+        let mut segs = Vec::new();
+        let mut at = Some(m);
+        while let Some(id) = at {
+            let module = self.tree().get(id);
+            if module.parent.is_some() {
+                segs.push(module.name.clone());
+            }
+            at = module.parent;
+        }
+        segs.push(self.crate_names[dest].clone());
+        segs.reverse();
+        format!("::{}", segs.join("::"))
+    }
+
+    /// The new text of a file module's file for `dest`, which owns the module.
+    pub fn owned_file(&self, module: ModuleId, dest: Dest) -> Option<String> {
+        let m = self.tree().get(module);
+        let (src, file) = self.parse(&m.file)?;
+        let lookup = self.lookup_dirs[module.index()].clone();
+        let mut edits = Vec::new();
+        self.owned_items(&src, module, &file.items, dest, &lookup, &mut edits);
+        self.check_unseen_children(&src, module, dest);
+        edits.sort();
+        Some(apply_edits(&src.text, &edits))
+    }
+
+    /// The crate root file of `dest`: the facade's is the root file with moved things
+    /// re-exported, a part's is a skeleton of the root.
+    pub fn root_file(&self, dest: Dest, header: &str, footer: &str) -> Option<String> {
+        let root = self.tree().root();
+        let (src, file) = self.parse(&root.file)?;
+        let lookup = self.lookup_dirs[0].clone();
+        if dest == self.layout.facade() {
+            let mut edits = Vec::new();
+            self.owned_items(&src, ModuleId::ROOT, &file.items, dest, &lookup, &mut edits);
+            self.check_unseen_children(&src, ModuleId::ROOT, dest);
+            edits.sort();
+            let mut text = apply_edits(&src.text, &edits);
+            if !footer.is_empty() {
+                text.push_str(footer);
+            }
+            return Some(text);
+        }
+        let mut out = String::from(header);
+        for attr in file.attrs.iter().filter(|a| keep_crate_attr(a)) {
+            out.push_str(src.slice(attr.span()));
+            out.push('\n');
+        }
+        out.push('\n');
+        out.push_str(&self.skeleton_items(&src, ModuleId::ROOT, &file.items, dest, &lookup));
+        self.check_unseen_children(&src, ModuleId::ROOT, dest);
+        out.push_str(footer);
+        Some(out)
+    }
+
+    fn item_id(&self, module: ModuleId, src: &Src, item: &impl Spanned) -> Option<ItemId> {
+        let at = start_of(item.span());
+        self.item_at.get(&(module, src.path.clone(), at.0, at.1)).map(|&i| ItemId { module, item: i })
+    }
+
+    fn child_of(&self, src: &Src, m: &syn::ItemMod) -> Option<ModuleId> {
+        let (line, col) = start_of(m.ident.span());
+        let found = self.decls.get(&(src.path.clone(), line, col)).copied();
+        if let Some(c) = found {
+            self.seen.borrow_mut().insert(c);
+        }
+        found
+    }
+
+    /// Children declared in this file that the walk found but the rewrite did not see (written
+    /// inside a macro call): fine if `dest` owns them, else to move by hand.
+    fn check_unseen_children(&self, src: &Src, module: ModuleId, dest: Dest) {
+        let mut stack = vec![module];
+        while let Some(id) = stack.pop() {
+            for &c in &self.tree().get(id).children {
+                let child = self.tree().get(c);
+                let Some(decl) = &child.decl else { continue };
+                if decl.file != src.path {
+                    continue;
+                }
+                if child.inline && self.processed.borrow().contains(&c) {
+                    stack.push(c);
+                }
+                if self.layout.owner[c.index()] != dest
+                    && child.in_fn.is_none()
+                    && !self.seen.borrow().contains(&c)
+                {
+                    self.hand(
+                        &decl.file,
+                        decl.line,
+                        format!(
+                            "`mod {}` is declared inside a macro call; it belongs to `{}`: move it by hand",
+                            child.name,
+                            self.crate_names[self.layout.owner[c.index()]]
+                        ),
+                    );
+                }
+            }
+        }
+    }
+
+    /// Edits that make `items` (module `module`, owned by `dest`) right for `dest`.
+    fn owned_items(
+        &self,
+        src: &Src,
+        module: ModuleId,
+        items: &[syn::Item],
+        dest: Dest,
+        lookup: &Path,
+        edits: &mut Vec<TextEdit>,
+    ) {
+        self.processed.borrow_mut().insert(module);
+        let part = dest != self.layout.facade();
+        let open = self.layout.open_modules.contains(&module);
+        for item in items {
+            let id = self.item_id(module, src, item);
+            let raised = id.is_some_and(|id| self.layout.raise.contains(&id));
+            // A root item another crate owns: the facade re-exports it (same visibility).
+            if module == ModuleId::ROOT
+                && let Some(id) = id
+                && self.layout.item_owner(id) != dest
+                && !matches!(item, syn::Item::Use(_) | syn::Item::ExternCrate(_) | syn::Item::Mod(_))
+            {
+                let owner = self.layout.item_owner(id);
+                let (a, b) = src.range(item.span());
+                let replacement = match (item_name(item), vis_of(item)) {
+                    (Some(name), Some(vis)) if self.layout.sees(dest, owner) || dest == owner => {
+                        let vis = vis.to_token_stream().to_string();
+                        let vis = if vis.is_empty() { String::new() } else { format!("{vis} ") };
+                        format!(
+                            "{}{vis}use ::{}::{name};",
+                            cfg_attrs(src, attrs_of(item)),
+                            self.crate_names[owner]
+                        )
+                    }
+                    (Some(name), None) if is_exported_macro(item) => {
+                        format!("pub use ::{}::{name};", self.crate_names[owner])
+                    }
+                    _ => String::new(),
+                };
+                edits.push(TextEdit { start: a, end: b, replacement });
+                continue;
+            }
+            match item {
+                syn::Item::Mod(m) => {
+                    let Some(child) = self.child_of(src, m) else { continue };
+                    if self.layout.owner[child.index()] == dest {
+                        if let Some((_, content)) = &m.content {
+                            let inner = lookup.join(inline_dir(m));
+                            self.owned_items(src, child, content, dest, &inner, edits);
+                        }
+                        if part && !self.tree().get(child).test_only {
+                            raise(src, &m.vis, m.mod_token.span, true, edits);
+                        }
+                    } else {
+                        let (a, b) = src.range(m.span());
+                        let replacement = self.foreign_child(src, m, child, dest, lookup);
+                        edits.push(TextEdit { start: a, end: b, replacement });
+                    }
+                }
+                _ if !part => {}
+                syn::Item::Struct(s) => {
+                    self.raise_item(src, &s.vis, s.struct_token.span, raised, edits);
+                    self.raise_fields(src, &s.fields, open, edits);
+                }
+                syn::Item::Union(u) => {
+                    self.raise_item(src, &u.vis, u.union_token.span, raised, edits);
+                    for f in &u.fields.named {
+                        raise_field(src, f, open, edits);
+                    }
+                }
+                syn::Item::Enum(e) => self.raise_item(src, &e.vis, e.enum_token.span, raised, edits),
+                syn::Item::Fn(f) => self.raise_item(src, &f.vis, f.sig.span(), raised, edits),
+                syn::Item::Const(c) => self.raise_item(src, &c.vis, c.const_token.span, raised, edits),
+                syn::Item::Static(s) => self.raise_item(src, &s.vis, s.static_token.span, raised, edits),
+                syn::Item::Type(t) => self.raise_item(src, &t.vis, t.type_token.span, raised, edits),
+                syn::Item::Trait(t) => {
+                    let anchor = t.unsafety.map_or(t.trait_token.span, |u| u.span);
+                    self.raise_item(src, &t.vis, anchor, raised, edits);
+                }
+                syn::Item::TraitAlias(t) => self.raise_item(src, &t.vis, t.trait_token.span, raised, edits),
+                syn::Item::Impl(i) if i.trait_.is_none() => {
+                    for ii in &i.items {
+                        let (vis, anchor) = match ii {
+                            syn::ImplItem::Fn(f) => (&f.vis, f.sig.span()),
+                            syn::ImplItem::Const(c) => (&c.vis, c.const_token.span),
+                            syn::ImplItem::Type(t) => (&t.vis, t.type_token.span),
+                            _ => continue,
+                        };
+                        self.raise_item(src, vis, anchor, raised || open, edits);
+                    }
+                }
+                syn::Item::Use(u) => {
+                    let names_macro = use_leaves(&u.tree)
+                        .iter()
+                        .any(|l| l.last().is_some_and(|n| self.macro_names.contains(n)));
+                    if !names_macro {
+                        self.raise_item(src, &u.vis, u.use_token.span, raised, edits);
+                    }
+                }
+                syn::Item::Macro(m) => {
+                    let exported = id.is_some_and(|id| self.layout.export_macros.contains(&id));
+                    if exported && m.ident.is_some() && !is_exported_macro(item) {
+                        let at = src.offset(m.mac.path.span().start());
+                        edits.push(TextEdit {
+                            start: at,
+                            end: at,
+                            replacement: "#[macro_export]\n#[doc(hidden)]\n".to_owned(),
+                        });
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn raise_item(
+        &self,
+        src: &Src,
+        vis: &syn::Visibility,
+        anchor: Span,
+        used: bool,
+        edits: &mut Vec<TextEdit>,
+    ) {
+        match vis {
+            syn::Visibility::Restricted(_) => raise(src, vis, anchor, true, edits),
+            syn::Visibility::Inherited if used => raise(src, vis, anchor, true, edits),
+            _ => {}
+        }
+    }
+
+    fn raise_fields(&self, src: &Src, fields: &syn::Fields, open: bool, edits: &mut Vec<TextEdit>) {
+        for f in fields.iter() {
+            raise_field(src, f, open, edits);
+        }
+    }
+
+    /// What replaces `mod name …` of a module `dest` does not own.
+    fn foreign_child(
+        &self,
+        src: &Src,
+        m: &syn::ItemMod,
+        child: ModuleId,
+        dest: Dest,
+        lookup: &Path,
+    ) -> String {
+        let owner = self.layout.owner[child.index()];
+        let facade = dest == self.layout.facade();
+        let vis = if facade {
+            let v = m.vis.to_token_stream().to_string();
+            if v.is_empty() { v } else { format!("{v} ") }
+        } else {
+            "#[doc(hidden)]\npub ".to_owned()
+        };
+        let cfgs = cfg_attrs(src, &m.attrs);
+        if self.layout.needs_skeleton(dest, child) {
+            let attrs: String = m
+                .attrs
+                .iter()
+                .filter(|a| !a.path().is_ident("path") && !a.path().is_ident("macro_use"))
+                .map(|a| format!("{}\n", src.slice(a.span())))
+                .collect();
+            let inner_lookup = lookup.join(inline_dir(m));
+            let (body, path_attr) = match &m.content {
+                Some((_, items)) => {
+                    (self.skeleton_items(src, child, items, dest, &inner_lookup), String::new())
+                }
+                None => {
+                    let file = self.tree().get(child).file.clone();
+                    let orig = self.lookup_dirs[child.index()].clone();
+                    let path_attr = if orig == inner_lookup {
+                        String::new()
+                    } else {
+                        format!("#[path = {:?}]\n", relative(&orig, lookup))
+                    };
+                    let body = match self.parse(&file) {
+                        Some((child_src, parsed)) => {
+                            let mut body = String::new();
+                            for a in
+                                parsed.attrs.iter().filter(|a| keep_crate_attr(a) || a.path().is_ident("cfg"))
+                            {
+                                body.push_str(child_src.slice(a.span()));
+                                body.push('\n');
+                            }
+                            body.push_str(&self.skeleton_items(
+                                &child_src,
+                                child,
+                                &parsed.items,
+                                dest,
+                                &orig,
+                            ));
+                            self.check_unseen_children(&child_src, child, dest);
+                            body
+                        }
+                        None => String::new(),
+                    };
+                    (body, path_attr)
+                }
+            };
+            return format!("{attrs}{path_attr}{vis}mod {} {{\n{body}}}", m.ident);
+        }
+        // Test modules are private to their crate: nothing else can name them.
+        if self.layout.sees(dest, owner) && !self.tree().get(child).test_only {
+            return format!("{cfgs}{vis}use {};", self.module_path_in(owner, child));
+        }
+        String::new()
+    }
+
+    /// A skeleton of module `module` (owned by another crate) for `dest`: the owner's items
+    /// through a glob when `dest` may see them, the module's imports, and its children.
+    fn skeleton_items(
+        &self,
+        src: &Src,
+        module: ModuleId,
+        items: &[syn::Item],
+        dest: Dest,
+        lookup: &Path,
+    ) -> String {
+        self.processed.borrow_mut().insert(module);
+        let owner = self.layout.owner[module.index()];
+        let mut out = String::new();
+        if module != ModuleId::ROOT && self.layout.sees(dest, owner) {
+            out.push_str(&format!(
+                "#[doc(hidden)]\n#[allow(unused_imports)]\npub use {}::*;\n",
+                self.module_path_in(owner, module)
+            ));
+        }
+        for item in items {
+            let id = self.item_id(module, src, item);
+            match item {
+                syn::Item::Mod(m) => {
+                    let Some(child) = self.child_of(src, m) else { continue };
+                    if self.layout.owner[child.index()] == dest {
+                        let mut edits = Vec::new();
+                        if let Some((_, content)) = &m.content {
+                            self.owned_items(
+                                src,
+                                child,
+                                content,
+                                dest,
+                                &lookup.join(inline_dir(m)),
+                                &mut edits,
+                            );
+                        }
+                        if dest != self.layout.facade() && !self.tree().get(child).test_only {
+                            raise(src, &m.vis, m.mod_token.span, true, &mut edits);
+                        }
+                        out.push_str(&render(src, m.span(), &mut edits));
+                        out.push('\n');
+                    } else {
+                        let text = self.foreign_child(src, m, child, dest, lookup);
+                        if !text.is_empty() {
+                            out.push_str(&text);
+                            out.push('\n');
+                        }
+                    }
+                }
+                syn::Item::Use(u) => {
+                    if let Some(text) = self.kept_use(src, module, u, dest) {
+                        out.push_str("#[allow(unused_imports)]\n");
+                        out.push_str(&text);
+                        out.push('\n');
+                    }
+                }
+                syn::Item::ExternCrate(e) if module == ModuleId::ROOT => {
+                    out.push_str(src.slice(e.span()));
+                    out.push('\n');
+                }
+                _ if module == ModuleId::ROOT => {
+                    let Some(id) = id else { continue };
+                    let item_owner = self.layout.item_owner(id);
+                    if item_owner == dest {
+                        let mut edits = Vec::new();
+                        self.owned_items(src, module, std::slice::from_ref(item), dest, lookup, &mut edits);
+                        out.push_str(&render(src, item.span(), &mut edits));
+                        out.push('\n');
+                    } else if self.layout.sees(dest, item_owner)
+                        && let (Some(name), Some(_)) = (item_name(item), vis_of(item))
+                    {
+                        out.push_str(&format!(
+                            "{}#[doc(hidden)]\npub use ::{}::{name};\n",
+                            cfg_attrs(src, attrs_of(item)),
+                            self.crate_names[item_owner]
+                        ));
+                    }
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+
+    /// A `use` of a skeleton, without the leaves that name what `dest` cannot see.
+    fn kept_use(&self, src: &Src, module: ModuleId, u: &syn::ItemUse, dest: Dest) -> Option<String> {
+        let leaves = use_leaves(&u.tree);
+        let drop: Vec<bool> = leaves.iter().map(|l| !self.reachable(module, l, dest)).collect();
+        if drop.iter().all(|d| *d) {
+            return None;
+        }
+        let text = src.slice(u.span()).to_owned();
+        if !drop.iter().any(|d| *d) {
+            return Some(text);
+        }
+        crate::soundness::without_leaves(&text, &drop)
+    }
+
+    /// Whether the `use` path `path`, written in `module`, names something `dest` can see.
+    fn reachable(&self, module: ModuleId, path: &[String], dest: Dest) -> bool {
+        let tree = self.tree();
+        let Some(first) = path.first() else { return false };
+        let (mut at, mut rest) = match first.as_str() {
+            "crate" => (ModuleId::ROOT, &path[1..]),
+            "self" => (module, &path[1..]),
+            "super" => {
+                let mut m = module;
+                let mut i = 0;
+                while path.get(i).is_some_and(|s| s == "super") {
+                    m = tree.get(m).parent.unwrap_or(ModuleId::ROOT);
+                    i += 1;
+                }
+                (m, &path[i..])
+            }
+            "::" => return true,
+            name => {
+                let base = if self.edition_2015 { ModuleId::ROOT } else { module };
+                let local = self.children.contains_key(&(base, name.to_owned()))
+                    || tree.get(base).items.items.iter().any(|i| i.name == *name);
+                if !local {
+                    return true;
+                }
+                (base, path)
+            }
+        };
+        while let Some(seg) = rest.first() {
+            match self.children.get(&(at, seg.clone())) {
+                Some(&c) => {
+                    at = c;
+                    rest = &rest[1..];
+                }
+                None => break,
+            }
+        }
+        let owner = match rest.first() {
+            Some(name) if at == ModuleId::ROOT => {
+                let idx = tree.root().items.items.iter().position(|i| i.name == *name);
+                idx.map_or(self.layout.facade(), |i| {
+                    self.layout.item_owner(ItemId { module: at, item: i as ItemIdx })
+                })
+            }
+            _ => self.layout.owner[at.index()],
+        };
+        owner == dest
+            || self.layout.sees(dest, owner)
+            || (rest.is_empty() && self.layout.needs_skeleton(dest, at))
+    }
+}
+
+/// Crate-level attributes a part keeps: lints, `no_std`, features, limits.
+fn keep_crate_attr(attr: &syn::Attribute) -> bool {
+    matches!(attr.style, syn::AttrStyle::Inner(_))
+        && [
+            "allow",
+            "warn",
+            "deny",
+            "forbid",
+            "expect",
+            "no_std",
+            "feature",
+            "recursion_limit",
+            "cfg_attr",
+            "cfg",
+        ]
+        .iter()
+        .any(|n| attr.path().is_ident(n))
+}
+
+fn cfg_attrs(src: &Src, attrs: &[syn::Attribute]) -> String {
+    attrs.iter().filter(|a| a.path().is_ident("cfg")).map(|a| format!("{}\n", src.slice(a.span()))).collect()
+}
+
+fn inline_dir(m: &syn::ItemMod) -> String {
+    m.attrs
+        .iter()
+        .find(|a| a.path().is_ident("path"))
+        .and_then(|a| match &a.meta {
+            syn::Meta::NameValue(nv) => match &nv.value {
+                syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) => Some(s.value()),
+                _ => None,
+            },
+            _ => None,
+        })
+        .filter(|_| m.content.is_some())
+        .unwrap_or_else(|| m.ident.to_string().trim_start_matches("r#").to_owned())
+}
+
+/// `target` relative to `base`, with `/` separators.
+pub(crate) fn relative(target: &Path, base: &Path) -> String {
+    let t: Vec<Component> = target.components().collect();
+    let b: Vec<Component> = base.components().collect();
+    let common = t.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let mut parts: Vec<String> = vec!["..".to_owned(); b.len() - common];
+    parts.extend(t[common..].iter().map(|c| c.as_os_str().to_string_lossy().into_owned()));
+    if parts.is_empty() { ".".to_owned() } else { parts.join("/") }
+}
+
+/// Makes `vis` `pub` (with `#[doc(hidden)]` when `hidden`): replaces `pub(…)`, or inserts
+/// before `anchor` (the item's first keyword) when there is no visibility.
+fn raise(src: &Src, vis: &syn::Visibility, anchor: Span, hidden: bool, edits: &mut Vec<TextEdit>) {
+    let hidden = if hidden { "#[doc(hidden)] " } else { "" };
+    match vis {
+        syn::Visibility::Public(_) => {}
+        syn::Visibility::Restricted(r) => {
+            let (a, b) = src.range(r.span());
+            edits.push(TextEdit { start: a, end: b, replacement: format!("{hidden}pub") });
+        }
+        syn::Visibility::Inherited => {
+            let at = src.offset(anchor.start());
+            edits.push(TextEdit { start: at, end: at, replacement: format!("{hidden}pub ") });
+        }
+    }
+}
+
+fn raise_field(src: &Src, f: &syn::Field, open: bool, edits: &mut Vec<TextEdit>) {
+    let anchor = f.ident.as_ref().map_or_else(|| f.ty.span(), |i| i.span());
+    match &f.vis {
+        syn::Visibility::Restricted(_) => raise(src, &f.vis, anchor, false, edits),
+        syn::Visibility::Inherited if open => raise(src, &f.vis, anchor, false, edits),
+        _ => {}
+    }
+}
+
+/// The text of `span` with the edits inside it applied.
+fn render(src: &Src, span: Span, edits: &mut [TextEdit]) -> String {
+    let (a, b) = src.range(span);
+    edits.sort();
+    let local: Vec<TextEdit> = edits
+        .iter()
+        .filter(|e| e.start >= a && e.end <= b)
+        .map(|e| TextEdit { start: e.start - a, end: e.end - a, replacement: e.replacement.clone() })
+        .collect();
+    apply_edits(&src.text[a..b], &local)
+}
+
+fn vis_of(item: &syn::Item) -> Option<&syn::Visibility> {
+    Some(match item {
+        syn::Item::Const(i) => &i.vis,
+        syn::Item::Enum(i) => &i.vis,
+        syn::Item::Fn(i) => &i.vis,
+        syn::Item::Static(i) => &i.vis,
+        syn::Item::Struct(i) => &i.vis,
+        syn::Item::Trait(i) => &i.vis,
+        syn::Item::TraitAlias(i) => &i.vis,
+        syn::Item::Type(i) => &i.vis,
+        syn::Item::Union(i) => &i.vis,
+        _ => return None,
+    })
+}
+
+fn item_name(item: &syn::Item) -> Option<String> {
+    let ident = match item {
+        syn::Item::Const(i) => &i.ident,
+        syn::Item::Enum(i) => &i.ident,
+        syn::Item::Fn(i) => &i.sig.ident,
+        syn::Item::Static(i) => &i.ident,
+        syn::Item::Struct(i) => &i.ident,
+        syn::Item::Trait(i) => &i.ident,
+        syn::Item::TraitAlias(i) => &i.ident,
+        syn::Item::Type(i) => &i.ident,
+        syn::Item::Union(i) => &i.ident,
+        syn::Item::Macro(m) => m.ident.as_ref()?,
+        _ => return None,
+    };
+    (ident != "_").then(|| ident.to_string())
+}
+
+fn attrs_of(item: &syn::Item) -> &[syn::Attribute] {
+    match item {
+        syn::Item::Const(i) => &i.attrs,
+        syn::Item::Enum(i) => &i.attrs,
+        syn::Item::Fn(i) => &i.attrs,
+        syn::Item::Static(i) => &i.attrs,
+        syn::Item::Struct(i) => &i.attrs,
+        syn::Item::Trait(i) => &i.attrs,
+        syn::Item::TraitAlias(i) => &i.attrs,
+        syn::Item::Type(i) => &i.attrs,
+        syn::Item::Union(i) => &i.attrs,
+        syn::Item::Macro(i) => &i.attrs,
+        syn::Item::Impl(i) => &i.attrs,
+        syn::Item::Mod(i) => &i.attrs,
+        syn::Item::Use(i) => &i.attrs,
+        _ => &[],
+    }
+}
+
+fn is_exported_macro(item: &syn::Item) -> bool {
+    matches!(item, syn::Item::Macro(m) if m.ident.is_some() && m.attrs.iter().any(|a| a.path().is_ident("macro_export")))
+}
+
+/// The leaves of a use tree in the order `soundness::without_leaves` counts them.
+pub(crate) fn use_leaves(tree: &syn::UseTree) -> Vec<Vec<String>> {
+    fn walk(tree: &syn::UseTree, prefix: &mut Vec<String>, out: &mut Vec<Vec<String>>) {
+        match tree {
+            syn::UseTree::Path(p) => {
+                prefix.push(p.ident.to_string());
+                walk(&p.tree, prefix, out);
+                prefix.pop();
+            }
+            syn::UseTree::Name(n) if n.ident == "self" && prefix.is_empty() => {}
+            syn::UseTree::Name(n) => {
+                let mut leaf = prefix.clone();
+                if n.ident != "self" {
+                    leaf.push(n.ident.to_string());
+                }
+                out.push(leaf);
+            }
+            syn::UseTree::Rename(r) => {
+                let mut leaf = prefix.clone();
+                leaf.push(r.ident.to_string());
+                out.push(leaf);
+            }
+            syn::UseTree::Glob(_) => out.push(prefix.clone()),
+            syn::UseTree::Group(g) => g.items.iter().for_each(|t| walk(t, prefix, out)),
+        }
+    }
+    let mut out = Vec::new();
+    walk(tree, &mut Vec::new(), &mut out);
+    out
+}

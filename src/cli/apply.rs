@@ -1,0 +1,385 @@
+//! `splitcheck apply`: the arguments, and the steps in order (plan, copy, verify, measure),
+//! each printed as it finishes.
+
+use super::{Format, ProfileArg, ReportArgs};
+use crate::analysis::{self, CrateAnalysis};
+use crate::apply::layout::SplitInput;
+use crate::error::Error;
+use crate::report::{self, CandidateRow, GraphReport};
+use crate::verify::{self, CargoAt};
+use crate::workspace::Selection;
+use clap::Args;
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Args)]
+pub(super) struct ApplyArgs {
+    /// The crate: a package name in the workspace, or a path to a crate directory.
+    #[arg(value_name = "CRATE")]
+    pub(super) krate: Option<String>,
+
+    /// The report's candidate to carry out, by id (`2-1`: the best for 2 parts).
+    #[arg(long, value_name = "ID", required_unless_present = "split", conflicts_with = "split")]
+    candidate: Option<String>,
+
+    /// A split of your own, as `explore --split` reads it: `core=crate::ir; rest=*`.
+    #[arg(long, value_name = "SPEC")]
+    split: Option<String>,
+
+    /// Directory for the copy of the workspace (must not exist, or be empty).
+    #[arg(long, short, value_name = "DIR")]
+    out: PathBuf,
+
+    /// Crate names of the parts, in part order (default: `<crate>_<part>`, the part named
+    /// after its largest top-level module, or as --split names it).
+    #[arg(long, value_delimiter = ',', value_name = "NAMES")]
+    names: Vec<String>,
+
+    /// Price with this recording (default: reports/<crate>/timings.json when it is there), so
+    /// the candidate ids are the report's.
+    #[arg(long, value_name = "FILE")]
+    timings: Option<PathBuf>,
+
+    /// The profile candidates are ranked by, as for the report.
+    #[arg(long, value_enum, default_value_t = ProfileArg::Test)]
+    profile: ProfileArg,
+
+    /// Only write the copy: no `cargo check`, no tests.
+    #[arg(long)]
+    no_verify: bool,
+
+    /// Also time rebuilds after an edit of every module, on the original and on the copy
+    /// (interleaved), and write the prediction check into the report directory.
+    #[arg(long, conflicts_with = "no_verify")]
+    measure: bool,
+
+    /// Timed rebuilds per module and side with --measure.
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=20))]
+    reps: u32,
+
+    /// With --measure: only the N modules most likely to be edited.
+    #[arg(long, value_name = "N")]
+    top: Option<usize>,
+
+    /// Where --measure writes prediction-check.md/.json (default: reports/<crate>).
+    #[arg(long, value_name = "DIR")]
+    report: Option<PathBuf>,
+}
+
+/// The split to carry out: its priced row and the parts' names.
+struct Chosen {
+    row: CandidateRow,
+    label: String,
+    names: Vec<String>,
+}
+
+pub(super) fn apply(cli: &super::Cli, args: &ApplyArgs, selection: &Selection) -> Result<(), Error> {
+    let quiet = cli.global.quiet;
+    let analysis = analysis::analyze(selection)?;
+    super::recover_edits(&analysis)?;
+    let graph = report::crate_graph_report(&analysis);
+    let chosen = choose(&analysis, &graph, args, quiet)?;
+    let input = split_input(&chosen, &analysis.package.name);
+    let package = &analysis.package;
+    let read = |p: &Path| std::fs::read_to_string(p).ok();
+    let manifest = std::fs::read_to_string(&package.manifest_path)
+        .map_err(|e| Error::Usage(format!("{}: {e}", package.manifest_path.display())))?;
+    let ws_manifest_path = package.workspace_root.join("Cargo.toml");
+    let workspace_manifest = (ws_manifest_path != package.manifest_path)
+        .then(|| std::fs::read_to_string(&ws_manifest_path).ok())
+        .flatten();
+    let src_dir = package.lib.src_path.parent().unwrap_or(&package.root_dir).to_path_buf();
+    let sources = crate::apply::PlanSources {
+        text: &read,
+        manifest,
+        workspace_manifest,
+        data_files: data_files(&src_dir),
+    };
+    let plan = crate::apply::plan(&analysis, &input, &sources).map_err(Error::Usage)?;
+    crate::split_copy::write_copy(&plan, &package.workspace_root, &args.out)?;
+    let mut out = anstream::stdout().lock();
+    write_plan_summary(&plan, &chosen, &args.out, quiet, &mut out).map_err(Error::Output)?;
+    if args.no_verify {
+        return Ok(());
+    }
+    let copy_manifest = args.out.join(&plan.facade_dir).join("Cargo.toml");
+    let copy = CargoAt {
+        manifest: copy_manifest,
+        target_dir: Some(
+            std::path::absolute(args.out.join("target")).unwrap_or_else(|_| args.out.join("target")),
+        ),
+        offline: cli.global.offline,
+    };
+    let check = verify::check(&copy)?;
+    let mut verdict_ok = check.ok;
+    if check.ok {
+        writeln!(
+            out,
+            "check: `cargo check --workspace --all-targets` on the copy passed ({:.1} s)",
+            check.seconds
+        )
+    } else {
+        writeln!(
+            out,
+            "check: `cargo check --workspace --all-targets` on the copy failed with {} error(s):",
+            check.errors.len()
+        )
+        .and_then(|_| check.errors.iter().take(12).try_for_each(|e| writeln!(out, "  {e}")))
+    }
+    .map_err(Error::Output)?;
+    let tests = if check.ok {
+        let original = CargoAt {
+            manifest: package.manifest_path.clone(),
+            target_dir: None,
+            offline: cli.global.offline,
+        };
+        let before = verify::run_tests(&original, std::slice::from_ref(&package.name))?;
+        let mut packages = plan.names.clone();
+        packages.push(package.name.clone());
+        let after = verify::run_tests(&copy, &packages)?;
+        let cmp = verify::compare(&before.outcomes, &after.outcomes);
+        write_tests(&before, &after, &cmp, &mut out).map_err(Error::Output)?;
+        verdict_ok &= cmp.identical() && after.built;
+        Some(cmp)
+    } else {
+        None
+    };
+    let verdict = match (&tests, verdict_ok) {
+        (Some(c), true) => {
+            format!("verdict: the split compiles and passes the same {} tests with the same outcomes", c.same)
+        }
+        (Some(_), false) => {
+            "verdict: the split compiles, but its tests differ from the original's (above)".to_owned()
+        }
+        (None, _) => format!(
+            "verdict: the split does not compile yet; {} edit(s) are listed above to make by hand",
+            plan.hand_edits.len()
+        ),
+    };
+    writeln!(out, "{verdict}").map_err(Error::Output)?;
+    if !verdict_ok {
+        return Err(Error::Verify(format!(
+            "the split of `{}` in {} is written, but not proven (see above)",
+            package.name,
+            args.out.display()
+        )));
+    }
+    if args.measure {
+        let dir = args.report.clone().unwrap_or_else(|| PathBuf::from("reports").join(&package.name));
+        let options = crate::prediction::MeasureOptions {
+            reps: args.reps,
+            top: args.top,
+            progress: !quiet && std::io::IsTerminal::is_terminal(&std::io::stderr()),
+        };
+        let prices = super::explore_prices(&analysis, &graph, args.timings.as_deref(), args.profile)?;
+        let check = crate::prediction::measure_and_compare(
+            &analysis,
+            &graph,
+            &prices,
+            &plan,
+            &chosen.row,
+            &chosen.label,
+            &copy,
+            &args.out,
+            &options,
+        )?;
+        let written = crate::prediction::write_check(&check, &dir)?;
+        crate::prediction::write_summary(&check, &mut out).map_err(Error::Output)?;
+        writeln!(out, "prediction check: {}", written.display()).map_err(Error::Output)?;
+    }
+    Ok(())
+}
+
+fn choose(
+    analysis: &CrateAnalysis,
+    graph: &GraphReport,
+    args: &ApplyArgs,
+    quiet: bool,
+) -> Result<Chosen, Error> {
+    let chosen = if let Some(spec) = &args.split {
+        let spec = crate::explore::parse_spec(spec).map_err(|e| Error::Usage(format!("--split: {e}")))?;
+        let prices = super::explore_prices(analysis, graph, args.timings.as_deref(), args.profile)?;
+        let (mut report, explored) = super::explore_split(&spec, graph, &prices)?;
+        let names = explored
+            .names
+            .iter()
+            .map(|n| format!("{}_{n}", analysis.package.name.replace('-', "_")))
+            .collect();
+        Chosen { row: report.candidates.remove(0), label: "your split".to_owned(), names }
+    } else {
+        let id = args.candidate.as_deref().unwrap_or_default();
+        let rank: u32 = id
+            .split_once('-')
+            .and_then(|(k, r)| k.parse::<u32>().ok().and(r.parse().ok()))
+            .ok_or_else(|| Error::Usage(format!("--candidate {id}: not an id like `2-1` (parts-rank)")))?;
+        let report_args = ReportArgs {
+            krate: None,
+            format: Format::Table,
+            out: None,
+            timings: args.timings.clone(),
+            profile: args.profile,
+            top: rank.max(3),
+            max_new_pub: None,
+            no_pictures: true,
+            workspace: false,
+        };
+        let dir = PathBuf::from("reports").join(&analysis.package.name);
+        let (trade_off, _) = super::build_trade_off(analysis, &report_args, &dir, quiet)?;
+        let mut all: Vec<CandidateRow> = trade_off.splits.into_iter().flat_map(|s| s.candidates).collect();
+        let ids: Vec<String> = all.iter().map(|c| c.id.clone()).collect();
+        let Some(i) = all.iter().position(|c| c.id == id) else {
+            return Err(Error::Usage(format!(
+                "--candidate {id}: no such candidate of `{}`; there are {}",
+                analysis.package.name,
+                ids.join(", ")
+            )));
+        };
+        let row = all.swap_remove(i);
+        let names = default_names(&row, graph, &analysis.package.name);
+        Chosen { row, label: format!("candidate {id}"), names }
+    };
+    if args.names.is_empty() {
+        return Ok(chosen);
+    }
+    if args.names.len() != chosen.names.len() {
+        return Err(Error::Usage(format!(
+            "--names: {} names for {} parts",
+            args.names.len(),
+            chosen.names.len()
+        )));
+    }
+    if let Some(bad) = args.names.iter().find(|n| !valid_crate_name(n)) {
+        return Err(Error::Usage(format!("--names: `{bad}` is not a crate name (letters, digits, `_`)")));
+    }
+    Ok(Chosen { names: args.names.clone(), ..chosen })
+}
+
+fn valid_crate_name(name: &str) -> bool {
+    name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// `<crate>_<m>`, `m` the part's largest top-level module not naming an earlier part.
+fn default_names(row: &CandidateRow, graph: &GraphReport, krate: &str) -> Vec<String> {
+    let lines: BTreeMap<&str, u32> = graph.modules.iter().map(|m| (m.path.as_str(), m.src_lines)).collect();
+    let base = krate.replace('-', "_");
+    let mut names: Vec<String> = Vec::new();
+    for (i, part) in row.parts.iter().enumerate() {
+        let mut tops: BTreeMap<String, u32> = BTreeMap::new();
+        for m in part {
+            if let Some(top) = m.strip_prefix("crate::").map(|r| r.split("::").next().unwrap_or(r)) {
+                *tops.entry(top.trim_start_matches("r#").to_owned()).or_default() +=
+                    lines.get(m.as_str()).copied().unwrap_or(0);
+            }
+        }
+        let mut ranked: Vec<(String, u32)> = tops.into_iter().collect();
+        ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        let name = ranked
+            .into_iter()
+            .map(|(t, _)| format!("{base}_{t}"))
+            .find(|n| !names.contains(n) && valid_crate_name(n))
+            .unwrap_or_else(|| format!("{base}_part{}", i + 1));
+        names.push(name);
+    }
+    names
+}
+
+fn split_input(chosen: &Chosen, krate: &str) -> SplitInput {
+    let _ = krate;
+    let mut module_part = BTreeMap::new();
+    for (i, part) in chosen.row.parts.iter().enumerate() {
+        for m in part.iter().filter(|m| m.starts_with("crate::")) {
+            module_part.insert(m.clone(), i);
+        }
+    }
+    let root_item_part = chosen.row.item_moves.iter().map(|m| (m.item.clone(), m.to_part)).collect();
+    SplitInput { names: chosen.names.clone(), module_part, root_item_part, uses: chosen.row.part_dag.clone() }
+}
+
+/// Non-Rust files under `dir` (not in build directories): data a part's code may include.
+fn data_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else { continue };
+        for e in entries.flatten() {
+            let path = e.path();
+            if path.is_dir() {
+                if !path.join("CACHEDIR.TAG").is_file() {
+                    stack.push(path);
+                }
+            } else if path.extension().is_none_or(|x| x != "rs") {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn write_plan_summary(
+    plan: &crate::apply::SplitPlan,
+    chosen: &Chosen,
+    out_dir: &Path,
+    quiet: bool,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    writeln!(out, "{}: {} written to {}", plan.krate, chosen.label, out_dir.display())?;
+    if quiet {
+        return Ok(());
+    }
+    for (i, name) in plan.names.iter().enumerate() {
+        let uses: Vec<&str> = (0..plan.names.len())
+            .filter(|&p| plan.layout.sees(i, p))
+            .map(|p| plan.names[p].as_str())
+            .collect();
+        writeln!(
+            out,
+            "  {name} ({}): {} modules{}",
+            plan.part_dirs[i].display(),
+            plan.part_modules[i].len(),
+            if uses.is_empty() { String::new() } else { format!(", uses {}", uses.join(", ")) }
+        )?;
+    }
+    writeln!(out, "  {} ({}): the facade, re-exporting the parts", plan.krate, plan.facade_dir.display())?;
+    writeln!(
+        out,
+        "  {} item(s) made pub, {} macro(s) exported, {} root item(s) moved down",
+        plan.layout.raise.len(),
+        plan.layout.export_macros.len(),
+        plan.layout.root_items.len()
+    )?;
+    for (module, to) in &plan.moved_tests {
+        writeln!(out, "  tests `{module}` use a part above their module's: placed in {to}")?;
+    }
+    if !plan.hand_edits.is_empty() {
+        writeln!(out, "  to do by hand ({}):", plan.hand_edits.len())?;
+        for h in &plan.hand_edits {
+            writeln!(out, "    {}:{}: {}", h.file.display(), h.line, h.message)?;
+        }
+    }
+    Ok(())
+}
+
+fn write_tests(
+    before: &verify::TestRun,
+    after: &verify::TestRun,
+    cmp: &verify::TestComparison,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    let line = |r: &verify::TestRun| {
+        format!("{} passed, {} failed, {} ignored ({:.1} s)", r.passed, r.failed, r.ignored, r.seconds)
+    };
+    writeln!(out, "tests: original {}; split {}", line(before), line(after))?;
+    for m in cmp.missing.iter().take(10) {
+        writeln!(out, "  missing in the split: {m}")?;
+    }
+    for e in cmp.extra.iter().take(10) {
+        writeln!(out, "  only in the split: {e}")?;
+    }
+    for (t, b, a) in cmp.changed.iter().take(10) {
+        writeln!(out, "  {t}: {b} before, {a} after")?;
+    }
+    Ok(())
+}

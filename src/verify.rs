@@ -1,0 +1,244 @@
+//! Proving a split on its copy: `cargo check --workspace --all-targets`, then the tests of the
+//! original crate and of the split crates, compared by name and outcome.
+//!
+//! Owns: running those cargo commands (IO) and reading their output: the first compiler
+//! errors (`file:line: message`), and each test's outcome per kind of test binary (unit tests,
+//! each integration test file, doc tests), so the parts' unit tests compare with the
+//! original's. Must not: write source files.
+
+use crate::error::Error;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+/// Where and how cargo runs.
+#[derive(Debug, Clone)]
+pub struct CargoAt {
+    pub manifest: PathBuf,
+    /// `CARGO_TARGET_DIR`, for the copy (so it never shares the user's target directory).
+    pub target_dir: Option<PathBuf>,
+    pub offline: bool,
+}
+
+impl CargoAt {
+    /// Runs `cargo args…`, stdout and stderr interleaved as a terminal shows them.
+    pub fn run(&self, args: &[&str]) -> Result<(bool, String, f64), Error> {
+        let program = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+        let log =
+            tempfile::tempfile().map_err(|e| Error::Record(format!("cannot make a temporary file: {e}")))?;
+        let mut cmd = Command::new(&program);
+        cmd.args(args).arg("--manifest-path").arg(&self.manifest);
+        if self.offline {
+            cmd.arg("--offline");
+        }
+        if let Some(dir) = &self.target_dir {
+            cmd.env("CARGO_TARGET_DIR", dir);
+        }
+        let err =
+            log.try_clone().map_err(|e| Error::Record(format!("cannot share a temporary file: {e}")))?;
+        let out =
+            log.try_clone().map_err(|e| Error::Record(format!("cannot share a temporary file: {e}")))?;
+        cmd.env("CARGO_TERM_COLOR", "never").stdin(Stdio::null()).stdout(out).stderr(err);
+        let start = Instant::now();
+        let status = cmd.status().map_err(|e| Error::Record(format!("cannot run {program}: {e}")))?;
+        let seconds = start.elapsed().as_secs_f64();
+        let mut text = String::new();
+        let mut log = log;
+        use std::io::{Read, Seek};
+        let _ = log.seek(std::io::SeekFrom::Start(0));
+        let _ = log.read_to_string(&mut text);
+        Ok((status.success(), text, seconds))
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckResult {
+    pub ok: bool,
+    pub seconds: f64,
+    /// `file:line: error: message`, as cargo prints them (`--message-format short`).
+    pub errors: Vec<String>,
+}
+
+/// `cargo check --workspace --all-targets` of the copy.
+pub fn check(cargo: &CargoAt) -> Result<CheckResult, Error> {
+    let (ok, text, seconds) =
+        cargo.run(&["check", "--workspace", "--all-targets", "--message-format", "short"])?;
+    Ok(CheckResult { ok, seconds, errors: compiler_errors(&text) })
+}
+
+/// Lines that report an error, without the summary ones.
+pub fn compiler_errors(text: &str) -> Vec<String> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| {
+            l.contains("error") && !l.starts_with("error: could not compile") && !l.starts_with("warning")
+        })
+        .filter(|l| l.contains(": error") || l.starts_with("error"))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Test outcomes by (binary kind, test name): `ok`, `FAILED` or `ignored`.
+pub type Outcomes = BTreeMap<(String, String), String>;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TestRun {
+    /// The tests built (a build failure leaves the outcomes of what ran).
+    pub built: bool,
+    pub seconds: f64,
+    #[serde(skip)]
+    pub outcomes: Outcomes,
+    pub passed: usize,
+    pub failed: usize,
+    pub ignored: usize,
+}
+
+/// `cargo test --no-fail-fast -p …` and every test's outcome.
+pub fn run_tests(cargo: &CargoAt, packages: &[String]) -> Result<TestRun, Error> {
+    let mut args = vec!["test", "--no-fail-fast"];
+    for p in packages {
+        args.push("-p");
+        args.push(p);
+    }
+    let (ok, text, seconds) = cargo.run(&args)?;
+    let outcomes = parse_test_output(&text);
+    let count = |o: &str| outcomes.values().filter(|v| *v == o).count();
+    let built = ok || !text.contains("error: could not compile");
+    Ok(TestRun {
+        built,
+        seconds,
+        passed: count("ok"),
+        failed: count("FAILED"),
+        ignored: count("ignored"),
+        outcomes,
+    })
+}
+
+/// Reads libtest's human output: `Running unittests …` (kind `unit`, whatever the crate),
+/// `Running tests/x.rs …` (kind `tests/x.rs`), `Doc-tests …` (kind `doc`), then
+/// `test name ... ok|FAILED|ignored`.
+pub fn parse_test_output(text: &str) -> Outcomes {
+    let mut kind = String::from("unit");
+    let mut out = Outcomes::new();
+    for line in text.lines() {
+        let line = line.trim_end();
+        let trimmed = line.trim_start();
+        if let Some(rest) = trimmed.strip_prefix("Running ") {
+            kind = if rest.starts_with("unittests") {
+                "unit".to_owned()
+            } else {
+                rest.split(" (").next().unwrap_or(rest).to_owned()
+            };
+            continue;
+        }
+        if trimmed.starts_with("Doc-tests ") {
+            kind = "doc".to_owned();
+            continue;
+        }
+        let Some(rest) = line.strip_prefix("test ") else { continue };
+        let Some((name, outcome)) = rest.rsplit_once(" ... ") else { continue };
+        let outcome = if outcome.starts_with("ignored") {
+            "ignored"
+        } else if outcome == "ok" {
+            "ok"
+        } else if outcome.starts_with("FAILED") {
+            "FAILED"
+        } else {
+            continue;
+        };
+        // Doc tests name their file and line: both stay the same in a part crate.
+        let name = name.trim().trim_end_matches(" - compile fail").to_owned();
+        out.insert((kind.clone(), name), outcome.to_owned());
+    }
+    out
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct TestComparison {
+    pub same: usize,
+    /// Tests of the original that the split does not have.
+    pub missing: Vec<String>,
+    /// Tests of the split the original does not have.
+    pub extra: Vec<String>,
+    /// (test, original outcome, split outcome).
+    pub changed: Vec<(String, String, String)>,
+}
+
+impl TestComparison {
+    pub fn identical(&self) -> bool {
+        self.missing.is_empty() && self.extra.is_empty() && self.changed.is_empty()
+    }
+}
+
+pub fn compare(original: &Outcomes, split: &Outcomes) -> TestComparison {
+    let show = |(kind, name): &(String, String)| format!("{name} ({kind})");
+    let mut c = TestComparison::default();
+    for (key, before) in original {
+        match split.get(key) {
+            None => c.missing.push(show(key)),
+            Some(after) if after != before => c.changed.push((show(key), before.clone(), after.clone())),
+            Some(_) => c.same += 1,
+        }
+    }
+    c.extra = split.keys().filter(|k| !original.contains_key(*k)).map(show).collect();
+    c
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const OUTPUT: &str = "   Compiling big v0.1.0
+     Running unittests src/lib.rs (target/debug/deps/big-0123)
+
+running 3 tests
+test ir::tests::builds ... ok
+test ir::tests::slow ... ignored, takes a minute
+test lower::tests::lowers ... FAILED
+
+     Running tests/api.rs (target/debug/deps/api-4567)
+test builds ... ok
+   Doc-tests big
+test src/ir.rs - ir::Func (line 12) ... ok
+test src/ir.rs - ir::Func::new (line 30) - compile fail ... ok
+";
+
+    #[test]
+    fn outcomes_are_read_per_kind_of_test_binary() {
+        let o = parse_test_output(OUTPUT);
+        let get = |k: &str, n: &str| o.get(&(k.to_owned(), n.to_owned())).map(String::as_str);
+        assert_eq!(get("unit", "ir::tests::builds"), Some("ok"));
+        assert_eq!(get("unit", "ir::tests::slow"), Some("ignored"));
+        assert_eq!(get("unit", "lower::tests::lowers"), Some("FAILED"));
+        assert_eq!(get("tests/api.rs", "builds"), Some("ok"));
+        assert_eq!(get("doc", "src/ir.rs - ir::Func (line 12)"), Some("ok"));
+        assert_eq!(get("doc", "src/ir.rs - ir::Func::new (line 30)"), Some("ok"));
+        assert_eq!(o.len(), 6);
+    }
+
+    #[test]
+    fn a_comparison_names_what_moved_or_changed() {
+        let before = parse_test_output(OUTPUT);
+        let mut after = before.clone();
+        after.remove(&("tests/api.rs".to_owned(), "builds".to_owned()));
+        after.insert(("unit".to_owned(), "lower::tests::lowers".to_owned()), "ok".to_owned());
+        after.insert(("unit".to_owned(), "new::t".to_owned()), "ok".to_owned());
+        let c = compare(&before, &after);
+        assert_eq!(c.same, 4);
+        assert_eq!(c.missing, ["builds (tests/api.rs)"]);
+        assert_eq!(c.extra, ["new::t (unit)"]);
+        assert_eq!(
+            c.changed,
+            [("lower::tests::lowers (unit)".to_owned(), "FAILED".to_owned(), "ok".to_owned())]
+        );
+        assert!(!c.identical());
+    }
+
+    #[test]
+    fn compiler_errors_are_the_error_lines() {
+        let text = "warning: unused\nsrc/a.rs:3:5: error[E0425]: cannot find value `x`\nerror: could not compile `big`\n";
+        assert_eq!(compiler_errors(text), ["src/a.rs:3:5: error[E0425]: cannot find value `x`"]);
+    }
+}
