@@ -53,6 +53,9 @@ pub struct Layout {
     pub raise: BTreeSet<ItemId>,
     /// Modules whose private fields and methods must become `pub`: a descendant is in another crate.
     pub open_modules: BTreeSet<ModuleId>,
+    /// `#[cfg(test)]` items that tests in another crate use, and the test-only items they use
+    /// in turn: compiled always.
+    pub uncfg: BTreeSet<ItemId>,
     /// `macro_rules!` used from another crate: exported.
     pub export_macros: BTreeSet<ItemId>,
     /// Per destination: the parts whose exported macros it uses.
@@ -125,6 +128,7 @@ pub fn layout(analysis: &CrateAnalysis, input: &SplitInput) -> Layout {
         root_items,
         raise: BTreeSet::new(),
         open_modules: BTreeSet::new(),
+        uncfg: BTreeSet::new(),
         export_macros: BTreeSet::new(),
         macro_deps: vec![BTreeSet::new(); k + 1],
         moved_tests: Vec::new(),
@@ -144,6 +148,23 @@ pub fn layout(analysis: &CrateAnalysis, input: &SplitInput) -> Layout {
         if def.kind == ItemKind::Macro {
             layout.export_macros.insert(r.to);
             layout.macro_deps[from].insert(to);
+        }
+    }
+    let mut stack: Vec<ItemId> =
+        layout.raise.iter().copied().filter(|&id| item_def(tree, id).test_only).collect();
+    let mut uses: BTreeMap<ItemId, Vec<ItemId>> = BTreeMap::new();
+    for r in refs {
+        uses.entry(r.from).or_default().push(r.to);
+    }
+    while let Some(id) = stack.pop() {
+        if !layout.uncfg.insert(id) {
+            continue;
+        }
+        let owner = layout.item_owner(id);
+        for &to in uses.get(&id).into_iter().flatten() {
+            if item_def(tree, to).test_only && layout.item_owner(to) == owner {
+                stack.push(to);
+            }
         }
     }
     // Items moving down are re-exported by every crate above: they must be `pub`.

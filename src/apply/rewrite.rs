@@ -315,7 +315,26 @@ impl<'a> Rewriter<'a> {
                 edits.push(TextEdit { start: a, end: b, replacement });
                 continue;
             }
+            // A test helper that tests in another crate use must exist outside `cfg(test)`:
+            // that crate's tests build this one as a plain dependency.
+            if part && id.is_some_and(|id| self.layout.uncfg.contains(&id)) {
+                for attr in attrs_of(item).iter().filter(|a| is_cfg_test(a)) {
+                    let (a, b) = src.range(attr.span());
+                    edits.push(TextEdit { start: a, end: b, replacement: "#[allow(dead_code)]".to_owned() });
+                }
+            }
             match item {
+                // Items that used it may have moved away.
+                syn::Item::Use(u)
+                    if !part && module == ModuleId::ROOT && matches!(u.vis, syn::Visibility::Inherited) =>
+                {
+                    let at = src.offset(u.use_token.span.start());
+                    edits.push(TextEdit {
+                        start: at,
+                        end: at,
+                        replacement: "#[allow(unused_imports)]\n".to_owned(),
+                    });
+                }
                 syn::Item::Mod(m) => {
                     let Some(child) = self.child_of(src, m) else { continue };
                     if self.layout.owner[child.index()] == dest {
@@ -764,6 +783,10 @@ fn attrs_of(item: &syn::Item) -> &[syn::Attribute] {
         syn::Item::Use(i) => &i.attrs,
         _ => &[],
     }
+}
+
+fn is_cfg_test(attr: &syn::Attribute) -> bool {
+    attr.path().is_ident("cfg") && matches!(&attr.meta, syn::Meta::List(l) if l.tokens.to_string() == "test")
 }
 
 fn is_exported_macro(item: &syn::Item) -> bool {
