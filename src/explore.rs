@@ -169,6 +169,9 @@ pub fn explore(spec: &SplitSpec, graph: &GraphReport, model: &Model<'_>) -> Resu
                 .iter()
                 .filter_map(|m| part_of.get(m.as_str()).map(|p| format!("`{m}` in {}", spec.parts[*p].name)))
                 .collect();
+            if let Some(why) = inherent_impl_cut(graph, &unit.modules, &part_of, spec) {
+                return Err(why);
+            }
             let cycle = graph.cycles.iter().find(|c| unit.modules.iter().any(|m| c.modules.contains(m)));
             let breaking = cycle.map_or(String::new(), |c| {
                 let edges: Vec<String> = c
@@ -324,6 +327,33 @@ fn find_cycle(next: &[Vec<usize>]) -> Option<Vec<usize>> {
     let mut state = vec![0u8; next.len()];
     (0..next.len())
         .find_map(|v| if state[v] == 0 { visit(v, next, &mut state, &mut Vec::new()) } else { None })
+}
+
+/// An inherent impl the split would put in another part than its type: the clearest reason a
+/// cycle cannot be cut (no crate may add methods to another crate's type).
+fn inherent_impl_cut(
+    graph: &GraphReport,
+    modules: &[String],
+    part_of: &BTreeMap<&str, usize>,
+    spec: &SplitSpec,
+) -> Option<String> {
+    for m in graph.modules.iter().filter(|m| modules.contains(&m.path)) {
+        for item in &m.items {
+            let (Some(self_ty), None) = (&item.impl_self, &item.impl_trait) else { continue };
+            let Some((ty_module, ty_name)) = self_ty.rsplit_once("::") else { continue };
+            let (Some(&here), Some(&there)) = (part_of.get(m.path.as_str()), part_of.get(ty_module)) else {
+                continue;
+            };
+            if here != there {
+                return Some(format!(
+                    "inherent `{}` ({}:{}) would be in {} but `{ty_name}` is in {}: an inherent impl cannot \
+                     leave its type's crate; put `{}` in the part of `{ty_module}`",
+                    item.name, m.file, item.line, spec.parts[here].name, spec.parts[there].name, m.path
+                ));
+            }
+        }
+    }
+    None
 }
 
 #[cfg(test)]

@@ -57,6 +57,8 @@ pub struct PredictionCheck {
     pub profiles: Vec<ProfileCheck>,
     /// Downstream crates' re-runs after the lib build, per side (median over modules and reps).
     pub downstream: Option<Downstream>,
+    /// Test modules placed in a crate above their module's: (module, crate).
+    pub moved_tests: Vec<(String, String)>,
     pub modules: Vec<ModuleCheck>,
     pub total_s: f64,
 }
@@ -112,6 +114,8 @@ struct Target {
     copy_file: PathBuf,
     /// The crate it is in after the split (a part, or the facade).
     krate: String,
+    /// The crates holding its tests after the split (its own, and where its test modules went).
+    test_crates: Vec<String>,
     facade: bool,
     weight: f64,
     predicted: Pair<(f64, f64)>,
@@ -133,8 +137,8 @@ pub fn measure_and_compare(
     let started = Instant::now();
     let package = &analysis.package;
     let mut targets = targets(analysis, graph, prices, plan, row, copy_root);
-    let modules_total = targets.len();
-    let total_weight: f64 = targets.iter().map(|t| t.weight).sum();
+    let modules_total = graph.modules.len();
+    let total_weight: f64 = graph.modules.iter().map(weight).sum();
     if let Some(top) = options.top {
         targets.sort_by(|a, b| b.weight.total_cmp(&a.weight).then(a.module.cmp(&b.module)));
         targets.truncate(top);
@@ -226,8 +230,11 @@ pub fn measure_and_compare(
                     }
                 };
                 let down = if downstream.is_empty() { None } else { Some(run(cargo, &down_args)?) };
-                let test_pkg = if side == Side::Original { &facade } else { &t.krate };
-                let test = run(cargo, &p(&["test", "--no-run"], test_pkg))? + test;
+                let test_args = match side {
+                    Side::Original => p(&["test", "--no-run"], &facade),
+                    Side::Split => test_args(&t.test_crates),
+                };
+                let test = run(cargo, &test_args)? + test;
                 drop(guard);
                 got.insert(side, (lib, test, down));
             }
@@ -239,9 +246,11 @@ pub fn measure_and_compare(
             progress.inc(1);
         }
         // Back to the unedited state, untimed, on both sides.
-        for (cargo, test_pkg) in [(&original, &facade), (&split, &t.krate)] {
+        for (cargo, tests) in
+            [(&original, p(&["test", "--no-run"], &facade)), (&split, test_args(&t.test_crates))]
+        {
             run(cargo, &p(&["build", "--lib"], &facade))?;
-            run(cargo, &p(&["test", "--no-run"], test_pkg))?;
+            run(cargo, &tests)?;
             if !downstream.is_empty() {
                 run(cargo, &down_args)?;
             }
@@ -276,9 +285,23 @@ pub fn measure_and_compare(
             (Some(o), Some(s)) => Some(Downstream { crates: downstream, original_s: o, split_s: s }),
             _ => None,
         },
+        moved_tests: plan.moved_tests.clone(),
         modules: checks,
         total_s: started.elapsed().as_secs_f64(),
     })
+}
+
+fn weight(m: &crate::report::GraphModule) -> f64 {
+    m.p_edit.unwrap_or(f64::from(m.src_lines))
+}
+
+/// `cargo test --no-run -p a -p b`.
+fn test_args(crates: &[String]) -> Vec<String> {
+    let mut args = vec!["test".to_owned(), "--no-run".to_owned()];
+    for c in crates {
+        args.extend(["-p".to_owned(), c.clone()]);
+    }
+    args
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -313,15 +336,28 @@ fn targets(
         let owner = plan.layout.owner[id.index()];
         let dir = if owner == k { &plan.facade_dir } else { &plan.part_dirs[owner] };
         let rel = module.file.strip_prefix(&analysis.package.root_dir).unwrap_or(&module.file);
-        let weight = m.p_edit.unwrap_or(f64::from(m.src_lines));
+        let name = |d: usize| if d == k { analysis.package.name.clone() } else { plan.names[d].clone() };
+        let mut test_crates = vec![name(owner)];
+        let mut stack = module.children.clone();
+        while let Some(c) = stack.pop() {
+            let child = tree.get(c);
+            if child.test_only {
+                let n = name(plan.layout.owner[c.index()]);
+                if !test_crates.contains(&n) {
+                    test_crates.push(n);
+                }
+            }
+            stack.extend(child.children.iter().copied());
+        }
         let (Some(l), Some(t)) = (lib.get(&m.path), test.get(&m.path)) else { continue };
         out.push(Target {
             module: m.path.clone(),
             original_file: module.file.clone(),
             copy_file: copy_root.join(dir).join(rel),
-            krate: if owner == k { analysis.package.name.clone() } else { plan.names[owner].clone() },
+            krate: name(owner),
+            test_crates,
             facade: owner == k,
-            weight,
+            weight: weight(m),
             predicted: Pair { lib: *l, test: *t },
         });
     }
@@ -415,12 +451,13 @@ fn tool_version(program: &str) -> String {
         .unwrap_or_default()
 }
 
-/// The check as Markdown: the profiles' table, downstream, then every module.
+/// The check as Markdown (under a heading the caller writes): the profiles' table, downstream,
+/// then every module.
 pub fn check_markdown(c: &PredictionCheck) -> String {
     let mut md = String::new();
     let s = |x: &Spread| format!("{:.2} s ({:.2}–{:.2})", x.median, x.min, x.max);
     let pct = |x: &Spread| format!("{:.1}% ({:.1} to {:.1})", x.median, x.min, x.max);
-    md.push_str(&format!("## Prediction check: {}\n\n", c.split));
+
     md.push_str(&format!(
         "`splitcheck apply --measure` split `{}` into {} and the facade, proved it builds and passes the same tests, \
          then timed rebuilds after a body edit of each module on the original and on the split copy, \
@@ -455,9 +492,16 @@ pub fn check_markdown(c: &PredictionCheck) -> String {
     }
     md.push_str(
         "\nlib: `cargo build --lib` after the edit (split: the edited crate, then the crates above it re-run). \
-         test: `cargo test --no-run` after that (split: the edited crate's tests, plus the same re-runs). \
-         Saving error = measured − predicted saving.\n",
+         test: `cargo test --no-run` after that (split: the tests of the edited crate and of the crates its \
+         module's tests went to, plus the same re-runs). Saving error = measured − predicted saving.\n",
     );
+    if !c.moved_tests.is_empty() {
+        md.push_str(&format!(
+            "\nTests placed above their module's crate (they use a crate above it), which the model does not \
+             know: {}.\n",
+            c.moved_tests.iter().map(|(m, to)| format!("`{m}` in `{to}`")).collect::<Vec<_>>().join(", ")
+        ));
+    }
     if let Some(d) = &c.downstream {
         md.push_str(&format!(
             "\nDownstream ({}), re-run after each lib build: original {}, split {} (the model counts them equal).\n",
@@ -497,7 +541,7 @@ pub fn write_check(c: &PredictionCheck, dir: &Path) -> Result<PathBuf, Error> {
     std::fs::create_dir_all(dir).map_err(Error::output_file(dir))?;
     let md = dir.join("prediction-check.md");
     let json = dir.join("prediction-check.json");
-    let text = format!("# {}: prediction check\n\n{}", c.krate, check_markdown(c).replacen("## ", "### ", 1));
+    let text = format!("# {}: prediction check of {}\n\n{}", c.krate, c.split, check_markdown(c));
     std::fs::write(&md, text).map_err(Error::output_file(&md))?;
     let body = crate::report::pretty_json(c).map_err(Error::Output)?;
     std::fs::write(&json, body).map_err(Error::output_file(&json))?;

@@ -2,7 +2,8 @@
 //! `report.html`, `graph.dot` and one `candidate-<id>.dot` per candidate, each DOT also as SVG
 //! when Graphviz is installed.
 //!
-//! Owns: the files and their names. Pictures are rendered in parallel. Must not: compute
+//! Owns: the files and their names; a `prediction-check.md` found in the directory (written by
+//! `apply --measure`) is added to `report.md` as its last section. Pictures are rendered in parallel. Must not: compute
 //! numbers (everything comes from the [`TradeOffReport`]). Without Graphviz the report is still
 //! written, with DOT files only, and the caller is told why.
 
@@ -83,7 +84,14 @@ pub fn write_report_dir(
         }
         files.insert(format!("{name}.dot"), dot.into_bytes());
     }
-    let markdown = report::trade_off_markdown(trade_off, &missing);
+    let mut markdown = report::trade_off_markdown(trade_off, &missing);
+    // A prediction check `apply --measure` wrote here becomes the report's last section.
+    if let Ok(check) = std::fs::read_to_string(dir.join("prediction-check.md")) {
+        let body = check.split_once('\n').map_or("", |(_, rest)| rest);
+        markdown.push_str(&format!(
+            "\n## Prediction check\n\nFrom `prediction-check.md` (`splitcheck apply --measure`).\n{body}"
+        ));
+    }
     let title = format!("Splitting {}: trade-off report", trade_off.analyzed.krate);
     files.insert("report.html".to_owned(), report::trade_off_html(&title, &markdown, &svgs).into_bytes());
     files.insert(

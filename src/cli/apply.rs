@@ -342,7 +342,8 @@ fn write_plan_summary(
             if uses.is_empty() { String::new() } else { format!(", uses {}", uses.join(", ")) }
         )?;
     }
-    writeln!(out, "  {} ({}): the facade, re-exporting the parts", plan.krate, plan.facade_dir.display())?;
+    let facade_dir = if plan.facade_dir.as_os_str().is_empty() { Path::new(".") } else { &plan.facade_dir };
+    writeln!(out, "  {} ({}): the facade, re-exporting the parts", plan.krate, facade_dir.display())?;
     writeln!(
         out,
         "  {} item(s) made pub, {} macro(s) exported, {} root item(s) moved down",

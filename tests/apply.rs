@@ -1,0 +1,150 @@
+//! `splitcheck apply` on the `apply_cases` fixture (one of each rewrite) and on the example
+//! crate: the copy must compile and pass the same tests, the rewritten files are snapshots,
+//! and the fixture itself must be left byte-identical.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn fixture() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/apply_cases")
+}
+
+/// Every file under `dir` (without build directories), by relative path.
+fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let path = e.unwrap().path();
+            if path.is_dir() {
+                if path.file_name().is_some_and(|n| n != "target") {
+                    stack.push(path);
+                }
+            } else {
+                let rel = path.strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
+                out.insert(rel, std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    out
+}
+
+/// Runs `splitcheck apply` and returns (exit code, stdout with durations and the output
+/// directory masked).
+fn apply(manifest: &Path, how: &[&str], out: &Path) -> (i32, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_splitcheck"))
+        .arg("apply")
+        .arg("--manifest-path")
+        .arg(manifest)
+        .args(how)
+        .arg("--out")
+        .arg(out)
+        .env("CARGO_TERM_COLOR", "never")
+        .output()
+        .expect("splitcheck runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let mut stdout = String::from_utf8_lossy(&output.stdout).replace(&out.display().to_string(), "<out>");
+    // Durations vary from run to run.
+    while let Some(i) = stdout.find(" s)") {
+        let start = stdout[..i].rfind('(').unwrap();
+        stdout.replace_range(start..i + 3, "(<time>)");
+    }
+    (output.status.code().unwrap_or(-1), stdout)
+}
+
+const GOOD: &str = "low=crate::base,crate::macros; high=crate::top,crate::base::extra";
+
+#[test]
+fn every_rewrite_compiles_and_passes_the_same_tests() {
+    let before = files(&fixture());
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().join("copy");
+    let (code, stdout) = apply(&fixture().join("Cargo.toml"), &["--split", GOOD], &dir);
+    assert_eq!(code, 0, "{stdout}");
+    insta::assert_snapshot!("apply_cases_summary", stdout);
+    // The rewritten crates, file by file: fixture in, expected text out.
+    let copy = files(&dir);
+    let mut shown = String::new();
+    for (path, bytes) in &copy {
+        if path.ends_with(".rs") || path.ends_with("Cargo.toml") {
+            let original = before.get(path);
+            if original == Some(bytes) {
+                shown.push_str(&format!("=== {path} (unchanged)\n"));
+            } else {
+                shown.push_str(&format!("=== {path}\n{}\n", String::from_utf8_lossy(bytes)));
+            }
+        }
+    }
+    insta::assert_snapshot!("apply_cases_files", shown);
+    assert_eq!(files(&fixture()), before, "apply must not touch the crate it splits");
+}
+
+#[test]
+fn a_moved_inherent_impl_is_refused_with_a_clear_reason() {
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().join("copy");
+    let spec = "low=crate::base,crate::macros; high=crate::top,crate::base::extra,crate::base::ext";
+    let output = Command::new(env!("CARGO_BIN_EXE_splitcheck"))
+        .args(["apply", "--split", spec, "--out"])
+        .arg(&dir)
+        .arg("--manifest-path")
+        .arg(fixture().join("Cargo.toml"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert_eq!(
+        stderr.trim(),
+        "error: --split: inherent `<impl super::Id>` (src/base/ext.rs:1) would be in high but `Id` is in low: \
+         an inherent impl cannot leave its type's crate; put `crate::base::ext` in the part of `crate::base`"
+    );
+    assert!(!dir.exists(), "nothing is written for a refused split");
+}
+
+#[test]
+fn the_example_candidate_compiles_and_passes_the_same_tests() {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/midend/Cargo.toml");
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().join("copy");
+    let (code, stdout) = apply(&manifest, &["--candidate", "2-1"], &dir);
+    assert_eq!(code, 0, "{stdout}");
+    assert!(
+        stdout.contains("verdict: the split compiles and passes the same 19 tests with the same outcomes"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn bad_requests_are_one_line_errors() {
+    let out = tempfile::tempdir().unwrap();
+    let manifest = fixture().join("Cargo.toml");
+    let cases: [(&[&str], &str); 3] = [
+        (&["--candidate", "9-9"], "--candidate 9-9: no such candidate of `apply_cases`"),
+        (&["--candidate", "two"], "--candidate two: not an id like `2-1`"),
+        (&["--split", GOOD, "--names", "one"], "--names: 1 names for 2 parts"),
+    ];
+    for (how, message) in cases {
+        let output = Command::new(env!("CARGO_BIN_EXE_splitcheck"))
+            .arg("apply")
+            .arg("--manifest-path")
+            .arg(&manifest)
+            .args(how)
+            .arg("--out")
+            .arg(out.path().join("x"))
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{how:?}: {stderr}");
+        assert!(stderr.contains(message), "{how:?}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    }
+    // An output directory that is not empty is refused before anything is written.
+    let busy = out.path().join("busy");
+    std::fs::create_dir_all(&busy).unwrap();
+    std::fs::write(busy.join("keep.txt"), "mine").unwrap();
+    let (code, _) = apply(&manifest, &["--split", GOOD], &busy);
+    assert_eq!(code, 2);
+    assert_eq!(std::fs::read_to_string(busy.join("keep.txt")).unwrap(), "mine");
+}
