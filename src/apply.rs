@@ -70,8 +70,12 @@ pub fn plan(
     let own_workspace = package.workspace_root == package.root_dir;
     let standalone = own_workspace && !has_table(&sources.manifest, "workspace");
     let original_root_in_copy = if standalone { PathBuf::from(&package.name) } else { PathBuf::new() };
-    let package_rel = original_root_in_copy
-        .join(package.root_dir.strip_prefix(&package.workspace_root).unwrap_or(Path::new("")));
+    let within = package.root_dir.strip_prefix(&package.workspace_root).unwrap_or(Path::new(""));
+    let package_rel = if within.as_os_str().is_empty() {
+        original_root_in_copy.clone()
+    } else {
+        original_root_in_copy.join(within)
+    };
     let parts_parent = if own_workspace && !standalone {
         package_rel.clone()
     } else {
@@ -113,8 +117,24 @@ pub fn plan(
             removes.insert(in_crate(facade, &m.file));
         }
     }
+    // `#[macro_export]` macros of moved modules were at the crate root: the facade keeps them there.
+    let mut exported: Vec<(String, String)> = Vec::new();
+    for id in tree.sorted().into_iter().filter(|&id| id != crate::modtree::ModuleId::ROOT) {
+        let owner = layout.owner[id.index()];
+        for item in &tree.get(id).items.items {
+            if owner < k && item.kind == crate::items::ItemKind::Macro && item.macro_scope && !item.test_only
+            {
+                exported.push((crate_names[owner].clone(), item.name.clone()));
+            }
+        }
+    }
     let footer = |d: Dest| -> String {
         let mut out = String::new();
+        if d == facade {
+            for (part, name) in &exported {
+                out.push_str(&format!("\npub use ::{part}::{name};\n"));
+            }
+        }
         for (p, name) in crate_names.iter().enumerate().take(k) {
             if layout.macro_deps[d].contains(&p) {
                 out.push_str(&format!("\n#[macro_use]\nextern crate {name};\n"));
@@ -127,7 +147,9 @@ pub fn plan(
     let root_file = &tree.root().file;
     for d in 0..=k {
         let header = format!(
-            "//! Part of `{}`: split off by `splitcheck apply`; `{}` re-exports it.\n",
+            "//! Part of `{}`: split off by `splitcheck apply`; `{}` re-exports it.\n\
+             // Items other parts use were made `pub`: these lints would refuse what that exposes.\n\
+             #![allow(unreachable_pub, private_interfaces, private_bounds, unnameable_types)]\n",
             package.name, package.name
         );
         if let Some(text) = rewriter.root_file(d, &header, &footer(d)) {
@@ -145,11 +167,22 @@ pub fn plan(
     for d in 0..k {
         let deps: Vec<(String, String)> =
             (0..k).filter(|&p| layout.sees(d, p)).map(|p| (crate_names[p].clone(), rel_to(d, p))).collect();
-        let used =
-            idents_of(writes.iter().filter(|(p, _)| p.starts_with(&part_dirs[d])).map(|(_, t)| t.as_str()));
+        let own: Vec<&str> =
+            writes.iter().filter(|(p, _)| p.starts_with(&part_dirs[d])).map(|(_, t)| t.as_str()).collect();
+        let used = idents_of(own.iter().copied());
         let description = format!("Part of `{}`, split off by splitcheck apply.", package.name);
-        let text = manifest::part_manifest(&sources.manifest, &crate_names[d], &description, &deps, &used)
-            .map_err(|e| format!("{}: {e}", package.manifest_path.display()))?;
+        let facade_path = rel_to(d, facade);
+        let doc_tests_name_facade = own.iter().any(|t| doc_names(t, &crate_names[facade]));
+        let dev_facade = doc_tests_name_facade.then_some((package.name.as_str(), facade_path.as_str()));
+        let text = manifest::part_manifest(
+            &sources.manifest,
+            &crate_names[d],
+            &description,
+            &deps,
+            &used,
+            dev_facade,
+        )
+        .map_err(|e| format!("{}: {e}", package.manifest_path.display()))?;
         writes.insert(part_dirs[d].join("Cargo.toml"), text);
     }
     let deps: Vec<(String, String)> = (0..k).map(|p| (crate_names[p].clone(), rel_to(facade, p))).collect();
@@ -205,6 +238,15 @@ pub fn plan(
     })
 }
 
+/// Whether a doc comment of `text` names `krate` (`krate::…`): a doc test that uses the crate
+/// by its old name, which only the facade still has.
+fn doc_names(text: &str, krate: &str) -> bool {
+    let path = format!("{krate}::");
+    text.lines()
+        .map(str::trim_start)
+        .any(|l| (l.starts_with("///") || l.starts_with("//!")) && l.contains(&path))
+}
+
 fn has_table(manifest: &str, name: &str) -> bool {
     manifest.parse::<toml_edit::DocumentMut>().is_ok_and(|d| d.get(name).is_some())
 }
@@ -227,6 +269,15 @@ fn idents_of<'t>(texts: impl Iterator<Item = &'t str>) -> BTreeSet<String> {
     for text in texts {
         if let Ok(stream) = text.parse::<proc_macro2::TokenStream>() {
             walk(stream, &mut out);
+        }
+        // Doc tests name crates too (dev-dependencies, mostly).
+        for line in text.lines().map(str::trim_start).filter(|l| l.starts_with("///") || l.starts_with("//!"))
+        {
+            out.extend(
+                line.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                    .filter(|w| !w.is_empty())
+                    .map(str::to_owned),
+            );
         }
     }
     out

@@ -80,6 +80,16 @@ pub fn compiler_errors(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// `text` without a leading `<dir>/` of one of `dirs` (paths cargo writes relative to the
+/// workspace root, which differs between the original and the copy).
+pub fn without_dir(text: &str, dirs: &[String]) -> String {
+    dirs.iter()
+        .filter(|d| !d.is_empty())
+        .find_map(|d| text.strip_prefix(&format!("{d}/")))
+        .unwrap_or(text)
+        .to_owned()
+}
+
 /// Test outcomes by (binary kind, test name): `ok`, `FAILED` or `ignored`.
 pub type Outcomes = BTreeMap<(String, String), String>;
 
@@ -96,14 +106,24 @@ pub struct TestRun {
 }
 
 /// `cargo test --no-fail-fast -p …` and every test's outcome.
-pub fn run_tests(cargo: &CargoAt, packages: &[String]) -> Result<TestRun, Error> {
+/// `crate_dirs`: the packages' directories relative to the workspace root, which rustdoc
+/// writes before the file of each doc test; they are taken off, so names compare across
+/// layouts.
+pub fn run_tests(cargo: &CargoAt, packages: &[String], crate_dirs: &[String]) -> Result<TestRun, Error> {
     let mut args = vec!["test", "--no-fail-fast"];
     for p in packages {
         args.push("-p");
         args.push(p);
     }
     let (ok, text, seconds) = cargo.run(&args)?;
-    let outcomes = parse_test_output(&text);
+    let outcomes: Outcomes = parse_test_output(&text)
+        .into_iter()
+        .map(|((kind, name), outcome)| {
+            let name = if kind == "doc" { without_dir(&name, crate_dirs) } else { name };
+            ((kind, name), outcome)
+        })
+        .collect();
+    let outcomes = doc_tests_by_order(outcomes);
     let count = |o: &str| outcomes.values().filter(|v| *v == o).count();
     let built = ok || !text.contains("error: could not compile");
     Ok(TestRun {
@@ -149,8 +169,35 @@ pub fn parse_test_output(text: &str) -> Outcomes {
             continue;
         };
         // Doc tests name their file and line: both stay the same in a part crate.
-        let name = name.trim().trim_end_matches(" - compile fail").to_owned();
+        let name = name.trim().to_owned();
         out.insert((kind.clone(), name), outcome.to_owned());
+    }
+    out
+}
+
+/// Doc tests are named by file, item and line; a split shifts lines where it replaces a
+/// declaration, so each is named by its rank among its item's doc tests instead (`#1`, `#2`).
+fn doc_tests_by_order(outcomes: Outcomes) -> Outcomes {
+    let mut doc: BTreeMap<String, Vec<(u32, String)>> = BTreeMap::new();
+    let mut out = Outcomes::new();
+    for ((kind, name), outcome) in outcomes {
+        // `file - item (line N)`, maybe followed by ` - should panic` or the like.
+        let line = name.rsplit_once(" (line ").and_then(|(item, rest)| {
+            let (number, after) = rest.split_once(')')?;
+            Some((format!("{item}{after}"), number.parse::<u32>().ok()?))
+        });
+        match (kind.as_str(), line) {
+            ("doc", Some((item, line))) => doc.entry(item).or_default().push((line, outcome)),
+            _ => {
+                out.insert((kind, name), outcome);
+            }
+        }
+    }
+    for (item, mut tests) in doc {
+        tests.sort();
+        for (i, (_, outcome)) in tests.into_iter().enumerate() {
+            out.insert(("doc".to_owned(), format!("{item} (#{})", i + 1)), outcome);
+        }
     }
     out
 }
@@ -214,7 +261,7 @@ test src/ir.rs - ir::Func::new (line 30) - compile fail ... ok
         assert_eq!(get("unit", "lower::tests::lowers"), Some("FAILED"));
         assert_eq!(get("tests/api.rs", "builds"), Some("ok"));
         assert_eq!(get("doc", "src/ir.rs - ir::Func (line 12)"), Some("ok"));
-        assert_eq!(get("doc", "src/ir.rs - ir::Func::new (line 30)"), Some("ok"));
+        assert_eq!(get("doc", "src/ir.rs - ir::Func::new (line 30) - compile fail"), Some("ok"));
         assert_eq!(o.len(), 6);
     }
 

@@ -29,12 +29,15 @@ fn path_dep(path: &str) -> Item {
 
 /// A part's manifest: `name`, depending on `parts` (name, relative path), keeping the
 /// dependencies whose code name is in `used`.
+/// `dev_facade`: (facade package, relative path) when the part's doc tests name the crate by
+/// its old name (a dev-dependency cycle, which cargo allows).
 pub fn part_manifest(
     original: &str,
     name: &str,
     description: &str,
     parts: &[(String, String)],
     used: &BTreeSet<String>,
+    dev_facade: Option<(&str, &str)>,
 ) -> Result<String, String> {
     let mut doc = parse(original)?;
     let package = doc
@@ -108,6 +111,12 @@ pub fn part_manifest(
     if let Some(table) = deps.as_table_like_mut() {
         for (part, path) in parts {
             table.insert(part, path_dep(path));
+        }
+    }
+    if let Some((facade, path)) = dev_facade {
+        let dev = doc.entry("dev-dependencies").or_insert(Item::Table(Table::new()));
+        if let Some(table) = dev.as_table_like_mut() {
+            table.insert(facade, path_dep(path));
         }
     }
     Ok(doc.to_string())
@@ -229,7 +238,7 @@ workspace = true
     fn a_part_keeps_what_its_code_names() {
         let used: BTreeSet<String> = ["my_log", "insta"].iter().map(|s| s.to_string()).collect();
         let parts = vec![("big_core".to_owned(), "../big_core".to_owned())];
-        let text = part_manifest(ORIGINAL, "big_passes", "Part of `big`.", &parts, &used).unwrap();
+        let text = part_manifest(ORIGINAL, "big_passes", "Part of `big`.", &parts, &used, None).unwrap();
         let doc: DocumentMut = text.parse().unwrap();
         assert_eq!(doc["package"]["name"].as_str(), Some("big_passes"));
         assert!(doc["package"]["version"]["workspace"].as_bool().unwrap());

@@ -221,7 +221,7 @@ impl<'a> Rewriter<'a> {
             out.push('\n');
         }
         out.push('\n');
-        out.push_str(&self.skeleton_items(&src, ModuleId::ROOT, &file.items, dest, &lookup));
+        out.push_str(&self.skeleton_items(&src, ModuleId::ROOT, &file.items, dest, &lookup, ""));
         self.check_unseen_children(&src, ModuleId::ROOT, dest);
         out.push_str(footer);
         Some(out)
@@ -297,10 +297,8 @@ impl<'a> Rewriter<'a> {
             {
                 let owner = self.layout.item_owner(id);
                 let (a, b) = src.range(item.span());
-                let replacement = match (item_name(item), vis_of(item)) {
+                let replacement = match (item_name(item), reexport_vis(item)) {
                     (Some(name), Some(vis)) if self.layout.sees(dest, owner) || dest == owner => {
-                        let vis = vis.to_token_stream().to_string();
-                        let vis = if vis.is_empty() { String::new() } else { format!("{vis} ") };
                         format!(
                             "{}{vis}use ::{}::{name};",
                             cfg_attrs(src, attrs_of(item)),
@@ -456,7 +454,7 @@ impl<'a> Rewriter<'a> {
             let inner_lookup = lookup.join(inline_dir(m));
             let (body, path_attr) = match &m.content {
                 Some((_, items)) => {
-                    (self.skeleton_items(src, child, items, dest, &inner_lookup), String::new())
+                    (self.skeleton_items(src, child, items, dest, &inner_lookup, &vis), String::new())
                 }
                 None => {
                     let file = self.tree().get(child).file.clone();
@@ -481,6 +479,7 @@ impl<'a> Rewriter<'a> {
                                 &parsed.items,
                                 dest,
                                 &orig,
+                                &vis,
                             ));
                             self.check_unseen_children(&child_src, child, dest);
                             body
@@ -508,13 +507,14 @@ impl<'a> Rewriter<'a> {
         items: &[syn::Item],
         dest: Dest,
         lookup: &Path,
+        glob_vis: &str,
     ) -> String {
         self.processed.borrow_mut().insert(module);
         let owner = self.layout.owner[module.index()];
         let mut out = String::new();
         if module != ModuleId::ROOT && self.layout.sees(dest, owner) {
             out.push_str(&format!(
-                "#[doc(hidden)]\n#[allow(unused_imports)]\npub use {}::*;\n",
+                "#[allow(unused_imports)]\n{glob_vis}use {}::*;\n",
                 self.module_path_in(owner, module)
             ));
         }
@@ -568,7 +568,7 @@ impl<'a> Rewriter<'a> {
                         out.push_str(&render(src, item.span(), &mut edits));
                         out.push('\n');
                     } else if self.layout.sees(dest, item_owner)
-                        && let (Some(name), Some(_)) = (item_name(item), vis_of(item))
+                        && let (Some(name), Some(_)) = (item_name(item), reexport_vis(item))
                     {
                         out.push_str(&format!(
                             "{}#[doc(hidden)]\npub use ::{}::{name};\n",
@@ -760,10 +760,25 @@ fn item_name(item: &syn::Item) -> Option<String> {
         syn::Item::TraitAlias(i) => &i.ident,
         syn::Item::Type(i) => &i.ident,
         syn::Item::Union(i) => &i.ident,
-        syn::Item::Macro(m) => m.ident.as_ref()?,
+        syn::Item::Macro(m) => match &m.ident {
+            Some(ident) => ident,
+            None => return crate::items::extract::macro_defined_item(&m.mac).map(|(name, _, _)| name),
+        },
         _ => return None,
     };
     (ident != "_").then(|| ident.to_string())
+}
+
+/// The visibility a re-export of `item` keeps; `None` for what is not re-exported by name.
+fn reexport_vis(item: &syn::Item) -> Option<String> {
+    if let syn::Item::Macro(m) = item
+        && m.ident.is_none()
+    {
+        let (_, _, public) = crate::items::extract::macro_defined_item(&m.mac)?;
+        return Some(if public { "pub ".to_owned() } else { String::new() });
+    }
+    let vis = vis_of(item)?.to_token_stream().to_string();
+    Some(if vis.is_empty() { vis } else { format!("{vis} ") })
 }
 
 fn attrs_of(item: &syn::Item) -> &[syn::Attribute] {

@@ -111,33 +111,61 @@ pub(super) fn apply(cli: &super::Cli, args: &ApplyArgs, selection: &Selection) -
         ),
         offline: cli.global.offline,
     };
+    let original =
+        CargoAt { manifest: package.manifest_path.clone(), target_dir: None, offline: cli.global.offline };
+    let rel = |p: &Path| p.to_string_lossy().replace('\\', "/");
+    let original_dir = rel(package.root_dir.strip_prefix(&package.workspace_root).unwrap_or(Path::new("")));
+    let mut dirs: Vec<String> = plan.part_dirs.iter().map(|d| rel(d)).collect();
+    dirs.push(rel(&plan.facade_dir));
     let check = verify::check(&copy)?;
-    let mut verdict_ok = check.ok;
+    // Errors the original has too (a nightly-only bench, say) are not the split's doing.
+    let (new_errors, old_errors) = if check.ok {
+        (Vec::new(), 0)
+    } else {
+        let before = verify::check(&original)?;
+        let known: std::collections::BTreeSet<String> = before
+            .errors
+            .iter()
+            .map(|e| verify::without_dir(e, std::slice::from_ref(&original_dir)))
+            .collect();
+        let new: Vec<String> = check
+            .errors
+            .iter()
+            .filter(|e| !known.contains(&verify::without_dir(e, &dirs)))
+            .cloned()
+            .collect();
+        (new, before.errors.len())
+    };
+    let compiles = new_errors.is_empty();
+    let mut verdict_ok = compiles;
+    let command = "`cargo check --workspace --all-targets`";
     if check.ok {
+        writeln!(out, "check: {command} on the copy passed ({:.1} s)", check.seconds)
+    } else if compiles {
         writeln!(
             out,
-            "check: `cargo check --workspace --all-targets` on the copy passed ({:.1} s)",
-            check.seconds
+            "check: {command} fails on the original too, with the same {} error(s) (e.g. {}); the copy adds none",
+            check.errors.len(),
+            check.errors[0]
         )
     } else {
         writeln!(
             out,
-            "check: `cargo check --workspace --all-targets` on the copy failed with {} error(s):",
-            check.errors.len()
+            "check: {command} on the copy failed with {} new error(s) (the original has {old_errors}):",
+            new_errors.len()
         )
-        .and_then(|_| check.errors.iter().take(12).try_for_each(|e| writeln!(out, "  {e}")))
+        .and_then(|_| new_errors.iter().take(12).try_for_each(|e| writeln!(out, "  {e}")))
     }
     .map_err(Error::Output)?;
-    let tests = if check.ok {
-        let original = CargoAt {
-            manifest: package.manifest_path.clone(),
-            target_dir: None,
-            offline: cli.global.offline,
-        };
-        let before = verify::run_tests(&original, std::slice::from_ref(&package.name))?;
+    let tests = if compiles {
+        let before = verify::run_tests(
+            &original,
+            std::slice::from_ref(&package.name),
+            std::slice::from_ref(&original_dir),
+        )?;
         let mut packages = plan.names.clone();
         packages.push(package.name.clone());
-        let after = verify::run_tests(&copy, &packages)?;
+        let after = verify::run_tests(&copy, &packages, &dirs)?;
         let cmp = verify::compare(&before.outcomes, &after.outcomes);
         write_tests(&before, &after, &cmp, &mut out).map_err(Error::Output)?;
         verdict_ok &= cmp.identical() && after.built;

@@ -182,14 +182,22 @@ fn describe(item: &Item, test_only: bool, file: u32) -> ItemDef {
                 }
                 d
             }
-            None => new_def(
-                format!("{}!", tokens_text(&m.mac.path.to_token_stream())),
-                ItemKind::MacroCall,
-                Visibility::Private,
-                test_only,
-                span,
-                file,
-            ),
+            // `bitflags! { pub struct Flags: u32 { … } }`, `lazy_static! { static ref X: … }`:
+            // the type or static the call defines is what paths name.
+            None => match macro_defined_item(&m.mac) {
+                Some((name, kind, public)) => {
+                    let vis = if public { Visibility::Public } else { Visibility::Private };
+                    new_def(name, kind, vis, test_only, span, file)
+                }
+                None => new_def(
+                    format!("{}!", tokens_text(&m.mac.path.to_token_stream())),
+                    ItemKind::MacroCall,
+                    Visibility::Private,
+                    test_only,
+                    span,
+                    file,
+                ),
+            },
         },
         Item::Impl(i) => {
             let self_text = tokens_text(&i.self_ty.to_token_stream());
@@ -1080,6 +1088,36 @@ pub(crate) fn is_test_attr(attr: &Attribute) -> bool {
 
 /// Tokens as a person writes them: `all(test, unix)`, `concat!(env!("OUT_DIR"), "/x.rs")`,
 /// not proc_macro2's evenly spaced `all (test , unix)`.
+/// The first type or static an item-level macro call defines at its top level
+/// (`struct Name`, `enum Name`, `type Name`, `static [ref] NAME`), with its kind and whether
+/// `pub` stands before it.
+/// Calls whose arguments are plain items define those items instead (see `module_item`).
+pub(crate) fn macro_defined_item(mac: &syn::Macro) -> Option<(String, ItemKind, bool)> {
+    if syn::parse2::<syn::File>(mac.tokens.clone()).is_ok_and(|f| !f.items.is_empty()) {
+        return None;
+    }
+    let tokens: Vec<TokenTree> = mac.tokens.clone().into_iter().collect();
+    for (i, tt) in tokens.iter().enumerate() {
+        let TokenTree::Ident(keyword) = tt else { continue };
+        let kind = match keyword.to_string().as_str() {
+            "struct" => ItemKind::Struct,
+            "enum" => ItemKind::Enum,
+            "type" => ItemKind::TypeAlias,
+            "static" => ItemKind::Static,
+            _ => continue,
+        };
+        let mut next = i + 1;
+        if kind == ItemKind::Static && matches!(tokens.get(next), Some(TokenTree::Ident(r)) if r == "ref") {
+            next += 1;
+        }
+        let Some(TokenTree::Ident(name)) = tokens.get(next) else { return None };
+        let public = i > 0 && matches!(&tokens[i - 1], TokenTree::Ident(p) if p == "pub")
+            || i > 1 && matches!(&tokens[i - 2], TokenTree::Ident(p) if p == "pub");
+        return Some((name.unraw().to_string(), kind, public));
+    }
+    None
+}
+
 pub(crate) fn tokens_text(tokens: &TokenStream) -> String {
     let mut out = String::new();
     let mut prev_word = false;
@@ -1201,5 +1239,27 @@ mod tests {
         }
         let names: Vec<&str> = out.items.iter().map(|i| i.name.as_str()).collect();
         assert_eq!(names, ["thing!", "A", "cfg_if!", "b", "b"]);
+    }
+
+    #[test]
+    fn a_macro_call_that_declares_a_type_defines_it() {
+        let file = syn::parse_file(
+            "bitflags! { pub struct Options: u32 { const A = 1; } }\n\
+             lazy_static! { static ref TABLE: Vec<u8> = Vec::new(); }",
+        )
+        .unwrap();
+        let mut out = ModuleItems::default();
+        for item in &file.items {
+            module_item(item, 0, &mut out);
+        }
+        let found: Vec<(&str, ItemKind, &Visibility)> =
+            out.items.iter().map(|i| (i.name.as_str(), i.kind, &i.vis)).collect();
+        assert_eq!(
+            found,
+            [
+                ("Options", ItemKind::Struct, &Visibility::Public),
+                ("TABLE", ItemKind::Static, &Visibility::Private)
+            ]
+        );
     }
 }
