@@ -147,14 +147,7 @@ pub fn measure_and_compare(
     if targets.is_empty() {
         return Err(Error::Record("no module with a file of its own to edit".to_owned()));
     }
-    let downstream: Vec<String> = match &package.dependents {
-        crate::workspace::Dependents::Known(list) => list
-            .iter()
-            .filter(|d| d.direct.contains(&crate::workspace::DepKind::Normal))
-            .map(|d| d.name.clone())
-            .collect(),
-        _ => Vec::new(),
-    };
+    let downstream = package.dependents.direct_normal().unwrap_or_default();
     let original = Cargo { manifest: package.manifest_path.clone(), offline: copy.offline, target_dir: None };
     let split =
         Cargo { manifest: copy.manifest.clone(), offline: copy.offline, target_dir: copy.target_dir.clone() };

@@ -376,18 +376,14 @@ fn direct_dependents(
     package: &crate::workspace::Package,
     options: &RecordOptions,
 ) -> Result<Vec<DependentRun>, Error> {
-    let names: Vec<String> = match &package.dependents {
-        crate::workspace::Dependents::Known(list) => list
-            .iter()
-            .filter(|d| d.direct.contains(&crate::workspace::DepKind::Normal))
-            .map(|d| d.name.clone())
-            .collect(),
-        crate::workspace::Dependents::NoOtherMembers => Vec::new(),
-        crate::workspace::Dependents::Unknown(why) => {
+    let names = match (&package.dependents, package.dependents.direct_normal()) {
+        (_, Some(names)) => names,
+        (crate::workspace::Dependents::Unknown(why), None) => {
             return Err(Error::Record(format!(
                 "--with-dependents: the workspace's dependents are unknown: {why}"
             )));
         }
+        (_, None) => Vec::new(),
     };
     let members: Vec<_> = crate::workspace::workspace_libraries(package, options.offline)?
         .into_iter()

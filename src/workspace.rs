@@ -69,6 +69,20 @@ pub struct Dependent {
     pub direct: Vec<DepKind>,
 }
 
+impl Dependents {
+    /// Members depending on the crate directly with a normal dependency: the crates whose
+    /// rustc re-runs after every edit of the crate. `None` when the dependents are unknown.
+    pub fn direct_normal(&self) -> Option<Vec<String>> {
+        match self {
+            Dependents::Known(list) => Some(
+                list.iter().filter(|d| d.direct.contains(&DepKind::Normal)).map(|d| d.name.clone()).collect(),
+            ),
+            Dependents::NoOtherMembers => Some(Vec::new()),
+            Dependents::Unknown(_) => None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum DepKind {

@@ -444,6 +444,9 @@ impl<'a> Rewriter<'a> {
             "#[doc(hidden)]\npub ".to_owned()
         };
         let cfgs = cfg_attrs(src, &m.attrs);
+        // The glob of a skeleton keeps the owner's items `pub`, so that `pub use m::X` next to
+        // the module still re-exports them; in a private module that is "unreachable" `pub`.
+        let glob_vis = if facade { "#[allow(unreachable_pub)]\npub ".to_owned() } else { vis.clone() };
         if self.layout.needs_skeleton(dest, child) {
             let attrs: String = m
                 .attrs
@@ -454,7 +457,7 @@ impl<'a> Rewriter<'a> {
             let inner_lookup = lookup.join(inline_dir(m));
             let (body, path_attr) = match &m.content {
                 Some((_, items)) => {
-                    (self.skeleton_items(src, child, items, dest, &inner_lookup, &vis), String::new())
+                    (self.skeleton_items(src, child, items, dest, &inner_lookup, &glob_vis), String::new())
                 }
                 None => {
                     let file = self.tree().get(child).file.clone();
@@ -479,7 +482,7 @@ impl<'a> Rewriter<'a> {
                                 &parsed.items,
                                 dest,
                                 &orig,
-                                &vis,
+                                &glob_vis,
                             ));
                             self.check_unseen_children(&child_src, child, dest);
                             body
