@@ -209,6 +209,20 @@ pub fn plan(
     }
 
     let mut hand_edits: Vec<HandEdit> = rewriter.hand_edits.borrow().iter().cloned().collect();
+    // A path splitcheck could not follow may name something that stays behind in the facade.
+    for (module, line, path) in &analysis.resolution().stats.unresolved_crate_paths {
+        let owner = layout.owner[module.index()];
+        if owner < k {
+            hand_edits.push(HandEdit {
+                file: tree.get(*module).file.clone(),
+                line: *line,
+                message: format!(
+                    "`{path}` could not be followed (made by a macro?): if it names an item that stays in `{}`, `{}` cannot reach it",
+                    package.name, crate_names[owner]
+                ),
+            });
+        }
+    }
     for b in layout::impl_blockers(analysis, &layout, &crate_names) {
         let m = tree.get(b.item.module);
         let def = crate::graph::item_def(tree, b.item);

@@ -19,7 +19,8 @@ use std::process::ExitCode;
 const EXIT_CODES: &str = "\
 Exit codes:
   0  success (problems found in single files are reported, not fatal)
-  1  failure while working (cargo failed, output could not be written, Graphviz missing)
+  1  failure while working (cargo failed, output could not be written, Graphviz missing;
+     `apply`: the copy is written but does not compile or its tests differ)
   2  bad input or usage (unknown crate, bad manifest, bad flag, invalid --split)
   130  interrupted during `record` (every edited file restored first)";
 
