@@ -382,9 +382,24 @@ impl<'a> Rewriter<'a> {
                     }
                 }
                 syn::Item::Use(u) => {
-                    let names_macro = use_leaves(&u.tree)
-                        .iter()
-                        .any(|l| l.last().is_some_and(|n| self.macro_names.contains(n)));
+                    // Leaves naming what went to a crate above this one (a child module's
+                    // re-export, say) go; the crates above keep them in their skeleton.
+                    let leaves = use_leaves(&u.tree);
+                    let drop: Vec<bool> = leaves.iter().map(|l| !self.reachable(module, l, dest)).collect();
+                    if drop.iter().any(|d| *d) {
+                        let (a, b) = src.range(u.span());
+                        let replacement = if drop.iter().all(|d| *d) {
+                            String::new()
+                        } else {
+                            let kept = crate::soundness::without_leaves(src.slice(u.span()), &drop);
+                            let restricted = matches!(u.vis, syn::Visibility::Restricted(_));
+                            kept.map(|k| if restricted { made_pub(&k) } else { k }).unwrap_or_default()
+                        };
+                        edits.push(TextEdit { start: a, end: b, replacement });
+                        continue;
+                    }
+                    let names_macro =
+                        leaves.iter().any(|l| l.last().is_some_and(|n| self.macro_names.contains(n)));
                     if !names_macro {
                         self.raise_item(src, &u.vis, u.use_token.span, raised, edits);
                     }
@@ -602,6 +617,10 @@ impl<'a> Rewriter<'a> {
 
     /// Whether the `use` path `path`, written in `module`, names something `dest` can see.
     fn reachable(&self, module: ModuleId, path: &[String], dest: Dest) -> bool {
+        self.reachable_within(module, path, dest, 0)
+    }
+
+    fn reachable_within(&self, module: ModuleId, path: &[String], dest: Dest, depth: u32) -> bool {
         let tree = self.tree();
         let Some(first) = path.first() else { return false };
         let (mut at, mut rest) = match first.as_str() {
@@ -635,6 +654,23 @@ impl<'a> Rewriter<'a> {
                 }
                 None => break,
             }
+        }
+        // A name the module imports (a re-export, say): where the import leads, if `dest` can
+        // reach the module that imports it at all.
+        let visible = |m: ModuleId| {
+            let owner = self.layout.owner[m.index()];
+            owner == dest || self.layout.sees(dest, owner) || self.layout.needs_skeleton(dest, m)
+        };
+        if let Some(name) = rest.first()
+            && depth < 8
+            && (at == ModuleId::ROOT || visible(at))
+            && !tree.get(at).items.items.iter().any(|i| i.name == *name)
+            && let Some(leaf) =
+                tree.get(at).items.uses.iter().find(|u| u.name.as_deref() == Some(name.as_str()))
+        {
+            let mut followed = leaf.path.clone();
+            followed.extend(rest[1..].iter().cloned());
+            return self.reachable_within(at, &followed, dest, depth + 1);
         }
         let owner = match rest.first() {
             Some(name) if at == ModuleId::ROOT => {
@@ -800,6 +836,17 @@ fn attrs_of(item: &syn::Item) -> &[syn::Attribute] {
         syn::Item::Mod(i) => &i.attrs,
         syn::Item::Use(i) => &i.attrs,
         _ => &[],
+    }
+}
+
+/// A `use` item's text with its visibility made `pub`.
+fn made_pub(text: &str) -> String {
+    match syn::parse_str::<syn::ItemUse>(text) {
+        Ok(mut u) => {
+            u.vis = syn::Visibility::Public(Default::default());
+            u.to_token_stream().to_string()
+        }
+        Err(_) => text.to_owned(),
     }
 }
 

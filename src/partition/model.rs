@@ -119,14 +119,22 @@ pub fn units_from_graph(report: &GraphReport, include_tests: bool) -> UnitGraph 
         }
     }
     // An impl goes where its type goes: a root type moving down takes its root impls along (left
-    // in the facade, an impl of another crate's trait for it would break the orphan rule).
+    // in the facade, an impl of another crate's trait for it would break the orphan rule). So
+    // does a root trait, for its impls on types that are not the root's (`impl Tr for (A, B)`).
     let root = report.modules.iter().find(|m| m.path == "crate");
     let root_impls: Vec<(&str, String)> = root
         .into_iter()
         .flat_map(|r| &r.items)
         .filter_map(|i| {
-            let self_ty = i.impl_self.as_deref().filter(|t| *t != "external")?;
-            Some((self_ty, format!("crate::{}", i.name)))
+            let self_ty = i.impl_self.as_deref().filter(|t| *t != "external");
+            let trait_ = i.impl_trait.as_deref().filter(|t| *t != "external");
+            let anchor = match (self_ty, trait_) {
+                (Some(ty), _) if is_root(ty) => ty,
+                (_, Some(tr)) if is_root(tr) => tr,
+                (Some(ty), _) => ty,
+                (None, _) => return None,
+            };
+            Some((anchor, format!("crate::{}", i.name)))
         })
         .collect();
     for (self_ty, path) in &root_impls {
