@@ -2,32 +2,13 @@
 //! crate: the copy must compile and pass the same tests, the rewritten files are snapshots,
 //! and the fixture itself must be left byte-identical.
 
-use std::collections::BTreeMap;
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn fixture() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/apply_cases")
-}
-
-/// Every file under `dir` (without build directories), by relative path.
-fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let path = e.unwrap().path();
-            if path.is_dir() {
-                if path.file_name().is_some_and(|n| n != "target") {
-                    stack.push(path);
-                }
-            } else {
-                let rel = path.strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
-                out.insert(rel, std::fs::read(&path).unwrap());
-            }
-        }
-    }
-    out
 }
 
 /// Runs `splitcheck apply` and returns (exit code, stdout with durations and the output
@@ -58,14 +39,14 @@ const GOOD: &str = "low=crate::base,crate::macros; high=crate::top,crate::base::
 
 #[test]
 fn every_rewrite_compiles_and_passes_the_same_tests() {
-    let before = files(&fixture());
+    let before = common::files(&fixture());
     let out = tempfile::tempdir().unwrap();
     let dir = out.path().join("copy");
     let (code, stdout) = apply(&fixture().join("Cargo.toml"), &["--split", GOOD], &dir);
     assert_eq!(code, 0, "{stdout}");
     insta::assert_snapshot!("apply_cases_summary", stdout);
     // The rewritten crates, file by file: fixture in, expected text out.
-    let copy = files(&dir);
+    let copy = common::files(&dir);
     let mut shown = String::new();
     for (path, bytes) in &copy {
         if path.ends_with(".rs") || path.ends_with("Cargo.toml") {
@@ -78,7 +59,7 @@ fn every_rewrite_compiles_and_passes_the_same_tests() {
         }
     }
     insta::assert_snapshot!("apply_cases_files", shown);
-    assert_eq!(files(&fixture()), before, "apply must not touch the crate it splits");
+    assert_eq!(common::files(&fixture()), before, "apply must not touch the crate it splits");
 }
 
 #[test]

@@ -2,6 +2,8 @@
 //! file or flag, never a panic. Odd crates are made in temporary directories; the fixtures hold
 //! the ones worth keeping as files (`broken_files`, `bin_only`, `proc_macro`, `bad_manifest`).
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -184,33 +186,13 @@ fn bad_flags_and_specs() {
     expect(&splitcheck(&layers, &["--timings", not_json.to_str().unwrap()], &[]), 2, "--timings");
 }
 
-/// Every file of the tree with its bytes, `target/` aside.
-fn contents(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                if path.file_name().is_some_and(|n| n != "target") {
-                    stack.push(path);
-                }
-            } else {
-                out.push((path.clone(), std::fs::read(&path).unwrap()));
-            }
-        }
-    }
-    out.sort();
-    out
-}
-
 #[test]
 fn record_without_cargo_without_a_build_or_without_a_target_dir() {
     let dir = krate(&[("src/lib.rs", b"pub mod a;\n"), ("src/a.rs", b"pub fn a() -> u32 {\n    1\n}\n")]);
     // Cargo writes a missing lockfile itself; the crate has one, as crates usually do.
     let lock = Command::new(env!("CARGO")).arg("generate-lockfile").current_dir(dir.path()).output().unwrap();
     assert!(lock.status.success());
-    let before = contents(dir.path());
+    let before = common::files(dir.path());
     // No cargo on PATH and no $CARGO.
     let run = Command::new(env!("CARGO_BIN_EXE_splitcheck"))
         .args(["record", "--reps", "1", "--color", "never"])
@@ -222,17 +204,17 @@ fn record_without_cargo_without_a_build_or_without_a_target_dir() {
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert_eq!(run.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("cargo was not found"), "{stderr}");
-    assert!(contents(dir.path()) == before);
+    assert!(common::files(dir.path()) == before);
 
     // A target directory that cannot be created: nothing is edited.
     let run =
         splitcheck(dir.path(), &["record", "--reps", "1"], &[("CARGO_TARGET_DIR", "/proc/no-target-here")]);
     expect(&run, 1, "cannot use the edit journal");
-    assert!(contents(dir.path()) == before, "files changed");
+    assert!(common::files(dir.path()) == before, "files changed");
 
     // A crate that does not build: the error says so, and every file is as it was.
     std::fs::write(dir.path().join("src/a.rs"), "pub fn a() -> u32 {\n").unwrap();
-    let before = contents(dir.path());
+    let before = common::files(dir.path());
     let target = tempfile::tempdir().unwrap();
     let run = splitcheck(
         dir.path(),
@@ -240,5 +222,5 @@ fn record_without_cargo_without_a_build_or_without_a_target_dir() {
         &[("CARGO_TARGET_DIR", target.path().to_str().unwrap())],
     );
     expect(&run, 1, "`cargo build --lib` failed");
-    assert!(contents(dir.path()) == before, "files changed");
+    assert!(common::files(dir.path()) == before, "files changed");
 }
