@@ -21,9 +21,8 @@ use crate::error::Error;
 use crate::partition::{Model, Profile};
 use crate::pricing::Prices;
 use crate::record::journal::{self, Journal};
-use crate::record::{Cargo, Restorer, TouchKind, touch};
+use crate::record::{Cargo, Restorer, TouchKind};
 use crate::report::{CandidateRow, GraphReport};
-use crate::verify::CargoAt;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -129,7 +128,7 @@ pub fn measure_and_compare(
     plan: &SplitPlan,
     row: &CandidateRow,
     label: &str,
-    copy: &CargoAt,
+    copy: &Cargo,
     copy_root: &Path,
     options: &MeasureOptions,
 ) -> Result<PredictionCheck, Error> {
@@ -149,8 +148,7 @@ pub fn measure_and_compare(
     }
     let downstream = package.dependents.direct_normal().unwrap_or_default();
     let original = Cargo { manifest: package.manifest_path.clone(), offline: copy.offline, target_dir: None };
-    let split =
-        Cargo { manifest: copy.manifest.clone(), offline: copy.offline, target_dir: copy.target_dir.clone() };
+    let split = copy;
     let copy_target = copy.target_dir.clone().unwrap_or_else(|| copy_root.join("target"));
     let _owner = journal::claim(&package.target_dir)
         .map_err(|e| crate::record::journal_error(&package.target_dir, e))?;
@@ -172,7 +170,7 @@ pub fn measure_and_compare(
     };
     let facade = package.name.clone();
     // Warm both sides once: every later build is incremental.
-    for (cargo, test_pkg) in [(&original, &facade), (&split, &facade)] {
+    for (cargo, test_pkg) in [(&original, &facade), (split, &facade)] {
         run(cargo, &p(&["build", "--lib"], &facade))?;
         run(cargo, &p(&["test", "--no-run"], test_pkg))?;
         if !downstream.is_empty() {
@@ -198,23 +196,15 @@ pub fn measure_and_compare(
             for side in sides {
                 let (cargo, journal, file) = match side {
                     Side::Original => (&original, &mut journal_o, &t.original_file),
-                    Side::Split => (&split, &mut journal_s, &t.copy_file),
+                    Side::Split => (split, &mut journal_s, &t.copy_file),
                 };
                 let text = std::fs::read_to_string(file)
                     .map_err(|e| Error::Record(format!("cannot read {}: {e}", file.display())))?;
                 let guard = Restorer { journal };
-                guard
-                    .journal
-                    .protect(file)
-                    .map_err(|e| Error::Record(format!("cannot journal {}: {e}", file.display())))?;
-                let (edited, _) = touch::touched(&text, TouchKind::Body, counter);
-                std::fs::write(file, edited)
-                    .map_err(|e| Error::Record(format!("cannot edit {}: {e}", file.display())))?;
-                let (lib, test) = match side {
-                    Side::Original => {
-                        let lib = run(cargo, &p(&["build", "--lib"], &facade))?;
-                        (lib, 0.0)
-                    }
+                crate::record::touch_journaled(guard.journal, file, &text, TouchKind::Body, counter)?;
+                // `rerun`: the crates above the edited one, which the model adds to both profiles.
+                let (lib, rerun) = match side {
+                    Side::Original => (run(cargo, &p(&["build", "--lib"], &facade))?, 0.0),
                     Side::Split if t.facade => (run(cargo, &p(&["build", "--lib"], &facade))?, 0.0),
                     Side::Split => {
                         let own = run(cargo, &p(&["build", "--lib"], &t.krate))?;
@@ -227,7 +217,7 @@ pub fn measure_and_compare(
                     Side::Original => p(&["test", "--no-run"], &facade),
                     Side::Split => test_args(&t.test_crates),
                 };
-                let test = run(cargo, &test_args)? + test;
+                let test = run(cargo, &test_args)? + rerun;
                 drop(guard);
                 got.insert(side, (lib, test, down));
             }
@@ -240,7 +230,7 @@ pub fn measure_and_compare(
         }
         // Back to the unedited state, untimed, on both sides.
         for (cargo, tests) in
-            [(&original, p(&["test", "--no-run"], &facade)), (&split, test_args(&t.test_crates))]
+            [(&original, p(&["test", "--no-run"], &facade)), (split, test_args(&t.test_crates))]
         {
             run(cargo, &p(&["build", "--lib"], &facade))?;
             run(cargo, &tests)?;
@@ -266,7 +256,7 @@ pub fn measure_and_compare(
         krate: package.name.clone(),
         split: label.to_owned(),
         parts: plan.names.clone(),
-        rustc: tool_version("rustc"),
+        rustc: crate::record::tool_version("rustc"),
         cores: std::thread::available_parallelism().map_or(1, |n| n.get()),
         reps: options.reps,
         touch: "body",
@@ -433,15 +423,6 @@ fn profile_check(profile: Profile, checks: &[ModuleCheck], reps: u32) -> Profile
         measured_split_s: measured_s,
         measured_saving_pct: measured_saving,
     }
-}
-
-fn tool_version(program: &str) -> String {
-    std::process::Command::new(program)
-        .arg("--version")
-        .output()
-        .ok()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
-        .unwrap_or_default()
 }
 
 /// The check as Markdown (under a heading the caller writes): the profiles' table, downstream,

@@ -345,14 +345,7 @@ fn measure_edits(
     let guard = Restorer { journal };
     for _ in 0..options.reps {
         *counter += 1;
-        guard
-            .journal
-            .protect(file)
-            .map_err(|e| Error::Record(format!("cannot journal {}: {e}", file.display())))?;
-        let (text, kind) = touch::touched(&original, options.touch, *counter);
-        applied = kind;
-        if kind == TouchKind::Mtime { journal::bump_mtime(file) } else { std::fs::write(file, text) }
-            .map_err(|e| Error::Record(format!("cannot edit {}: {e}", file.display())))?;
+        applied = touch_journaled(guard.journal, file, &original, options.touch, *counter)?;
         let full = options.touch == TouchKind::Full;
         samples.lib.push(cargo.build(full)?);
         after_lib()?;
@@ -361,6 +354,22 @@ fn measure_edits(
     }
     drop(guard);
     Ok((samples, applied))
+}
+
+/// Applies the `n`-th touch of `kind` to `file` (whose text is `original`), journaled first so
+/// it is restored; returns the touch applied (a file without a function body gets a comment).
+pub(crate) fn touch_journaled(
+    journal: &mut Journal,
+    file: &Path,
+    original: &str,
+    kind: TouchKind,
+    n: u32,
+) -> Result<TouchKind, Error> {
+    journal.protect(file).map_err(|e| Error::Record(format!("cannot journal {}: {e}", file.display())))?;
+    let (text, applied) = touch::touched(original, kind, n);
+    if applied == TouchKind::Mtime { journal::bump_mtime(file) } else { std::fs::write(file, text) }
+        .map_err(|e| Error::Record(format!("cannot edit {}: {e}", file.display())))?;
+    Ok(applied)
 }
 
 /// A direct dependent being timed.
@@ -528,10 +537,12 @@ pub(crate) fn progress_bar(show: bool, len: u64) -> indicatif::ProgressBar {
 }
 
 /// Cargo for one package, as `$CARGO` (or `cargo`) runs it.
-pub(crate) struct Cargo {
+#[derive(Debug, Clone)]
+pub struct Cargo {
     pub manifest: PathBuf,
     pub offline: bool,
-    /// `CARGO_TARGET_DIR` (a copy of the workspace builds in its own).
+    /// `CARGO_TARGET_DIR` (a copy of the workspace builds in its own, so it never shares the
+    /// user's target directory).
     pub target_dir: Option<PathBuf>,
 }
 
@@ -556,23 +567,51 @@ impl Cargo {
         Ok(())
     }
 
+    /// Runs cargo to the end and returns whether it succeeded, its stdout and stderr
+    /// interleaved as a terminal shows them, and its wall time.
+    pub fn output(&self, args: &[&str]) -> Result<(bool, String, f64), Error> {
+        use std::io::{Read, Seek};
+        let program = Self::program();
+        let shared = |e: std::io::Error| Error::Record(format!("cannot use a temporary file: {e}"));
+        let mut log = tempfile::tempfile().map_err(shared)?;
+        let mut cmd = self.command(args);
+        cmd.stdin(Stdio::null())
+            .stdout(log.try_clone().map_err(shared)?)
+            .stderr(log.try_clone().map_err(shared)?);
+        let start = Instant::now();
+        let status = cmd.status().map_err(|e| Error::Record(format!("cannot run {program}: {e}")))?;
+        let seconds = start.elapsed().as_secs_f64();
+        let mut text = String::new();
+        let _ = log.seek(std::io::SeekFrom::Start(0));
+        let _ = log.read_to_string(&mut text);
+        Ok((status.success(), text, seconds))
+    }
+
+    /// `cargo args… --manifest-path …`, offline and in the target directory as asked.
+    fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(Self::program());
+        cmd.args(args).arg("--manifest-path").arg(&self.manifest);
+        if self.offline {
+            cmd.arg("--offline");
+        }
+        if let Some(dir) = &self.target_dir {
+            cmd.env("CARGO_TARGET_DIR", dir);
+        }
+        cmd.env("CARGO_TERM_COLOR", "never");
+        cmd
+    }
+
     /// Runs cargo and returns its wall time; stops it (and fails) when interrupted.
     pub(crate) fn timed(&self, args: &[&str], full: bool) -> Result<f64, Error> {
         if INTERRUPTED.load(Ordering::SeqCst) {
             return Err(Error::Interrupted);
         }
-        let mut cmd = Command::new(Self::program());
-        cmd.args(args).arg("--manifest-path").arg(&self.manifest).arg("--quiet");
-        if self.offline {
-            cmd.arg("--offline");
-        }
+        let mut cmd = self.command(args);
+        cmd.arg("--quiet");
         if full {
             cmd.env("CARGO_INCREMENTAL", "0");
         }
-        if let Some(dir) = &self.target_dir {
-            cmd.env("CARGO_TARGET_DIR", dir);
-        }
-        cmd.env("CARGO_TERM_COLOR", "never").stdout(Stdio::null()).stderr(Stdio::piped());
+        cmd.stdout(Stdio::null()).stderr(Stdio::piped());
         let start = Instant::now();
         let mut child =
             cmd.spawn().map_err(|e| Error::Record(format!("cannot run {}: {e}", Self::program())))?;
@@ -604,7 +643,7 @@ impl Cargo {
     }
 }
 
-fn tool_version(program: &str) -> String {
+pub(crate) fn tool_version(program: &str) -> String {
     Command::new(program)
         .arg("--version")
         .output()

@@ -7,51 +7,9 @@
 //! original's. Must not: write source files.
 
 use crate::error::Error;
+use crate::record::Cargo;
 use serde::Serialize;
 use std::collections::BTreeMap;
-use std::path::PathBuf;
-use std::process::{Command, Stdio};
-use std::time::Instant;
-
-/// Where and how cargo runs.
-#[derive(Debug, Clone)]
-pub struct CargoAt {
-    pub manifest: PathBuf,
-    /// `CARGO_TARGET_DIR`, for the copy (so it never shares the user's target directory).
-    pub target_dir: Option<PathBuf>,
-    pub offline: bool,
-}
-
-impl CargoAt {
-    /// Runs `cargo args…`, stdout and stderr interleaved as a terminal shows them.
-    pub fn run(&self, args: &[&str]) -> Result<(bool, String, f64), Error> {
-        let program = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-        let log =
-            tempfile::tempfile().map_err(|e| Error::Record(format!("cannot make a temporary file: {e}")))?;
-        let mut cmd = Command::new(&program);
-        cmd.args(args).arg("--manifest-path").arg(&self.manifest);
-        if self.offline {
-            cmd.arg("--offline");
-        }
-        if let Some(dir) = &self.target_dir {
-            cmd.env("CARGO_TARGET_DIR", dir);
-        }
-        let err =
-            log.try_clone().map_err(|e| Error::Record(format!("cannot share a temporary file: {e}")))?;
-        let out =
-            log.try_clone().map_err(|e| Error::Record(format!("cannot share a temporary file: {e}")))?;
-        cmd.env("CARGO_TERM_COLOR", "never").stdin(Stdio::null()).stdout(out).stderr(err);
-        let start = Instant::now();
-        let status = cmd.status().map_err(|e| Error::Record(format!("cannot run {program}: {e}")))?;
-        let seconds = start.elapsed().as_secs_f64();
-        let mut text = String::new();
-        let mut log = log;
-        use std::io::{Read, Seek};
-        let _ = log.seek(std::io::SeekFrom::Start(0));
-        let _ = log.read_to_string(&mut text);
-        Ok((status.success(), text, seconds))
-    }
-}
 
 #[derive(Debug, Clone, Serialize)]
 pub struct CheckResult {
@@ -62,9 +20,9 @@ pub struct CheckResult {
 }
 
 /// `cargo check --workspace --all-targets` of the copy.
-pub fn check(cargo: &CargoAt) -> Result<CheckResult, Error> {
+pub fn check(cargo: &Cargo) -> Result<CheckResult, Error> {
     let (ok, text, seconds) =
-        cargo.run(&["check", "--workspace", "--all-targets", "--message-format", "short"])?;
+        cargo.output(&["check", "--workspace", "--all-targets", "--message-format", "short"])?;
     Ok(CheckResult { ok, seconds, errors: compiler_errors(&text) })
 }
 
@@ -109,13 +67,13 @@ pub struct TestRun {
 /// `crate_dirs`: the packages' directories relative to the workspace root, which rustdoc
 /// writes before the file of each doc test; they are taken off, so names compare across
 /// layouts.
-pub fn run_tests(cargo: &CargoAt, packages: &[String], crate_dirs: &[String]) -> Result<TestRun, Error> {
+pub fn run_tests(cargo: &Cargo, packages: &[String], crate_dirs: &[String]) -> Result<TestRun, Error> {
     let mut args = vec!["test", "--no-fail-fast"];
     for p in packages {
         args.push("-p");
         args.push(p);
     }
-    let (ok, text, seconds) = cargo.run(&args)?;
+    let (ok, text, seconds) = cargo.output(&args)?;
     let outcomes: Outcomes = parse_test_output(&text)
         .into_iter()
         .map(|((kind, name), outcome)| {

@@ -5,8 +5,9 @@ use super::{Format, ProfileArg, ReportArgs};
 use crate::analysis::{self, CrateAnalysis};
 use crate::apply::layout::SplitInput;
 use crate::error::Error;
+use crate::record::Cargo;
 use crate::report::{self, CandidateRow, GraphReport};
-use crate::verify::{self, CargoAt};
+use crate::verify;
 use crate::workspace::Selection;
 use clap::Args;
 use std::collections::BTreeMap;
@@ -104,7 +105,7 @@ pub(super) fn apply(cli: &super::Cli, args: &ApplyArgs, selection: &Selection) -
         return Ok(());
     }
     let copy_manifest = args.out.join(&plan.facade_dir).join("Cargo.toml");
-    let copy = CargoAt {
+    let copy = Cargo {
         manifest: copy_manifest,
         target_dir: Some(
             std::path::absolute(args.out.join("target")).unwrap_or_else(|_| args.out.join("target")),
@@ -112,7 +113,7 @@ pub(super) fn apply(cli: &super::Cli, args: &ApplyArgs, selection: &Selection) -
         offline: cli.global.offline,
     };
     let original =
-        CargoAt { manifest: package.manifest_path.clone(), target_dir: None, offline: cli.global.offline };
+        Cargo { manifest: package.manifest_path.clone(), target_dir: None, offline: cli.global.offline };
     let rel = |p: &Path| p.to_string_lossy().replace('\\', "/");
     let original_dir = rel(package.root_dir.strip_prefix(&package.workspace_root).unwrap_or(Path::new("")));
     let mut dirs: Vec<String> = plan.part_dirs.iter().map(|d| rel(d)).collect();
