@@ -412,7 +412,8 @@ fn trade_off_report(cli: &Cli, selection: &Selection) -> Result<(), Error> {
     let analysis = analysis::analyze(selection)?;
     recover_edits(&analysis)?;
     let dir = args.out.clone().unwrap_or_else(|| PathBuf::from("reports").join(&analysis.package.name));
-    let (trade_off, graph) = build_trade_off(&analysis, args, &dir, cli.global.quiet)?;
+    let graph = report::crate_graph_report(&analysis);
+    let (trade_off, _) = build_trade_off(&analysis, &graph, args, &dir, cli.global.quiet)?;
     let written = crate::report_dir::write_report_dir(&dir, &trade_off, &graph, !args.no_pictures)?;
     if let Some(why) = &written.no_pictures
         && !cli.global.quiet
@@ -432,14 +433,15 @@ fn trade_off_report(cli: &Cli, selection: &Selection) -> Result<(), Error> {
     .map_err(Error::Output)
 }
 
-/// The trade-off report of one analyzed crate, priced with its recording when there is one.
+/// The trade-off report of one analyzed crate (with `graph`, its graph report), priced with
+/// its recording when there is one; and those prices.
 fn build_trade_off(
     analysis: &analysis::CrateAnalysis,
+    graph: &report::GraphReport,
     args: &ReportArgs,
     dir: &Path,
     quiet: bool,
-) -> Result<(crate::tradeoff::TradeOffReport, report::GraphReport), Error> {
-    let graph = report::crate_graph_report(analysis);
+) -> Result<(crate::tradeoff::TradeOffReport, pricing::Prices), Error> {
     let profile: Profile = args.profile.into();
     // A recording given by flag must be usable; one found beside the report is used if it is.
     let found = dir.join("timings.json");
@@ -457,14 +459,14 @@ fn build_trade_off(
         None => (None, None),
     };
     let (prices, timings, shown) =
-        match pricing::prices(&graph, timings.as_ref(), CostFlags::default(), profile) {
+        match pricing::prices(graph, timings.as_ref(), CostFlags::default(), profile) {
             Ok(prices) => (prices, timings, shown),
             Err(e) if args.timings.is_some() => return Err(timings_error(args.timings.as_deref(), &e)),
             Err(e) => {
                 if !quiet {
                     note(&format!("not using {}: {e}", found.display()));
                 }
-                (pricing::without_recording(&graph, CostFlags::default(), profile), None, None)
+                (pricing::without_recording(graph, CostFlags::default(), profile), None, None)
             }
         };
     let recording = match (&timings, shown) {
@@ -477,8 +479,8 @@ fn build_trade_off(
         ..Default::default()
     };
     let provenance = crate::provenance::provenance(&analysis.package);
-    let trade_off = crate::tradeoff::trade_off(analysis, &graph, &prices, provenance, recording, &options);
-    Ok((trade_off, graph))
+    let trade_off = crate::tradeoff::trade_off(analysis, graph, &prices, provenance, recording, &options);
+    Ok((trade_off, prices))
 }
 
 /// `splitcheck --workspace`: every library crate ranked, written to `reports/workspace.md`/`.json`.

@@ -56,7 +56,7 @@ fn absolute(path: &Path) -> PathBuf {
 }
 
 /// A directory cargo marks as a build directory (`CACHEDIR.TAG`), or version control.
-fn skipped(dir: &Path) -> bool {
+pub(crate) fn skipped(dir: &Path) -> bool {
     dir.file_name().is_some_and(|n| n == ".git") || dir.join("CACHEDIR.TAG").is_file()
 }
 

@@ -23,7 +23,51 @@ pub struct CheckResult {
 pub fn check(cargo: &Cargo) -> Result<CheckResult, Error> {
     let (ok, text, seconds) =
         cargo.output(&["check", "--workspace", "--all-targets", "--message-format", "short"])?;
-    Ok(CheckResult { ok, seconds, errors: compiler_errors(&text) })
+    let mut errors = compiler_errors(&text);
+    // A failure is never an empty list: without an error line, cargo's last word stands for it.
+    if !ok && errors.is_empty() {
+        errors.push(
+            text.lines()
+                .rev()
+                .find(|l| !l.trim().is_empty())
+                .unwrap_or("cargo check failed")
+                .trim()
+                .to_owned(),
+        );
+    }
+    Ok(CheckResult { ok, seconds, errors })
+}
+
+/// The copy's check, and which of its errors are the split's doing.
+#[derive(Debug, Clone, Serialize)]
+pub struct CopyCheck {
+    pub copy: CheckResult,
+    /// Errors of the copy the original does not have (a nightly-only bench fails either way).
+    pub new_errors: Vec<String>,
+    /// Errors of the original, when it had to be checked (the copy failed).
+    pub original_errors: usize,
+}
+
+/// Checks the copy; when that fails, checks the original too and compares the errors, each
+/// without its side's crate directory (`copy_dirs`, `original_dir`: relative to the workspace
+/// root, as cargo writes paths).
+pub fn check_copy(
+    copy: &Cargo,
+    copy_dirs: &[String],
+    original: &Cargo,
+    original_dir: &str,
+) -> Result<CopyCheck, Error> {
+    let checked = check(copy)?;
+    if checked.ok {
+        return Ok(CopyCheck { copy: checked, new_errors: Vec::new(), original_errors: 0 });
+    }
+    let before = check(original)?;
+    let original_dir = [original_dir.to_owned()];
+    let known: std::collections::BTreeSet<String> =
+        before.errors.iter().map(|e| without_dir(e, &original_dir)).collect();
+    let new_errors =
+        checked.errors.iter().filter(|e| !known.contains(&without_dir(e, copy_dirs))).cloned().collect();
+    Ok(CopyCheck { copy: checked, new_errors, original_errors: before.errors.len() })
 }
 
 /// Lines that report an error, without the summary ones.

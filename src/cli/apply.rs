@@ -68,11 +68,13 @@ pub(super) struct ApplyArgs {
     report: Option<PathBuf>,
 }
 
-/// The split to carry out: its priced row and the parts' names.
+/// The split to carry out: its priced row, the parts' names, and the prices it was chosen by
+/// (the prediction check compares with them).
 struct Chosen {
     row: CandidateRow,
     label: String,
     names: Vec<String>,
+    prices: crate::pricing::Prices,
 }
 
 pub(super) fn apply(cli: &super::Cli, args: &ApplyArgs, selection: &Selection) -> Result<(), Error> {
@@ -81,7 +83,7 @@ pub(super) fn apply(cli: &super::Cli, args: &ApplyArgs, selection: &Selection) -
     super::recover_edits(&analysis)?;
     let graph = report::crate_graph_report(&analysis);
     let chosen = choose(&analysis, &graph, args, quiet)?;
-    let input = split_input(&chosen, &analysis.package.name);
+    let input = split_input(&chosen);
     let package = &analysis.package;
     let read = |p: &Path| std::fs::read_to_string(p).ok();
     let manifest = std::fs::read_to_string(&package.manifest_path)
@@ -118,25 +120,8 @@ pub(super) fn apply(cli: &super::Cli, args: &ApplyArgs, selection: &Selection) -
     let original_dir = rel(package.root_dir.strip_prefix(&package.workspace_root).unwrap_or(Path::new("")));
     let mut dirs: Vec<String> = plan.part_dirs.iter().map(|d| rel(d)).collect();
     dirs.push(rel(&plan.facade_dir));
-    let check = verify::check(&copy)?;
-    // Errors the original has too (a nightly-only bench, say) are not the split's doing.
-    let (new_errors, old_errors) = if check.ok {
-        (Vec::new(), 0)
-    } else {
-        let before = verify::check(&original)?;
-        let known: std::collections::BTreeSet<String> = before
-            .errors
-            .iter()
-            .map(|e| verify::without_dir(e, std::slice::from_ref(&original_dir)))
-            .collect();
-        let new: Vec<String> = check
-            .errors
-            .iter()
-            .filter(|e| !known.contains(&verify::without_dir(e, &dirs)))
-            .cloned()
-            .collect();
-        (new, before.errors.len())
-    };
+    let checked = verify::check_copy(&copy, &dirs, &original, &original_dir)?;
+    let (check, new_errors) = (&checked.copy, &checked.new_errors);
     let compiles = new_errors.is_empty();
     let mut verdict_ok = compiles;
     let command = "`cargo check --workspace --all-targets`";
@@ -152,8 +137,9 @@ pub(super) fn apply(cli: &super::Cli, args: &ApplyArgs, selection: &Selection) -
     } else {
         writeln!(
             out,
-            "check: {command} on the copy failed with {} new error(s) (the original has {old_errors}):",
-            new_errors.len()
+            "check: {command} on the copy failed with {} new error(s) (the original has {}):",
+            new_errors.len(),
+            checked.original_errors
         )
         .and_then(|_| new_errors.iter().take(12).try_for_each(|e| writeln!(out, "  {e}")))
     }
@@ -201,11 +187,10 @@ pub(super) fn apply(cli: &super::Cli, args: &ApplyArgs, selection: &Selection) -
             top: args.top,
             progress: !quiet && std::io::IsTerminal::is_terminal(&std::io::stderr()),
         };
-        let prices = super::explore_prices(&analysis, &graph, args.timings.as_deref(), args.profile)?;
         let check = crate::prediction::measure_and_compare(
             &analysis,
             &graph,
-            &prices,
+            &chosen.prices,
             &plan,
             &chosen.row,
             &chosen.label,
@@ -235,7 +220,7 @@ fn choose(
             .iter()
             .map(|n| format!("{}_{n}", analysis.package.name.replace('-', "_")))
             .collect();
-        Chosen { row: report.candidates.remove(0), label: "your split".to_owned(), names }
+        Chosen { row: report.candidates.remove(0), label: "your split".to_owned(), names, prices }
     } else {
         let id = args.candidate.as_deref().unwrap_or_default();
         let rank: u32 = id
@@ -254,7 +239,7 @@ fn choose(
             workspace: false,
         };
         let dir = PathBuf::from("reports").join(&analysis.package.name);
-        let (trade_off, _) = super::build_trade_off(analysis, &report_args, &dir, quiet)?;
+        let (trade_off, prices) = super::build_trade_off(analysis, graph, &report_args, &dir, quiet)?;
         let mut all: Vec<CandidateRow> = trade_off.splits.into_iter().flat_map(|s| s.candidates).collect();
         let ids: Vec<String> = all.iter().map(|c| c.id.clone()).collect();
         let Some(i) = all.iter().position(|c| c.id == id) else {
@@ -266,7 +251,7 @@ fn choose(
         };
         let row = all.swap_remove(i);
         let names = default_names(&row, graph, &analysis.package.name);
-        Chosen { row, label: format!("candidate {id}"), names }
+        Chosen { row, label: format!("candidate {id}"), names, prices }
     };
     if args.names.is_empty() {
         return Ok(chosen);
@@ -314,8 +299,7 @@ fn default_names(row: &CandidateRow, graph: &GraphReport, krate: &str) -> Vec<St
     names
 }
 
-fn split_input(chosen: &Chosen, krate: &str) -> SplitInput {
-    let _ = krate;
+fn split_input(chosen: &Chosen) -> SplitInput {
     let mut module_part = BTreeMap::new();
     for (i, part) in chosen.row.parts.iter().enumerate() {
         for m in part.iter().filter(|m| m.starts_with("crate::")) {
@@ -335,7 +319,7 @@ fn data_files(dir: &Path) -> Vec<PathBuf> {
         for e in entries.flatten() {
             let path = e.path();
             if path.is_dir() {
-                if !path.join("CACHEDIR.TAG").is_file() {
+                if !crate::split_copy::skipped(&path) {
                     stack.push(path);
                 }
             } else if path.extension().is_none_or(|x| x != "rs") {
