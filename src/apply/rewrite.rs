@@ -384,20 +384,18 @@ impl<'a> Rewriter<'a> {
                 syn::Item::Use(u) => {
                     // Leaves naming what went to a crate above this one (a child module's
                     // re-export, say) go; the crates above keep them in their skeleton.
-                    let leaves = use_leaves(&u.tree);
-                    let drop: Vec<bool> = leaves.iter().map(|l| !self.reachable(module, l, dest)).collect();
-                    if drop.iter().any(|d| *d) {
+                    if let Some(kept) = self.use_without_unseen(src, module, u, dest) {
+                        let restricted = matches!(u.vis, syn::Visibility::Restricted(_));
+                        let replacement = kept.map(|k| if restricted { made_pub(&k) } else { k });
                         let (a, b) = src.range(u.span());
-                        let replacement = if drop.iter().all(|d| *d) {
-                            String::new()
-                        } else {
-                            let kept = crate::soundness::without_leaves(src.slice(u.span()), &drop);
-                            let restricted = matches!(u.vis, syn::Visibility::Restricted(_));
-                            kept.map(|k| if restricted { made_pub(&k) } else { k }).unwrap_or_default()
-                        };
-                        edits.push(TextEdit { start: a, end: b, replacement });
+                        edits.push(TextEdit {
+                            start: a,
+                            end: b,
+                            replacement: replacement.unwrap_or_default(),
+                        });
                         continue;
                     }
+                    let leaves = crate::items::extract::use_tree_paths(&u.tree);
                     let names_macro =
                         leaves.iter().any(|l| l.last().is_some_and(|n| self.macro_names.contains(n)));
                     if !names_macro {
@@ -452,12 +450,7 @@ impl<'a> Rewriter<'a> {
     ) -> String {
         let owner = self.layout.owner[child.index()];
         let facade = dest == self.layout.facade();
-        let vis = if facade {
-            let v = m.vis.to_token_stream().to_string();
-            if v.is_empty() { v } else { format!("{v} ") }
-        } else {
-            "#[doc(hidden)]\npub ".to_owned()
-        };
+        let vis = if facade { vis_text(&m.vis) } else { "#[doc(hidden)]\npub ".to_owned() };
         let cfgs = cfg_attrs(src, &m.attrs);
         // The glob of a skeleton keeps the owner's items `pub`, so that `pub use m::X` next to
         // the module still re-exports them; in a private module that is "unreachable" `pub`.
@@ -542,22 +535,7 @@ impl<'a> Rewriter<'a> {
                 syn::Item::Mod(m) => {
                     let Some(child) = self.child_of(src, m) else { continue };
                     if self.layout.owner[child.index()] == dest {
-                        let mut edits = Vec::new();
-                        if let Some((_, content)) = &m.content {
-                            self.owned_items(
-                                src,
-                                child,
-                                content,
-                                dest,
-                                &lookup.join(inline_dir(m)),
-                                &mut edits,
-                            );
-                        }
-                        if dest != self.layout.facade() && !self.tree().get(child).test_only {
-                            raise(src, &m.vis, m.mod_token.span, true, &mut edits);
-                        }
-                        out.push_str(&render(src, m.span(), &mut edits));
-                        out.push('\n');
+                        out.push_str(&self.owned_item_text(src, module, item, dest, lookup));
                     } else {
                         let text = self.foreign_child(src, m, child, dest, lookup);
                         if !text.is_empty() {
@@ -567,7 +545,8 @@ impl<'a> Rewriter<'a> {
                     }
                 }
                 syn::Item::Use(u) => {
-                    if let Some(text) = self.kept_use(src, module, u, dest) {
+                    let kept = self.use_without_unseen(src, module, u, dest);
+                    if let Some(text) = kept.unwrap_or_else(|| Some(src.slice(u.span()).to_owned())) {
                         out.push_str("#[allow(unused_imports)]\n");
                         out.push_str(&text);
                         out.push('\n');
@@ -581,10 +560,7 @@ impl<'a> Rewriter<'a> {
                     let Some(id) = id else { continue };
                     let item_owner = self.layout.item_owner(id);
                     if item_owner == dest {
-                        let mut edits = Vec::new();
-                        self.owned_items(src, module, std::slice::from_ref(item), dest, lookup, &mut edits);
-                        out.push_str(&render(src, item.span(), &mut edits));
-                        out.push('\n');
+                        out.push_str(&self.owned_item_text(src, module, item, dest, lookup));
                     } else if self.layout.sees(dest, item_owner)
                         && let (Some(name), Some(_)) = (item_name(item), reexport_vis(item))
                     {
@@ -601,18 +577,40 @@ impl<'a> Rewriter<'a> {
         out
     }
 
-    /// A `use` of a skeleton, without the leaves that name what `dest` cannot see.
-    fn kept_use(&self, src: &Src, module: ModuleId, u: &syn::ItemUse, dest: Dest) -> Option<String> {
-        let leaves = use_leaves(&u.tree);
+    /// The text of one item of `module` that `dest` owns, with its edits, on a line of its own.
+    fn owned_item_text(
+        &self,
+        src: &Src,
+        module: ModuleId,
+        item: &syn::Item,
+        dest: Dest,
+        lookup: &Path,
+    ) -> String {
+        let mut edits = Vec::new();
+        self.owned_items(src, module, std::slice::from_ref(item), dest, lookup, &mut edits);
+        let mut text = render(src, item.span(), &mut edits);
+        text.push('\n');
+        text
+    }
+
+    /// `use` item `u` without the leaves that name what `dest` cannot see: `None` when it
+    /// keeps them all, `Some(None)` when it keeps none.
+    fn use_without_unseen(
+        &self,
+        src: &Src,
+        module: ModuleId,
+        u: &syn::ItemUse,
+        dest: Dest,
+    ) -> Option<Option<String>> {
+        let leaves = crate::items::extract::use_tree_paths(&u.tree);
         let drop: Vec<bool> = leaves.iter().map(|l| !self.reachable(module, l, dest)).collect();
-        if drop.iter().all(|d| *d) {
+        if !drop.iter().any(|d| *d) {
             return None;
         }
-        let text = src.slice(u.span()).to_owned();
-        if !drop.iter().any(|d| *d) {
-            return Some(text);
+        if drop.iter().all(|d| *d) {
+            return Some(None);
         }
-        crate::soundness::without_leaves(&text, &drop)
+        Some(crate::soundness::without_leaves(src.slice(u.span()), &drop))
     }
 
     /// Whether the `use` path `path`, written in `module`, names something `dest` can see.
@@ -816,8 +814,13 @@ fn reexport_vis(item: &syn::Item) -> Option<String> {
         let (_, _, public) = crate::items::extract::macro_defined_item(&m.mac)?;
         return Some(if public { "pub ".to_owned() } else { String::new() });
     }
-    let vis = vis_of(item)?.to_token_stream().to_string();
-    Some(if vis.is_empty() { vis } else { format!("{vis} ") })
+    vis_of(item).map(vis_text)
+}
+
+/// A visibility as written, followed by a space (nothing for none).
+fn vis_text(vis: &syn::Visibility) -> String {
+    let text = vis.to_token_stream().to_string();
+    if text.is_empty() { text } else { format!("{text} ") }
 }
 
 fn attrs_of(item: &syn::Item) -> &[syn::Attribute] {
@@ -856,35 +859,4 @@ fn is_cfg_test(attr: &syn::Attribute) -> bool {
 
 fn is_exported_macro(item: &syn::Item) -> bool {
     matches!(item, syn::Item::Macro(m) if m.ident.is_some() && m.attrs.iter().any(|a| a.path().is_ident("macro_export")))
-}
-
-/// The leaves of a use tree in the order `soundness::without_leaves` counts them.
-pub(crate) fn use_leaves(tree: &syn::UseTree) -> Vec<Vec<String>> {
-    fn walk(tree: &syn::UseTree, prefix: &mut Vec<String>, out: &mut Vec<Vec<String>>) {
-        match tree {
-            syn::UseTree::Path(p) => {
-                prefix.push(p.ident.to_string());
-                walk(&p.tree, prefix, out);
-                prefix.pop();
-            }
-            syn::UseTree::Name(n) if n.ident == "self" && prefix.is_empty() => {}
-            syn::UseTree::Name(n) => {
-                let mut leaf = prefix.clone();
-                if n.ident != "self" {
-                    leaf.push(n.ident.to_string());
-                }
-                out.push(leaf);
-            }
-            syn::UseTree::Rename(r) => {
-                let mut leaf = prefix.clone();
-                leaf.push(r.ident.to_string());
-                out.push(leaf);
-            }
-            syn::UseTree::Glob(_) => out.push(prefix.clone()),
-            syn::UseTree::Group(g) => g.items.iter().for_each(|t| walk(t, prefix, out)),
-        }
-    }
-    let mut out = Vec::new();
-    walk(tree, &mut Vec::new(), &mut out);
-    out
 }

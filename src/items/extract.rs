@@ -289,6 +289,14 @@ fn type_path(ty: &Type) -> Option<Vec<String>> {
     }
 }
 
+/// The paths of a `use` tree's leaves, in the order [`UseLeaf`]s are listed and
+/// `soundness::without_leaves` counts them.
+pub(crate) fn use_tree_paths(tree: &syn::UseTree) -> Vec<Vec<String>> {
+    let mut out = Vec::new();
+    flatten_use(tree, &mut Vec::new(), &mut out);
+    out.into_iter().map(|(path, _)| path).collect()
+}
+
 fn flatten_use(tree: &syn::UseTree, prefix: &mut Vec<String>, out: &mut Vec<(Vec<String>, Option<String>)>) {
     match tree {
         syn::UseTree::Path(p) => {
