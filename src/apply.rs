@@ -100,11 +100,7 @@ pub fn plan(
         if owner < k {
             part_modules[owner].push(m.path.clone());
         }
-        if id == crate::modtree::ModuleId::ROOT
-            || m.inline
-            || m.in_fn.is_some()
-            || !m.problems.is_empty() && !m.file.is_file()
-        {
+        if id == crate::modtree::ModuleId::ROOT || m.inline || m.in_fn.is_some() {
             continue;
         }
         if let Some(text) = rewriter.owned_file(id, owner) {
@@ -145,13 +141,13 @@ pub fn plan(
         out
     };
     let root_file = &tree.root().file;
+    let header = format!(
+        "//! Part of `{}`: split off by `splitcheck apply`; `{}` re-exports it.\n\
+         // Items other parts use were made `pub`: these lints would refuse what that exposes.\n\
+         #![allow(unreachable_pub, private_interfaces, private_bounds, unnameable_types)]\n",
+        package.name, package.name
+    );
     for d in 0..=k {
-        let header = format!(
-            "//! Part of `{}`: split off by `splitcheck apply`; `{}` re-exports it.\n\
-             // Items other parts use were made `pub`: these lints would refuse what that exposes.\n\
-             #![allow(unreachable_pub, private_interfaces, private_bounds, unnameable_types)]\n",
-            package.name, package.name
-        );
         if let Some(text) = rewriter.root_file(d, &header, &footer(d)) {
             writes.insert(in_crate(d, root_file), text);
         }
@@ -256,9 +252,12 @@ pub fn plan(
 /// by its old name, which only the facade still has.
 fn doc_names(text: &str, krate: &str) -> bool {
     let path = format!("{krate}::");
-    text.lines()
-        .map(str::trim_start)
-        .any(|l| (l.starts_with("///") || l.starts_with("//!")) && l.contains(&path))
+    doc_comment_lines(text).any(|l| l.contains(&path))
+}
+
+/// The `///` and `//!` lines of `text`: where doc tests are written.
+fn doc_comment_lines(text: &str) -> impl Iterator<Item = &str> {
+    text.lines().map(str::trim_start).filter(|l| l.starts_with("///") || l.starts_with("//!"))
 }
 
 fn has_table(manifest: &str, name: &str) -> bool {
@@ -285,8 +284,7 @@ fn idents_of<'t>(texts: impl Iterator<Item = &'t str>) -> BTreeSet<String> {
             walk(stream, &mut out);
         }
         // Doc tests name crates too (dev-dependencies, mostly).
-        for line in text.lines().map(str::trim_start).filter(|l| l.starts_with("///") || l.starts_with("//!"))
-        {
+        for line in doc_comment_lines(text) {
             out.extend(
                 line.split(|c: char| !(c.is_alphanumeric() || c == '_'))
                     .filter(|w| !w.is_empty())

@@ -183,28 +183,22 @@ pub fn layout(analysis: &CrateAnalysis, input: &SplitInput) -> Layout {
 /// their module only through a dev-dependency cycle, which would compile the crate twice.
 fn move_tests_up(analysis: &CrateAnalysis, layout: &mut Layout) {
     let tree = &analysis.tree;
-    let top_tests: Vec<ModuleId> = tree
-        .sorted()
-        .into_iter()
-        .filter(|&id| {
-            let m = tree.get(id);
-            m.test_only && m.parent.is_some_and(|p| !tree.get(p).test_only) && m.in_fn.is_none()
-        })
-        .collect();
-    if top_tests.is_empty() {
+    // The top test module each module is in, if any (parents come before children in `sorted`).
+    let mut top_of: Vec<Option<ModuleId>> = vec![None; tree.modules.len()];
+    for id in tree.sorted() {
+        let m = tree.get(id);
+        top_of[id.index()] = match m.parent {
+            Some(p) if top_of[p.index()].is_some() => top_of[p.index()],
+            Some(p) if m.test_only && !tree.get(p).test_only && m.in_fn.is_none() => Some(id),
+            _ => None,
+        };
+    }
+    if top_of.iter().all(Option::is_none) {
         return;
     }
-    let top_of = |mut m: ModuleId| -> Option<ModuleId> {
-        loop {
-            if top_tests.contains(&m) {
-                return Some(m);
-            }
-            m = tree.get(m).parent?;
-        }
-    };
     let mut needs: BTreeMap<ModuleId, BTreeSet<Dest>> = BTreeMap::new();
     for r in &analysis.resolution().refs {
-        if let Some(t) = top_of(r.from.module) {
+        if let Some(t) = top_of[r.from.module.index()] {
             needs.entry(t).or_default().insert(layout.item_owner(r.to));
         }
     }
