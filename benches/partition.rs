@@ -38,6 +38,7 @@ fn generated(units: usize, edges: usize, seed: u64) -> UnitGraph {
                 test_lines: rng.below(500) as f64,
                 p_edit: src,
                 pr_edit: src,
+                ..Unit::default()
             }
         })
         .collect();
@@ -58,6 +59,7 @@ fn generated(units: usize, edges: usize, seed: u64) -> UnitGraph {
         shared_items: Default::default(),
         shared_unit: None,
         facade_unit: None,
+        ..UnitGraph::default()
     }
 }
 
@@ -81,6 +83,7 @@ fn as_report(graph: &UnitGraph) -> GraphReport {
                 test_lines: unit.test_lines as u32,
                 tests: 1,
                 p_edit: None,
+                p_test_edit: None,
                 edit_factor: None,
                 folded: Vec::new(),
                 items: vec![GraphItem {

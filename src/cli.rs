@@ -470,7 +470,14 @@ fn build_trade_off(
             }
         };
     let recording = match (&timings, shown) {
-        (Some(timings), Some(shown)) => Some(crate::tradeoff::RecordingSource { shown, timings }),
+        (Some(timings), Some(shown)) => Some(crate::tradeoff::RecordingSource {
+            shown,
+            timings,
+            this_machine: (
+                crate::record::cpu_model(),
+                std::thread::available_parallelism().map_or(1, |n| n.get()),
+            ),
+        }),
         _ => None,
     };
     let options = crate::tradeoff::TradeOffOptions {
@@ -599,9 +606,11 @@ fn explore_split(
     prices: &pricing::Prices,
 ) -> Result<(report::PartitionReport, crate::explore::Explored), Error> {
     let primary = prices.primary();
-    let model = partition::Model::new(&primary.units, primary.cost.clone(), primary.profile);
-    let explored =
-        crate::explore::explore(spec, graph, &model).map_err(|e| Error::Usage(format!("--split: {e}")))?;
+    let crate_part = crate::explore::crate_part(spec, &graph.krate);
+    let shape = if crate_part.is_some() { partition::Shape::CrateOnTop } else { partition::Shape::Facade };
+    let model = primary.model(shape);
+    let explored = crate::explore::explore(spec, graph, &model, crate_part)
+        .map_err(|e| Error::Usage(format!("--split: {e}")))?;
     let k = explored.names.len();
     let setup = report::PartitionSetup { graph, prices, k, max_new_pub: None, shown: 1 };
     let partition_report = report::partition_report(&setup, std::slice::from_ref(&explored.candidate), false);

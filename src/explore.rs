@@ -105,8 +105,21 @@ pub fn glob_matches(glob: &str, text: &str) -> bool {
     true
 }
 
-/// Assigns the graph's modules to the spec's parts and checks the split.
-pub fn explore(spec: &SplitSpec, graph: &GraphReport, model: &Model<'_>) -> Result<Explored, String> {
+/// The part named exactly like the crate (`-` read as `_`): the original crate itself, on top
+/// of the others (shape crate-on-top); `None`: the crate becomes a facade on top of every part.
+pub fn crate_part(spec: &SplitSpec, krate: &str) -> Option<usize> {
+    let krate = krate.replace('-', "_");
+    spec.parts.iter().position(|p| p.name.replace('-', "_") == krate)
+}
+
+/// Assigns the graph's modules to the spec's parts and checks the split. With a model of shape
+/// crate-on-top, the root's own items go to `crate_part`.
+pub fn explore(
+    spec: &SplitSpec,
+    graph: &GraphReport,
+    model: &Model<'_>,
+    crate_part: Option<usize>,
+) -> Result<Explored, String> {
     let units: &UnitGraph = model.graph;
     let modules: Vec<&str> =
         graph.modules.iter().map(|m| m.path.as_str()).filter(|p| *p != "crate").collect();
@@ -152,8 +165,11 @@ pub fn explore(spec: &SplitSpec, graph: &GraphReport, model: &Model<'_>) -> Resu
         ));
     }
     let k = spec.parts.len();
+    // A part may hold only the root's shared items (its glob `crate`), when there are any.
+    let has_shared = units.shared_unit.is_some();
     for (i, part) in spec.parts.iter().enumerate() {
-        if !part_of.values().any(|p| *p == i) {
+        let shared_only = has_shared && part.globs.iter().any(|g| g == "crate");
+        if !part_of.values().any(|p| *p == i) && !shared_only {
             return Err(format!("part `{}` gets no module", part.name));
         }
     }
@@ -189,6 +205,9 @@ pub fn explore(spec: &SplitSpec, graph: &GraphReport, model: &Model<'_>) -> Resu
         match placed.first() {
             Some(p) => parts[u] = *p,
             None if unit.modules.iter().any(|m| m == SHARED_ROOT) => shared_unit = Some(u),
+            None if unit.modules.iter().any(|m| m == crate::partition::FACADE_ROOT) => {
+                parts[u] = crate_part.unwrap_or(0);
+            }
             None => {}
         }
     }

@@ -15,7 +15,9 @@
 mod model;
 mod search;
 
-pub use model::{FACADE_ROOT, FacadeSplit, SHARED_ROOT, Unit, UnitGraph, units_from_graph};
+pub use model::{
+    FACADE_ROOT, FacadeSplit, SHARED_ROOT, Shape, Unit, UnitGraph, test_edit_weight, units_from_graph,
+};
 pub use search::{SearchOptions, SearchResult, best_partitions};
 
 /// Which build is priced: the library alone, or the library with its unit tests.
@@ -46,7 +48,8 @@ impl Profile {
 pub enum CostSource {
     /// Given on the command line.
     Flags,
-    /// No recording and no flags: documented defaults, to rank candidates, not to promise seconds.
+    /// No recording and no flags: the documented priors ([`CostModel::assumed`]), measured on
+    /// other crates: they rank candidates, but promise no seconds for this crate.
     Assumed,
     /// Fitted from a recording (`splitcheck record --workspace-fit`); the text says how well.
     Recorded(String),
@@ -56,9 +59,9 @@ impl CostSource {
     pub fn describe(&self) -> String {
         match self {
             CostSource::Flags => "given by flags".to_owned(),
-            CostSource::Assumed => {
-                "assumed (no recording; pass --fixed-cost and --per-line, or record)".to_owned()
-            }
+            CostSource::Assumed => "priors measured on generated crates (rustc 1.95, 2 cores; \
+                 reports/model-check.md), not on this crate: record it"
+                .to_owned(),
             CostSource::Recorded(how) => how.clone(),
         }
     }
@@ -77,6 +80,10 @@ pub struct CostModel {
     pub intervals: Option<CostIntervals>,
     /// `d` follows `c` (not recorded separately): varying `c` varies `d` alike.
     pub dep_tied: bool,
+    /// Cargo's own part of a timed run (the same command with nothing to rebuild): paid once
+    /// per cargo run, so the crates above an edited one, rebuilt in the same run, re-run at
+    /// `d − overhead`; and a test edit costs the library build just this.
+    pub overhead: f64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -107,20 +114,30 @@ impl CostModel {
 }
 
 impl CostModel {
-    /// Defaults when nothing was recorded: 0.3 s per crate and 1 ms per code line; a dependent
-    /// re-run costs as much (the model never assumes rustc's cache makes it cheaper).
-    pub const ASSUMED_FIXED_S: f64 = 0.3;
-    pub const ASSUMED_PER_LINE_S: f64 = 0.001;
+    /// Priors when nothing was recorded: fits measured on generated crates of 4 to 32 modules
+    /// (structs, impls, generics, unit tests) by `cargo bench --bench model_check`, rustc 1.95.0
+    /// on a 2-core machine, body edits (`reports/model-check.md`): an edit 0.084 s + 0.068 ms per
+    /// code line (R² 0.99), a dependent's re-run 0.063 s + 0.071 ms per line (R² 1.00). Real
+    /// crates differ by machine and code; record to know.
+    pub const PRIOR_FIXED_S: f64 = 0.084;
+    pub const PRIOR_PER_LINE_S: f64 = 0.000_068;
+    pub const PRIOR_DEP_FIXED_S: f64 = 0.063;
+    pub const PRIOR_DEP_PER_LINE_S: f64 = 0.000_071;
+    /// Cargo with nothing to rebuild in the example crate (`examples/midend`, a workspace of
+    /// one), measured the same way: 0.02 s. A large workspace takes longer (0.07 s in the Ori
+    /// compiler's); a recording measures its own.
+    pub const PRIOR_OVERHEAD_S: f64 = 0.02;
 
     pub fn assumed() -> CostModel {
         CostModel {
-            fixed: Self::ASSUMED_FIXED_S,
-            per_line: Self::ASSUMED_PER_LINE_S,
-            dep_fixed: Self::ASSUMED_FIXED_S,
-            dep_per_line: Self::ASSUMED_PER_LINE_S,
+            fixed: Self::PRIOR_FIXED_S,
+            per_line: Self::PRIOR_PER_LINE_S,
+            dep_fixed: Self::PRIOR_DEP_FIXED_S,
+            dep_per_line: Self::PRIOR_DEP_PER_LINE_S,
             source: CostSource::Assumed,
             intervals: None,
-            dep_tied: true,
+            dep_tied: false,
+            overhead: Self::PRIOR_OVERHEAD_S,
         }
     }
 
@@ -128,8 +145,15 @@ impl CostModel {
         self.fixed + self.per_line * lines
     }
 
+    /// A dependent's re-run, timed alone (its own cargo run).
     pub fn rerun(&self, lines: f64) -> f64 {
         self.dep_fixed + self.dep_per_line * lines
+    }
+
+    /// A dependent's re-run in the cargo run that rebuilds the edited crate: cargo's own part
+    /// is paid once, by that run.
+    pub fn rerun_within(&self, lines: f64) -> f64 {
+        (self.rerun(lines) - self.overhead).max(0.0)
     }
 }
 
@@ -139,54 +163,219 @@ pub struct Model<'g> {
     pub graph: &'g UnitGraph,
     pub cost: CostModel,
     pub profile: Profile,
-    /// Lines of each unit in the profile.
+    /// Lines of each unit in the profile, its tests counted with it (where they start).
     pub lines: Vec<f64>,
-    /// Edit probability of each unit (sums to 1 over all units, the facade included).
+    /// Test lines of each unit in the profile (0 for the library build).
+    pub test_lines: Vec<f64>,
+    /// Probability that an edit lands in each unit's src code (the src and test edit
+    /// probabilities of all units, the facade included, sum to 1).
     pub p: Vec<f64>,
     /// Σ p_m r_m of each unit.
     pub pr: Vec<f64>,
+    /// Probability that an edit lands in each unit's test code.
+    pub q: Vec<f64>,
+}
+
+/// `E` of one split, whole and by kind of edit, with where each unit's tests live.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Priced {
+    pub expected_rebuild: f64,
+    /// The part of `E` from edits of src code, and from edits of test code.
+    pub src_edits: f64,
+    pub test_edits: f64,
+    /// `E` of the crate workflow (test profile): after a src edit only the edited crate's test
+    /// binary is built (`cargo test -p <crate>`), none of the crates above it.
+    pub crate_workflow: f64,
+    /// Per unit: the expected cost of an edit of its src code (with its edit factor), and of
+    /// its test code.
+    pub unit_src_cost: Vec<f64>,
+    /// Per unit: its src edit's cost in the crate workflow (its own crate only).
+    pub unit_src_cost_own: Vec<f64>,
+    pub unit_test_cost: Vec<f64>,
+    /// Per unit: the crate its tests live in (a part, or `k` for the facade).
+    pub test_home: Vec<usize>,
 }
 
 impl<'g> Model<'g> {
     pub fn new(graph: &'g UnitGraph, cost: CostModel, profile: Profile) -> Model<'g> {
-        let lines: Vec<f64> = graph
+        let test_lines: Vec<f64> = graph
             .units
             .iter()
             .map(|u| match profile {
-                Profile::Lib => u.src_lines,
-                Profile::Test => u.src_lines + u.test_lines,
+                Profile::Lib => 0.0,
+                Profile::Test => u.test_lines,
             })
             .collect();
-        let total_p: f64 = graph.units.iter().map(|u| u.p_edit).sum();
+        let lines: Vec<f64> = graph.units.iter().zip(&test_lines).map(|(u, t)| u.src_lines + t).collect();
+        let total_p: f64 = graph.units.iter().map(|u| u.p_edit + u.p_test_edit).sum();
         let norm = if total_p > 0.0 { total_p } else { 1.0 };
         let p: Vec<f64> = graph.units.iter().map(|u| u.p_edit / norm).collect();
         let pr: Vec<f64> = graph.units.iter().map(|u| u.pr_edit / norm).collect();
-        Model { graph, cost, profile, lines, p, pr }
+        let q: Vec<f64> = graph.units.iter().map(|u| u.p_test_edit / norm).collect();
+        Model { graph, cost, profile, lines, test_lines, p, pr, q }
+    }
+
+    /// The same model for a crate `factor` times as large: every unit's lines scaled, edit
+    /// probabilities and the cost parameters as they are (the candidate's shape kept).
+    pub fn scaled(&self, factor: f64) -> Model<'g> {
+        let mut m = self.clone();
+        m.lines.iter_mut().for_each(|l| *l *= factor);
+        m.test_lines.iter_mut().for_each(|l| *l *= factor);
+        m
+    }
+
+    /// The cost of a test edit in a crate of `lines` lines: its test binary rebuilds (test
+    /// profile); no library rebuilds, cargo only looks (lib profile).
+    fn test_edit(&self, lines: f64) -> f64 {
+        match self.profile {
+            Profile::Lib => self.cost.overhead,
+            Profile::Test => self.cost.rebuild(lines),
+        }
     }
 
     /// The expected rebuild time of the unsplit crate (one crate, the facade included).
     pub fn unsplit(&self) -> f64 {
         let lines: f64 = self.lines.iter().sum();
         let pr: f64 = self.pr.iter().sum();
-        pr * self.cost.rebuild(lines)
+        let q: f64 = self.q.iter().sum();
+        pr * self.cost.rebuild(lines) + q * self.test_edit(lines)
     }
 
     /// `E` of an assignment of units to parts `0..k` (the facade unit, if any, is ignored in
     /// `parts` and priced as a crate on top of every part). `None` when the parts depend on each
     /// other in a cycle or a part is empty.
     pub fn expected_rebuild(&self, parts: &[usize], k: usize) -> Option<f64> {
+        self.price(parts, k).map(|p| p.expected_rebuild)
+    }
+
+    /// The one pricing of a split that every number comes from: each unit's tests placed in the
+    /// crate that must hold them ([`test_home`]), src edits rebuilding their part and re-running
+    /// every part above it (and the facade), test edits rebuilding the test binary of the crate
+    /// holding them. `None` when the parts depend on each other in a cycle or a part is empty.
+    pub fn price(&self, parts: &[usize], k: usize) -> Option<Priced> {
         let totals = PartTotals::of(self, parts, k)?;
-        totals.expected_rebuild(self)
+        let reach = totals.reach()?;
+        let facade = self.graph.facade;
+        // sees[a][b]: crate a may use crate b (the facade, index k, sees every part).
+        let mut sees = reach.clone();
+        sees.iter_mut().for_each(|row| row.push(false));
+        sees.push(vec![facade.is_some(); k + 1]);
+        sees[k][k] = false;
+        let part_of = |u: usize| if Some(u) == facade { k } else { parts[u] };
+        let n = self.graph.units.len();
+        let test_home_of: Vec<usize> = (0..n)
+            .map(|u| {
+                let own = part_of(u);
+                if self.test_lines[u] == 0.0 && self.q[u] == 0.0 {
+                    return own;
+                }
+                let needed: Vec<usize> =
+                    self.graph.test_uses.get(u).into_iter().flatten().map(|&v| part_of(v)).collect();
+                test_home(own, &needed, &sees, k + 1)
+            })
+            .collect();
+        // Lines per crate (the facade last), with every unit's tests where they live.
+        let mut lines = vec![0.0; k + 1];
+        for (u, &home) in test_home_of.iter().enumerate() {
+            lines[part_of(u)] += self.lines[u] - self.test_lines[u];
+            lines[home] += self.test_lines[u];
+        }
+        let facade_rerun = if facade.is_some() { self.cost.rerun_within(lines[k]) } else { 0.0 };
+        // What an edit of a part's src costs besides its own rebuild: the parts above re-run.
+        let above: Vec<f64> = (0..k)
+            .map(|q| {
+                (0..k).filter(|&a| reach[a][q]).map(|a| self.cost.rerun_within(lines[a])).sum::<f64>()
+                    + facade_rerun
+            })
+            .collect();
+        let mut unit_src_cost = vec![0.0; n];
+        let mut unit_src_cost_own = vec![0.0; n];
+        let mut unit_test_cost = vec![0.0; n];
+        let (mut src_edits, mut own_edits, mut test_edits) = (0.0, 0.0, 0.0);
+        for u in 0..n {
+            let own = part_of(u);
+            let r = if self.p[u] > 0.0 { self.pr[u] / self.p[u] } else { 1.0 };
+            let rest = if own == k { 0.0 } else { above[own] };
+            unit_src_cost_own[u] = r * self.cost.rebuild(lines[own]);
+            unit_src_cost[u] = unit_src_cost_own[u] + rest;
+            unit_test_cost[u] = self.test_edit(lines[test_home_of[u]]);
+            src_edits += self.pr[u] * self.cost.rebuild(lines[own]) + self.p[u] * rest;
+            own_edits += self.pr[u] * self.cost.rebuild(lines[own]);
+            test_edits += self.q[u] * unit_test_cost[u];
+        }
+        Some(Priced {
+            expected_rebuild: src_edits + test_edits,
+            src_edits,
+            test_edits,
+            crate_workflow: own_edits + test_edits,
+            unit_src_cost,
+            unit_src_cost_own,
+            unit_test_cost,
+            test_home: test_home_of,
+        })
+    }
+
+    /// The unsplit crate's cost of an edit of unit `u`'s src and of its test code.
+    pub fn unsplit_unit_cost(&self, u: usize) -> (f64, f64) {
+        let lines: f64 = self.lines.iter().sum();
+        let r = if self.p[u] > 0.0 { self.pr[u] / self.p[u] } else { 1.0 };
+        (r * self.cost.rebuild(lines), self.test_edit(lines))
+    }
+
+    /// The unsplit crate's `E` by kind of edit: (src edits, test edits).
+    pub fn unsplit_by_kind(&self) -> (f64, f64) {
+        let lines: f64 = self.lines.iter().sum();
+        let pr: f64 = self.pr.iter().sum();
+        let q: f64 = self.q.iter().sum();
+        (pr * self.cost.rebuild(lines), q * self.test_edit(lines))
     }
 }
 
-/// Per-part aggregates and the part dependency matrix: everything `E` needs.
+/// The part of every unit, from a split written as module lists per part (a candidate row's
+/// `parts`); the facade unit's entry is 0. `None` when a unit is in no part.
+pub fn parts_of_row(units: &UnitGraph, parts: &[Vec<String>]) -> Option<Vec<usize>> {
+    let part_of: std::collections::BTreeMap<&str, usize> =
+        parts.iter().enumerate().flat_map(|(i, p)| p.iter().map(move |m| (m.as_str(), i))).collect();
+    units
+        .units
+        .iter()
+        .enumerate()
+        .map(|(u, unit)| {
+            if Some(u) == units.facade {
+                return Some(0);
+            }
+            unit.modules.iter().find_map(|m| part_of.get(m.as_str()).copied())
+        })
+        .collect()
+}
+
+/// Where a test module lives after a split: with its module (crate `own`) when that crate sees
+/// every crate its tests use; else in the crate that sees them all with the fewest crates
+/// below it (ties: the lowest index). Tests cannot use a crate above their own without a
+/// dev-dependency cycle, which would compile the crate twice. `sees[a][b]`: crate a depends on
+/// crate b, directly or not; `crates` crates in all. The one rule for the model and `apply`.
+pub fn test_home(own: usize, needed: &[usize], sees: &[Vec<bool>], crates: usize) -> usize {
+    let sees_all = |d: usize| needed.iter().all(|&n| n == d || sees[d][n]);
+    if sees_all(own) {
+        return own;
+    }
+    (0..crates)
+        .filter(|&d| sees_all(d))
+        .min_by_key(|&d| (sees[d].iter().filter(|s| **s).count(), d))
+        .unwrap_or(crates - 1)
+}
+
+/// Per-part aggregates and the part dependency matrix: what the search updates move by move.
+/// Its `E` keeps every unit's tests in its own part (no [`test_home`] placement): a fast
+/// guide for the search, which [`Model::price`] then prices exactly.
 #[derive(Debug, Clone)]
 pub struct PartTotals {
     pub k: usize,
     pub lines: Vec<f64>,
     pub p: Vec<f64>,
     pub pr: Vec<f64>,
+    /// Test-edit probability of each part.
+    pub q: Vec<f64>,
     /// `uses[a][b]`: number of unit edges from part a to part b (a != b).
     pub uses: Vec<Vec<u32>>,
 }
@@ -198,6 +387,7 @@ impl PartTotals {
             lines: vec![0.0; k],
             p: vec![0.0; k],
             pr: vec![0.0; k],
+            q: vec![0.0; k],
             uses: vec![vec![0; k]; k],
         };
         let mut count = vec![0usize; k];
@@ -208,6 +398,7 @@ impl PartTotals {
             t.lines[part] += model.lines[u];
             t.p[part] += model.p[u];
             t.pr[part] += model.pr[u];
+            t.q[part] += model.q[u];
             count[part] += 1;
         }
         if count.contains(&0) {
@@ -225,10 +416,10 @@ impl PartTotals {
         Some(t)
     }
 
-    /// `E` for these totals, or `None` if the parts form a cycle.
-    pub fn expected_rebuild(&self, model: &Model<'_>) -> Option<f64> {
+    /// `reach[a][b]`: part a depends on part b, directly or not; `None` on a cycle.
+    pub fn reach(&self) -> Option<Vec<Vec<bool>>> {
         let k = self.k;
-        // dependents[q]: parts that depend on q, directly or not (Floyd–Warshall on k ≤ 8 nodes).
+        // Floyd–Warshall on k ≤ 8 nodes.
         let mut reach = vec![vec![false; k]; k];
         for (a, row) in self.uses.iter().enumerate() {
             for (b, &n) in row.iter().enumerate() {
@@ -246,9 +437,16 @@ impl PartTotals {
         if (0..k).any(|a| reach[a][a]) {
             return None;
         }
+        Some(reach)
+    }
+
+    /// `E` for these totals (tests with their module), or `None` if the parts form a cycle.
+    pub fn expected_rebuild(&self, model: &Model<'_>) -> Option<f64> {
+        let k = self.k;
+        let reach = self.reach()?;
         let facade = model.graph.facade;
-        let (facade_lines, facade_p, facade_pr) = match facade {
-            Some(f) => (model.lines[f], model.p[f], model.pr[f]),
+        let (facade_lines, facade_pr, facade_q) = match facade {
+            Some(f) => (model.lines[f], model.pr[f], model.q[f]),
             None => (0.0, 0.0, 0.0),
         };
         let mut e = 0.0;
@@ -257,16 +455,16 @@ impl PartTotals {
                 .iter()
                 .zip(&self.lines)
                 .filter(|(row, _)| row[q])
-                .map(|(_, l)| model.cost.rerun(*l))
+                .map(|(_, l)| model.cost.rerun_within(*l))
                 .sum();
             if facade.is_some() {
-                rerun += model.cost.rerun(facade_lines);
+                rerun += model.cost.rerun_within(facade_lines);
             }
             e += self.pr[q] * model.cost.rebuild(self.lines[q]) + self.p[q] * rerun;
+            e += self.q[q] * model.test_edit(self.lines[q]);
         }
         if facade.is_some() {
-            let _ = facade_p;
-            e += facade_pr * model.cost.rebuild(facade_lines);
+            e += facade_pr * model.cost.rebuild(facade_lines) + facade_q * model.test_edit(facade_lines);
         }
         Some(e)
     }
@@ -277,7 +475,9 @@ impl PartTotals {
 pub struct Candidate {
     /// Part of each unit (the facade unit's entry is meaningless).
     pub parts: Vec<usize>,
+    /// Parts (the facade not counted).
     pub k: usize,
+    pub shape: Shape,
     pub expected_rebuild: f64,
     /// Unit-graph edges between different parts (facade excluded): count and total weight.
     pub crossing_edges: usize,
@@ -288,8 +488,9 @@ impl Candidate {
     pub fn new(model: &Model<'_>, parts: Vec<usize>, k: usize) -> Option<Candidate> {
         let expected_rebuild = model.expected_rebuild(&parts, k)?;
         let (mut crossing_edges, mut crossing_weight) = (0, 0u64);
+        // Weight-0 edges are structural (the crate on top uses every part), not references.
         for &(a, b, w) in &model.graph.edges {
-            if Some(a) == model.graph.facade || Some(b) == model.graph.facade {
+            if Some(a) == model.graph.facade || Some(b) == model.graph.facade || w == 0 {
                 continue;
             }
             if parts[a] != parts[b] {
@@ -297,7 +498,8 @@ impl Candidate {
                 crossing_weight += u64::from(w);
             }
         }
-        Some(Candidate { parts, k, expected_rebuild, crossing_edges, crossing_weight })
+        let shape = model.graph.shape;
+        Some(Candidate { parts, k, shape, expected_rebuild, crossing_edges, crossing_weight })
     }
 }
 
@@ -324,4 +526,82 @@ pub fn pareto_frontier(candidates: &[Candidate]) -> Vec<usize> {
     }
     frontier.sort();
     frontier
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Three units in a chain, tests of the lowest using the top one; the root on top.
+    fn graph() -> UnitGraph {
+        let unit = |name: &str, src: f64, test: f64| Unit {
+            modules: vec![name.to_owned()],
+            src_lines: src,
+            test_lines: test,
+            p_edit: src,
+            pr_edit: src * 1.5,
+            p_test_edit: test,
+        };
+        UnitGraph {
+            units: vec![
+                unit("a", 300.0, 200.0),
+                unit("b", 200.0, 50.0),
+                unit("c", 100.0, 0.0),
+                unit(FACADE_ROOT, 20.0, 10.0),
+            ],
+            edges: vec![(1, 0, 3), (2, 1, 2), (3, 2, 1)],
+            facade: Some(3),
+            facade_unit: Some(3),
+            test_uses: vec![vec![2], vec![], vec![], vec![]],
+            shape: Shape::Facade,
+            ..UnitGraph::default()
+        }
+    }
+
+    #[test]
+    fn per_unit_costs_add_up_to_e_in_both_shapes_and_profiles() {
+        let facade = graph();
+        let top = facade.crate_on_top();
+        for (g, parts) in [(&facade, vec![0, 1, 1, 0]), (&top, vec![0, 1, 1, 1])] {
+            for profile in [Profile::Lib, Profile::Test] {
+                let model = Model::new(g, CostModel::assumed(), profile);
+                let priced = model.price(&parts, 2).unwrap();
+                let sum: f64 = (0..g.units.len())
+                    .map(|u| model.p[u] * priced.unit_src_cost[u] + model.q[u] * priced.unit_test_cost[u])
+                    .sum();
+                assert!(
+                    (sum - priced.expected_rebuild).abs() < 1e-12,
+                    "{sum} vs {}",
+                    priced.expected_rebuild
+                );
+                assert!((priced.src_edits + priced.test_edits - priced.expected_rebuild).abs() < 1e-12);
+            }
+        }
+    }
+
+    #[test]
+    fn tests_that_use_a_part_above_move_to_a_crate_that_sees_it() {
+        let facade = graph();
+        let model = Model::new(&facade, CostModel::assumed(), Profile::Test);
+        // `a` in part 0, `c` in part 1 above it: a's tests use c, so they live in part 1.
+        let priced = model.price(&[0, 1, 1, 0], 2).unwrap();
+        assert_eq!(priced.test_home, vec![1, 1, 1, 2]);
+        // All in one part: they stay.
+        let top = facade.crate_on_top();
+        let model = Model::new(&top, CostModel::assumed(), Profile::Test);
+        assert_eq!(model.price(&[0, 0, 1, 1], 2).unwrap().test_home, vec![1, 0, 1, 1]);
+    }
+
+    #[test]
+    fn a_test_edit_rebuilds_no_library() {
+        let g = graph();
+        let lib = Model::new(&g, CostModel::assumed(), Profile::Lib);
+        let priced = lib.price(&[0, 1, 1, 0], 2).unwrap();
+        // Cargo only looks: its own part of a run, whatever the crate's size.
+        let overhead = CostModel::assumed().overhead;
+        assert!(priced.unit_test_cost.iter().all(|c| *c == overhead));
+        assert!((priced.test_edits - overhead * lib.q.iter().sum::<f64>()).abs() < 1e-12);
+        let test = Model::new(&g, CostModel::assumed(), Profile::Test);
+        assert!(test.price(&[0, 1, 1, 0], 2).unwrap().test_edits > 0.0);
+    }
 }

@@ -18,7 +18,7 @@ use crate::analysis::CrateAnalysis;
 use crate::apply::SplitPlan;
 use crate::cost::{Spread, spread};
 use crate::error::Error;
-use crate::partition::{Model, Profile};
+use crate::partition::{Profile, Shape};
 use crate::pricing::Prices;
 use crate::record::journal::{self, Journal};
 use crate::record::{Cargo, Restorer, TouchKind};
@@ -44,7 +44,14 @@ pub struct PredictionCheck {
     #[serde(rename = "crate")]
     pub krate: String,
     pub split: String,
+    /// `crate-on-top` or `facade`.
+    pub shape: &'static str,
     pub parts: Vec<String>,
+    /// splitcheck's version and the commit it was built from.
+    pub tool: String,
+    /// The analyzed repository's `HEAD` commit, and the date of the check.
+    pub crate_commit: Option<String>,
+    pub date: String,
     pub rustc: String,
     pub cores: usize,
     pub reps: u32,
@@ -90,6 +97,8 @@ pub struct Downstream {
 #[derive(Debug, Clone, Serialize)]
 pub struct ModuleCheck {
     pub module: String,
+    /// Whether the module's src code or its test code was edited.
+    pub edit: EditKind,
     pub file: String,
     /// The crate the module is in after the split.
     #[serde(rename = "crate")]
@@ -100,24 +109,62 @@ pub struct ModuleCheck {
     pub samples: Pair<Vec<(f64, f64)>>,
 }
 
+/// One value per measure: the library build, and the test build in the workspace workflow
+/// (every test binary of the crate's crates that sees the edit) and in the crate workflow
+/// (only the test binary of the crate holding the edit).
 #[derive(Debug, Clone, Serialize)]
 pub struct Pair<T> {
     pub lib: T,
     pub test: T,
+    pub test_crate: T,
 }
 
-/// A module to edit on both sides.
+/// What a check compares: one of the [`Pair`]'s measures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Measure {
+    Lib,
+    Test,
+    TestCrate,
+}
+
+impl Measure {
+    const ALL: [Measure; 3] = [Measure::Lib, Measure::Test, Measure::TestCrate];
+
+    fn name(self) -> &'static str {
+        match self {
+            Measure::Lib => "lib",
+            Measure::Test => "test (workspace)",
+            Measure::TestCrate => "test (crate)",
+        }
+    }
+
+    fn of<T>(self, pair: &Pair<T>) -> &T {
+        match self {
+            Measure::Lib => &pair.lib,
+            Measure::Test => &pair.test,
+            Measure::TestCrate => &pair.test_crate,
+        }
+    }
+}
+
+/// A file to edit on both sides: a module's own file (a src edit) or its largest test
+/// module's file (a test edit).
 struct Target {
     module: String,
+    edit: EditKind,
     original_file: PathBuf,
     copy_file: PathBuf,
-    /// The crate it is in after the split (a part, or the facade).
+    /// The crate the edited file is in after the split (a part, or the facade).
     krate: String,
-    /// The crates holding its tests after the split (its own, and where its test modules went).
-    test_crates: Vec<String>,
-    facade: bool,
     weight: f64,
     predicted: Pair<(f64, f64)>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EditKind {
+    Src,
+    Test,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -137,7 +184,9 @@ pub fn measure_and_compare(
     let package = &analysis.package;
     let mut targets = targets(analysis, graph, prices, plan, row, copy_root);
     let modules_total = graph.modules.len();
-    let total_weight: f64 = graph.modules.iter().map(weight).sum();
+    // Every edit the model weighs: src and test code of every node.
+    let total_weight: f64 =
+        graph.modules.iter().map(|m| weight(m) + crate::partition::test_edit_weight(m)).sum();
     if let Some(top) = options.top {
         targets.sort_by(|a, b| b.weight.total_cmp(&a.weight).then(a.module.cmp(&b.module)));
         targets.truncate(top);
@@ -156,11 +205,29 @@ pub fn measure_and_compare(
         .map_err(|e| crate::record::journal_error(&package.target_dir, e))?;
     let mut journal_s =
         Journal::open(&copy_target).map_err(|e| crate::record::journal_error(&copy_target, e))?;
-    let p = |args: &[&str], name: &str| -> Vec<String> {
+    // The workspace workflow on both sides: every library of the crate's crates is built, then
+    // every test binary of them (only the ones that see the edit rebuild).
+    let facade = package.name.clone();
+    let mut split_crates = plan.names.clone();
+    split_crates.push(facade.clone());
+    let with_packages = |args: &[&str], crates: &[String]| -> Vec<String> {
         let mut v: Vec<String> = args.iter().map(|s| s.to_string()).collect();
-        v.extend(["-p".to_owned(), name.to_owned()]);
+        for c in crates {
+            v.extend(["-p".to_owned(), c.clone()]);
+        }
         v
     };
+    let original_crates = std::slice::from_ref(&facade);
+    let lib_args = |side: Side| match side {
+        Side::Original => with_packages(&["build", "--lib"], original_crates),
+        Side::Split => with_packages(&["build", "--lib"], &split_crates),
+    };
+    let test_args = |side: Side| match side {
+        Side::Original => with_packages(&["test", "--no-run"], original_crates),
+        Side::Split => with_packages(&["test", "--no-run"], &split_crates),
+    };
+    // The crate workflow: only the crate holding the edited file.
+    let crate_test_args = |t: &Target| with_packages(&["test", "--no-run"], std::slice::from_ref(&t.krate));
     let down_args: Vec<String> = std::iter::once("build".to_owned())
         .chain(downstream.iter().flat_map(|d| ["-p".to_owned(), d.clone()]))
         .collect();
@@ -168,15 +235,19 @@ pub fn measure_and_compare(
         let a: Vec<&str> = args.iter().map(String::as_str).collect();
         cargo.timed(&a, false)
     };
-    let facade = package.name.clone();
-    // Warm both sides once: every later build is incremental.
-    for (cargo, test_pkg) in [(&original, &facade), (split, &facade)] {
-        run(cargo, &p(&["build", "--lib"], &facade))?;
-        run(cargo, &p(&["test", "--no-run"], test_pkg))?;
+    let cargo_of = |side: Side| if side == Side::Original { &original } else { split };
+    // Builds one side to the unedited state: libraries, test binaries, downstream crates.
+    let settle = |side: Side| -> Result<(), Error> {
+        run(cargo_of(side), &lib_args(side))?;
+        run(cargo_of(side), &test_args(side))?;
         if !downstream.is_empty() {
-            run(cargo, &down_args)?;
+            run(cargo_of(side), &down_args)?;
         }
-    }
+        Ok(())
+    };
+    // Warm both sides once: every later build is incremental.
+    settle(Side::Original)?;
+    settle(Side::Split)?;
     let progress =
         crate::record::progress_bar(options.progress, targets.len() as u64 * u64::from(options.reps));
     let mut counter = 0u32;
@@ -185,61 +256,55 @@ pub fn measure_and_compare(
     let mut down_s = Vec::new();
     for t in &targets {
         progress.set_message(t.module.clone());
-        let mut samples = Pair { lib: Vec::new(), test: Vec::new() };
+        let mut samples = Pair { lib: Vec::new(), test: Vec::new(), test_crate: Vec::new() };
+        // On the original, and in the split for an edit in its top crate, both workflows build the
+        // same test binaries; elsewhere the crate workflow is timed after an edit of its own.
+        let crate_differs = t.krate != facade;
         for rep in 0..options.reps {
-            counter += 1;
             let mut sides = [Side::Original, Side::Split];
             if rep % 2 == 1 {
                 sides.reverse();
             }
-            let mut got: BTreeMap<Side, (f64, f64, Option<f64>)> = BTreeMap::new();
+            let mut got: BTreeMap<Side, (f64, f64, f64, Option<f64>)> = BTreeMap::new();
             for side in sides {
-                let (cargo, journal, file) = match side {
-                    Side::Original => (&original, &mut journal_o, &t.original_file),
-                    Side::Split => (split, &mut journal_s, &t.copy_file),
+                let (journal, file) = match side {
+                    Side::Original => (&mut journal_o, &t.original_file),
+                    Side::Split => (&mut journal_s, &t.copy_file),
                 };
                 let text = std::fs::read_to_string(file)
                     .map_err(|e| Error::Record(format!("cannot read {}: {e}", file.display())))?;
                 let guard = Restorer { journal };
+                counter += 1;
                 crate::record::touch_journaled(guard.journal, file, &text, TouchKind::Body, counter)?;
-                // `rerun`: the crates above the edited one, which the model adds to both profiles.
-                let (lib, rerun) = match side {
-                    Side::Original => (run(cargo, &p(&["build", "--lib"], &facade))?, 0.0),
-                    Side::Split if t.facade => (run(cargo, &p(&["build", "--lib"], &facade))?, 0.0),
-                    Side::Split => {
-                        let own = run(cargo, &p(&["build", "--lib"], &t.krate))?;
-                        let above = run(cargo, &p(&["build", "--lib"], &facade))?;
-                        (own + above, above)
-                    }
-                };
+                let cargo = cargo_of(side);
+                let lib = run(cargo, &lib_args(side))?;
                 let down = if downstream.is_empty() { None } else { Some(run(cargo, &down_args)?) };
-                let test_args = match side {
-                    Side::Original => p(&["test", "--no-run"], &facade),
-                    Side::Split => test_args(&t.test_crates),
+                let test = run(cargo, &test_args(side))?;
+                let test_crate = if side == Side::Split && crate_differs {
+                    counter += 1;
+                    crate::record::touch_journaled(guard.journal, file, &text, TouchKind::Body, counter)?;
+                    run(cargo, &lib_args(side))?;
+                    run(cargo, &crate_test_args(t))?
+                } else {
+                    test
                 };
-                let test = run(cargo, &test_args)? + rerun;
                 drop(guard);
-                got.insert(side, (lib, test, down));
+                got.insert(side, (lib, test, test_crate, down));
             }
             let (o, s) = (got[&Side::Original], got[&Side::Split]);
             samples.lib.push((o.0, s.0));
             samples.test.push((o.1, s.1));
-            down_o.extend(o.2);
-            down_s.extend(s.2);
+            samples.test_crate.push((o.2, s.2));
+            down_o.extend(o.3);
+            down_s.extend(s.3);
             progress.inc(1);
         }
         // Back to the unedited state, untimed, on both sides.
-        for (cargo, tests) in
-            [(&original, p(&["test", "--no-run"], &facade)), (split, test_args(&t.test_crates))]
-        {
-            run(cargo, &p(&["build", "--lib"], &facade))?;
-            run(cargo, &tests)?;
-            if !downstream.is_empty() {
-                run(cargo, &down_args)?;
-            }
-        }
+        settle(Side::Original)?;
+        settle(Side::Split)?;
         checks.push(ModuleCheck {
             module: t.module.clone(),
+            edit: t.edit,
             file: crate::paths::relative(&package.root_dir, &t.original_file),
             krate: t.krate.clone(),
             weight: t.weight / total_weight,
@@ -249,12 +314,15 @@ pub fn measure_and_compare(
     }
     progress.finish_and_clear();
     let measured_weight: f64 = targets.iter().map(|t| t.weight).sum();
-    let profiles =
-        [Profile::Lib, Profile::Test].map(|profile| profile_check(profile, &checks, options.reps)).to_vec();
+    let profiles = Measure::ALL.map(|measure| profile_check(measure, &checks, options.reps)).to_vec();
     Ok(PredictionCheck {
         schema_version: PREDICTION_SCHEMA_VERSION,
         krate: package.name.clone(),
         split: label.to_owned(),
+        shape: row.shape,
+        tool: tool_name(),
+        crate_commit: crate::provenance::provenance(package).git_commit,
+        date: crate::provenance::today(),
         parts: plan.names.clone(),
         rustc: crate::record::tool_version("rustc"),
         cores: std::thread::available_parallelism().map_or(1, |n| n.get()),
@@ -278,23 +346,15 @@ fn weight(m: &crate::report::GraphModule) -> f64 {
     m.p_edit.unwrap_or(f64::from(m.src_lines))
 }
 
-/// `cargo test --no-run -p a -p b`.
-fn test_args(crates: &[String]) -> Vec<String> {
-    let mut args = vec!["test".to_owned(), "--no-run".to_owned()];
-    for c in crates {
-        args.extend(["-p".to_owned(), c.clone()]);
-    }
-    args
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Side {
     Original,
     Split,
 }
 
-/// The modules to edit: graph nodes with a file of their own, with their weight (the model's
-/// edit probability) and predicted costs.
+/// The files to edit: each graph node's own file (a src edit, weighted by the model's src edit
+/// probability) and its largest test module's file (a test edit, weighted by the test edit
+/// probability), with the model's predicted cost of each edit, unsplit and split.
 fn targets(
     analysis: &CrateAnalysis,
     graph: &GraphReport,
@@ -309,90 +369,106 @@ fn targets(
     let lib = predicted_costs(prices, Profile::Lib, row);
     let test = predicted_costs(prices, Profile::Test, row);
     let k = plan.names.len();
+    let name = |d: usize| if d == k { analysis.package.name.clone() } else { plan.names[d].clone() };
+    let has_file = |id: crate::modtree::ModuleId| {
+        let m = tree.get(id);
+        !m.inline && m.in_fn.is_none() && m.file.is_file()
+    };
+    let copy_file = |id: crate::modtree::ModuleId| {
+        let owner = plan.layout.owner[id.index()];
+        let dir = if owner == k { &plan.facade_dir } else { &plan.part_dirs[owner] };
+        let file = &tree.get(id).file;
+        let rel = file.strip_prefix(&analysis.package.root_dir).unwrap_or(file);
+        (copy_root.join(dir).join(rel), name(owner))
+    };
     let mut out = Vec::new();
     for m in &graph.modules {
         let Some(&id) = by_path.get(m.path.as_str()) else { continue };
-        let module = tree.get(id);
-        if module.inline || module.in_fn.is_some() || !module.file.is_file() {
-            continue;
-        }
-        let owner = plan.layout.owner[id.index()];
-        let dir = if owner == k { &plan.facade_dir } else { &plan.part_dirs[owner] };
-        let rel = module.file.strip_prefix(&analysis.package.root_dir).unwrap_or(&module.file);
-        let name = |d: usize| if d == k { analysis.package.name.clone() } else { plan.names[d].clone() };
-        let mut test_crates = vec![name(owner)];
-        let mut stack = module.children.clone();
-        while let Some(c) = stack.pop() {
-            let child = tree.get(c);
-            if child.test_only {
-                let n = name(plan.layout.owner[c.index()]);
-                if !test_crates.contains(&n) {
-                    test_crates.push(n);
-                }
-            }
-            stack.extend(child.children.iter().copied());
-        }
         let (Some(l), Some(t)) = (lib.get(&m.path), test.get(&m.path)) else { continue };
-        out.push(Target {
-            module: m.path.clone(),
-            original_file: module.file.clone(),
-            copy_file: copy_root.join(dir).join(rel),
-            krate: name(owner),
-            test_crates,
-            facade: owner == k,
-            weight: weight(m),
-            predicted: Pair { lib: *l, test: *t },
-        });
-    }
-    out
-}
-
-/// Per module path: the model's (unsplit, split) cost of an edit there, for `profile`.
-fn predicted_costs(prices: &Prices, profile: Profile, row: &CandidateRow) -> BTreeMap<String, (f64, f64)> {
-    let pricing = prices.of(profile);
-    let units = &pricing.units;
-    let model = Model::new(units, pricing.cost.clone(), profile);
-    let k = row.parts.len();
-    let part_of_module: BTreeMap<&str, usize> =
-        row.parts.iter().enumerate().flat_map(|(i, p)| p.iter().map(move |m| (m.as_str(), i))).collect();
-    let part_of_unit = |u: usize| -> usize {
-        if Some(u) == units.facade {
-            return k;
+        if has_file(id) {
+            let (copy, krate) = copy_file(id);
+            out.push(Target {
+                module: m.path.clone(),
+                edit: EditKind::Src,
+                original_file: tree.get(id).file.clone(),
+                copy_file: copy,
+                krate,
+                weight: weight(m),
+                predicted: Pair { lib: l.src, test: t.src, test_crate: t.src_own },
+            });
         }
-        units.units[u].modules.iter().find_map(|m| part_of_module.get(m.as_str()).copied()).unwrap_or(k)
-    };
-    let mut lines = vec![0.0; k + 1];
-    for u in 0..units.units.len() {
-        lines[part_of_unit(u)] += model.lines[u];
-    }
-    let total: f64 = model.lines.iter().sum();
-    // above[q]: parts that depend on q, directly or not.
-    let reach = crate::graph::reachability(k, &row.part_dag);
-    let mut out = BTreeMap::new();
-    for (path, &u) in &units.unit_of_module {
-        let r = if model.p[u] > 0.0 { model.pr[u] / model.p[u] } else { 1.0 };
-        let part = part_of_unit(u);
-        let split = if part == k {
-            r * model.cost.rebuild(lines[k])
-        } else {
-            let above: f64 = (0..k).filter(|&a| reach[a][part]).map(|a| model.cost.rerun(lines[a])).sum();
-            r * model.cost.rebuild(lines[part]) + above + model.cost.rerun(lines[k])
-        };
-        out.insert(path.clone(), (r * model.cost.rebuild(total), split));
-    }
-    if let Some(f) = units.facade {
-        let r = if model.p[f] > 0.0 { model.pr[f] / model.p[f] } else { 1.0 };
-        out.insert("crate".to_owned(), (r * model.cost.rebuild(total), r * model.cost.rebuild(lines[k])));
+        // The test module with a file of its own holding the most test lines.
+        let largest_test = tree
+            .get(id)
+            .children
+            .iter()
+            .copied()
+            .filter(|&c| tree.get(c).test_only && has_file(c))
+            .max_by_key(|&c| (tree.get(c).subtree.test_code, std::cmp::Reverse(c.index())));
+        let test_weight = crate::partition::test_edit_weight(m);
+        if let Some(c) = largest_test
+            && test_weight > 0.0
+        {
+            let (copy, krate) = copy_file(c);
+            out.push(Target {
+                module: tree.get(c).path.clone(),
+                edit: EditKind::Test,
+                original_file: tree.get(c).file.clone(),
+                copy_file: copy,
+                krate,
+                weight: test_weight,
+                predicted: Pair { lib: l.test, test: t.test, test_crate: t.test },
+            });
+        }
     }
     out
 }
 
-fn profile_check(profile: Profile, checks: &[ModuleCheck], reps: u32) -> ProfileCheck {
-    fn pick(c: &ModuleCheck, profile: Profile) -> &[(f64, f64)] {
-        if profile == Profile::Lib { &c.samples.lib } else { &c.samples.test }
+/// A module's predicted costs, each (unsplit, split): a src edit with the crates above re-run,
+/// a src edit in its own crate only (the crate workflow), a test edit.
+#[derive(Debug, Clone, Copy)]
+struct Predicted {
+    src: (f64, f64),
+    src_own: (f64, f64),
+    test: (f64, f64),
+}
+
+/// Per module path: the model's cost of an edit of its src and of its test code, each as
+/// (unsplit, split), for `profile`, from [`crate::partition::Model::price`].
+fn predicted_costs(prices: &Prices, profile: Profile, row: &CandidateRow) -> BTreeMap<String, Predicted> {
+    let shape = if row.crate_part.is_some() { Shape::CrateOnTop } else { Shape::Facade };
+    let pricing = prices.of(profile);
+    let model = pricing.model(shape);
+    let units = model.graph;
+    let Some(parts) = crate::partition::parts_of_row(units, &row.parts) else { return BTreeMap::new() };
+    let Some(priced) = model.price(&parts, row.parts.len()) else { return BTreeMap::new() };
+    let mut out = BTreeMap::new();
+    let mut add = |path: &str, u: usize| {
+        let (src, test) = model.unsplit_unit_cost(u);
+        out.insert(
+            path.to_owned(),
+            Predicted {
+                src: (src, priced.unit_src_cost[u]),
+                src_own: (src, priced.unit_src_cost_own[u]),
+                test: (test, priced.unit_test_cost[u]),
+            },
+        );
+    };
+    for (path, &u) in &units.unit_of_module {
+        add(path, u);
     }
-    let predicted =
-        |c: &ModuleCheck| if profile == Profile::Lib { c.predicted.lib } else { c.predicted.test };
+    // The root's own edits are the facade unit's (the items nobody else uses).
+    if let Some(f) = units.facade_unit {
+        add("crate", f);
+    }
+    out
+}
+
+fn profile_check(measure: Measure, checks: &[ModuleCheck], reps: u32) -> ProfileCheck {
+    fn pick(measure: Measure, c: &ModuleCheck) -> &[(f64, f64)] {
+        measure.of(&c.samples).as_slice()
+    }
+    let predicted = |c: &ModuleCheck| *measure.of(&c.predicted);
     let weight: f64 = checks.iter().map(|c| c.weight).sum();
     let pred_o: f64 = checks.iter().map(|c| c.weight * predicted(c).0).sum::<f64>() / weight;
     let pred_s: f64 = checks.iter().map(|c| c.weight * predicted(c).1).sum::<f64>() / weight;
@@ -400,8 +476,8 @@ fn profile_check(profile: Profile, checks: &[ModuleCheck], reps: u32) -> Profile
     let mut e_s = Vec::new();
     let mut saving = Vec::new();
     for rep in 0..reps as usize {
-        let o: f64 = checks.iter().map(|c| c.weight * pick(c, profile)[rep].0).sum::<f64>() / weight;
-        let s: f64 = checks.iter().map(|c| c.weight * pick(c, profile)[rep].1).sum::<f64>() / weight;
+        let o: f64 = checks.iter().map(|c| c.weight * pick(measure, c)[rep].0).sum::<f64>() / weight;
+        let s: f64 = checks.iter().map(|c| c.weight * pick(measure, c)[rep].1).sum::<f64>() / weight;
         e_o.push(o);
         e_s.push(s);
         saving.push(100.0 * (1.0 - s / o));
@@ -412,7 +488,7 @@ fn profile_check(profile: Profile, checks: &[ModuleCheck], reps: u32) -> Profile
     let measured_s = spread(&e_s).unwrap_or(zero);
     let predicted_saving = 100.0 * (1.0 - pred_s / pred_o);
     ProfileCheck {
-        profile: profile.as_str(),
+        profile: measure.name(),
         predicted_unsplit_s: pred_o,
         predicted_split_s: pred_s,
         predicted_saving_pct: predicted_saving,
@@ -425,6 +501,14 @@ fn profile_check(profile: Profile, checks: &[ModuleCheck], reps: u32) -> Profile
     }
 }
 
+/// `splitcheck <version> (<commit>)`: the commit the binary was built from, when known.
+fn tool_name() -> String {
+    match env!("SPLITCHECK_COMMIT") {
+        "" => format!("splitcheck {}", env!("CARGO_PKG_VERSION")),
+        commit => format!("splitcheck {} (commit {commit})", env!("CARGO_PKG_VERSION")),
+    }
+}
+
 /// The check as Markdown (under a heading the caller writes): the profiles' table, downstream,
 /// then every module.
 pub fn check_markdown(c: &PredictionCheck) -> String {
@@ -432,14 +516,23 @@ pub fn check_markdown(c: &PredictionCheck) -> String {
     let s = |x: &Spread| format!("{:.2} s ({:.2}–{:.2})", x.median, x.min, x.max);
     let pct = |x: &Spread| format!("{:.1}% ({:.1} to {:.1})", x.median, x.min, x.max);
 
+    let top = if c.shape == "facade" { "the facade on top" } else { "the crate itself on top" };
     md.push_str(&format!(
-        "`splitcheck apply --measure` split `{}` into {} and the facade, proved it builds and passes the same tests, \
-         then timed rebuilds after a body edit of each module on the original and on the split copy, \
-         interleaved ({} reps per module and side, {} cores, {}). {} of {} modules were measured, carrying {:.0}% of \
-         the edit probability; `E` below is the probability-weighted mean over them, per rep, and the saving is \
-         `1 - E split / E unsplit` within each rep (median, lowest to highest).\n\n",
+        "Checked by {} on {}, `{}` at commit `{}`.\n\n",
+        c.tool,
+        c.date,
+        c.krate,
+        c.crate_commit.as_deref().map_or("(not in git)", |h| &h[..h.len().min(12)])
+    ));
+    md.push_str(&format!(
+        "`splitcheck apply --measure` split `{}` into {} and {top} (shape `{}`), proved it builds and passes the \
+         same tests, then timed rebuilds after a body edit on the original and on the split copy, \
+         interleaved ({} reps per edit and side, {} cores, {}). {} edits of the src and test code of the {} modules \
+         were measured, carrying {:.0}% of the edit probability; `E` below is the probability-weighted mean over \
+         them, per rep, and the saving is `1 - E split / E unsplit` within each rep (median, lowest to highest).\n\n",
         c.krate,
         c.parts.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(", "),
+        c.shape,
         c.reps,
         c.cores,
         c.rustc,
@@ -465,14 +558,18 @@ pub fn check_markdown(c: &PredictionCheck) -> String {
         ));
     }
     md.push_str(
-        "\nlib: `cargo build --lib` after the edit (split: the edited crate, then the crates above it re-run). \
-         test: `cargo test --no-run` after that (split: the tests of the edited crate and of the crates its \
-         module's tests went to, plus the same re-runs). Saving error = measured − predicted saving.\n",
+        "\nEdits: a body edit of each module's own file (src) and of its largest test module's file (test), \
+         weighted by the model's src and test edit probabilities. lib: `cargo build --lib -p …` of every crate \
+         of the crate's split after the edit (the original: the crate); test (workspace): `cargo test --no-run \
+         -p …` of the same crates after that (every test binary that sees the edit rebuilds); test (crate): \
+         after a second edit of the same file and the library build, `cargo test --no-run -p` of the crate \
+         holding the edited file only (on the original, and for the split's top crate, the same build as the \
+         workspace workflow). Saving error = measured − predicted saving.\n",
     );
     if !c.moved_tests.is_empty() {
         md.push_str(&format!(
-            "\nTests placed above their module's crate (they use a crate above it), which the model does not \
-             know: {}.\n",
+            "\nTests placed above their module's crate (they use a crate above it; the model places them \
+             there too): {}.\n",
             c.moved_tests.iter().map(|(m, to)| format!("`{m}` in `{to}`")).collect::<Vec<_>>().join(", ")
         ));
     }
@@ -484,16 +581,17 @@ pub fn check_markdown(c: &PredictionCheck) -> String {
             s(&d.split_s)
         ));
     }
-    md.push_str("\n| Module | Crate after the split | Weight | lib predicted | lib measured | test predicted | test measured |\n");
-    md.push_str("|---|---|---|---|---|---|---|\n");
+    md.push_str("\n| Module | Edit | Crate after the split | Weight | lib predicted | lib measured | test predicted | test measured | test (crate) predicted | test (crate) measured |\n");
+    md.push_str("|---|---|---|---|---|---|---|---|---|---|\n");
     let med = |v: &[(f64, f64)], side: bool| {
         let xs: Vec<f64> = v.iter().map(|x| if side { x.1 } else { x.0 }).collect();
         spread(&xs).map_or(0.0, |s| s.median)
     };
     for m in &c.modules {
         md.push_str(&format!(
-            "| `{}` | `{}` | {:.3} | {:.2} → {:.2} s | {:.2} → {:.2} s | {:.2} → {:.2} s | {:.2} → {:.2} s |\n",
+            "| `{}` | {} | `{}` | {:.3} | {:.2} → {:.2} s | {:.2} → {:.2} s | {:.2} → {:.2} s | {:.2} → {:.2} s | {:.2} → {:.2} s | {:.2} → {:.2} s |\n",
             m.module,
+            if m.edit == EditKind::Src { "src" } else { "test" },
             m.krate,
             m.weight,
             m.predicted.lib.0,
@@ -503,7 +601,11 @@ pub fn check_markdown(c: &PredictionCheck) -> String {
             m.predicted.test.0,
             m.predicted.test.1,
             med(&m.samples.test, false),
-            med(&m.samples.test, true)
+            med(&m.samples.test, true),
+            m.predicted.test_crate.0,
+            m.predicted.test_crate.1,
+            med(&m.samples.test_crate, false),
+            med(&m.samples.test_crate, true)
         ));
     }
     md.push_str("\nEach cell: unsplit → split, seconds (measured: median over the reps).\n");

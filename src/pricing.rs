@@ -5,7 +5,7 @@
 //! and the unit graph each profile is priced on. Must not: read files or run cargo (the caller
 //! reads the recording and says where it came from).
 
-use crate::partition::{CostIntervals, CostModel, CostSource, Profile, UnitGraph, units_from_graph};
+use crate::partition::{CostIntervals, CostModel, CostSource, Profile, Shape, UnitGraph, units_from_graph};
 use crate::record::{FitRow, Timings};
 use crate::report::GraphReport;
 use std::collections::BTreeMap;
@@ -19,12 +19,30 @@ pub struct CostFlags {
     pub dep_per_line: Option<f64>,
 }
 
-/// One profile's price list: the cost model and the units with this profile's edit factors.
+/// One profile's price list: the cost model and the units with this profile's edit factors,
+/// in both shapes of a split.
 #[derive(Debug, Clone)]
 pub struct Pricing {
     pub profile: Profile,
     pub cost: CostModel,
+    /// The units with the root's unused items as a facade crate on top ([`Shape::Facade`]).
     pub units: UnitGraph,
+    /// The same units with the original crate as the top part ([`Shape::CrateOnTop`]).
+    pub top_units: UnitGraph,
+}
+
+impl Pricing {
+    pub fn units_for(&self, shape: Shape) -> &UnitGraph {
+        match shape {
+            Shape::Facade => &self.units,
+            Shape::CrateOnTop => &self.top_units,
+        }
+    }
+
+    /// This profile's model of the units of `shape`.
+    pub fn model(&self, shape: Shape) -> crate::partition::Model<'_> {
+        crate::partition::Model::new(self.units_for(shape), self.cost.clone(), self.profile)
+    }
 }
 
 /// Both profiles' prices; `primary` is the one searches optimize and tables rank by.
@@ -94,7 +112,9 @@ fn build(
         for m in &mut graph.modules {
             m.edit_factor = factors.get(&m.path).copied().or(m.edit_factor);
         }
-        Pricing { profile, cost, units: units_from_graph(&graph, false) }
+        let units = units_from_graph(&graph, false);
+        let top_units = units.crate_on_top();
+        Pricing { profile, cost, units, top_units }
     };
     let (a, b) = (pricing(primary, primary_recorded), pricing(primary.other(), other_recorded));
     let (lib, test) = match primary {
@@ -112,9 +132,12 @@ fn with_flags(mut cost: CostModel, flags: CostFlags, recorded: bool) -> CostMode
     }
     cost.fixed = flags.fixed.unwrap_or(cost.fixed);
     cost.per_line = flags.per_line.unwrap_or(cost.per_line);
-    cost.dep_fixed = flags.dep_fixed.unwrap_or(if recorded { cost.dep_fixed } else { cost.fixed });
+    // The priors' re-run cost stands unless a cost flag changes the picture.
+    let keep_dep =
+        recorded || (cost.source == CostSource::Assumed && flags.fixed.is_none() && flags.per_line.is_none());
+    cost.dep_fixed = flags.dep_fixed.unwrap_or(if keep_dep { cost.dep_fixed } else { cost.fixed });
     cost.dep_per_line =
-        flags.dep_per_line.unwrap_or(if recorded { cost.dep_per_line } else { cost.per_line });
+        flags.dep_per_line.unwrap_or(if keep_dep { cost.dep_per_line } else { cost.per_line });
     cost
 }
 
@@ -159,10 +182,27 @@ pub fn workspace_cost(timings: &Timings, profile: Profile) -> Result<CostModel, 
                 r.samples, r.r2
             )
         }
-        (None, None) => "dependent re-runs not recorded, taken equal to an edit".to_owned(),
+        (None, None) => {
+            cost.dep_fixed = cost.fixed;
+            cost.dep_per_line = cost.per_line;
+            cost.dep_tied = true;
+            "dependent re-runs not recorded, taken equal to an edit".to_owned()
+        }
+    };
+    // Cargo's own part of a run: measured by the recording, else the prior.
+    let noop = timings.noop_s.as_ref().and_then(|n| match profile {
+        Profile::Lib => n.lib,
+        Profile::Test => n.test,
+    });
+    let overhead = match noop {
+        Some(n) => {
+            cost.overhead = n.median;
+            format!("cargo's own {:.2} s per run recorded", n.median)
+        }
+        None => format!("cargo's own {:.2} s per run assumed (not recorded)", cost.overhead),
     };
     cost.source = CostSource::Recorded(format!(
-        "fitted from {} recorded crates, R² {:.2}; {dependents}",
+        "fitted from {} recorded crates, R² {:.2}; {dependents}; {overhead}",
         fit.samples, fit.r2
     ));
     Ok(cost)

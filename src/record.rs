@@ -58,8 +58,16 @@ pub struct Timings {
     pub reps: u32,
     /// What each profile's sample times.
     pub commands: Commands,
+    /// The processor (`/proc/cpuinfo`'s model name), when known: a recording prices builds on
+    /// the machine it was made on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpu: Option<String>,
     /// The untimed-for-the-model first builds, timed for information.
     pub warmup_s: ProfilePair<f64>,
+    /// Each command with nothing to rebuild (`reps` times): cargo's own part of every timed
+    /// run, which the re-runs of crates built in the same cargo run do not pay again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub noop_s: Option<ProfilePair<Option<Spread>>>,
     /// Running the built tests once (`cargo test` right after the test build, so it only runs
     /// them); `null` when they fail. Beside the rebuild times: compile and run are the wait.
     #[serde(default)]
@@ -303,6 +311,13 @@ pub fn record(analysis: &CrateAnalysis, options: &RecordOptions) -> Result<Timin
     } else {
         None
     };
+    // Last, with every file restored and built: each command with nothing to rebuild.
+    cargo.resync()?;
+    let mut noop = ProfilePair { lib: Vec::new(), test: Vec::new() };
+    for _ in 0..options.reps.max(3) {
+        noop.lib.push(cargo.build(false)?);
+        noop.test.push(cargo.test_build(false)?);
+    }
     progress.finish_and_clear();
     Ok(Timings {
         schema_version: TIMINGS_SCHEMA_VERSION,
@@ -318,7 +333,9 @@ pub fn record(analysis: &CrateAnalysis, options: &RecordOptions) -> Result<Timin
             lib: "cargo build --lib (dev profile)".to_owned(),
             test: "cargo test --no-run (test profile)".to_owned(),
         },
+        cpu: cpu_model(),
         warmup_s: warmup,
+        noop_s: Some(ProfilePair { lib: spread(&noop.lib), test: spread(&noop.test) }),
         test_run_s,
         nextest_run_s,
         modules,
@@ -326,6 +343,15 @@ pub fn record(analysis: &CrateAnalysis, options: &RecordOptions) -> Result<Timin
         dependents: options.with_dependents.then(|| fit_dependents(dependents)),
         total_s: started.elapsed().as_secs_f64(),
     })
+}
+
+/// The processor's model name (Linux), for a recording's provenance.
+pub fn cpu_model() -> Option<String> {
+    let info = std::fs::read_to_string("/proc/cpuinfo").ok()?;
+    info.lines()
+        .find_map(|l| l.strip_prefix("model name"))
+        .and_then(|rest| rest.split_once(':'))
+        .map(|(_, name)| name.trim().to_owned())
 }
 
 /// Edits `file` `options.reps` times, timing both profiles after each edit; restores it after.
@@ -601,8 +627,11 @@ impl Cargo {
         cmd
     }
 
-    /// Runs cargo and returns its wall time; stops it (and fails) when interrupted.
+    /// Runs cargo and returns its wall time; stops it (and fails) when interrupted or past the
+    /// build time limit ([`build_limit`]). Cargo's messages go to a temporary file, read only
+    /// on failure: a pipe nobody reads fills up and blocks a build that warns a lot.
     pub(crate) fn timed(&self, args: &[&str], full: bool) -> Result<f64, Error> {
+        use std::io::{Read, Seek};
         if INTERRUPTED.load(Ordering::SeqCst) {
             return Err(Error::Interrupted);
         }
@@ -611,7 +640,10 @@ impl Cargo {
         if full {
             cmd.env("CARGO_INCREMENTAL", "0");
         }
-        cmd.stdout(Stdio::null()).stderr(Stdio::piped());
+        let shared = |e: std::io::Error| Error::Record(format!("cannot use a temporary file: {e}"));
+        let mut log = tempfile::tempfile().map_err(shared)?;
+        cmd.stdin(Stdio::null()).stdout(Stdio::null()).stderr(log.try_clone().map_err(shared)?);
+        let limit = build_limit();
         let start = Instant::now();
         let mut child =
             cmd.spawn().map_err(|e| Error::Record(format!("cannot run {}: {e}", Self::program())))?;
@@ -626,21 +658,37 @@ impl Cargo {
                 let _ = child.wait();
                 return Err(Error::Interrupted);
             }
+            if start.elapsed() > limit {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(Error::Record(format!(
+                    "`cargo {}` took more than {} s, the limit per build (set {BUILD_LIMIT_VAR} to allow more)",
+                    args.join(" "),
+                    limit.as_secs()
+                )));
+            }
             std::thread::sleep(Duration::from_millis(10));
         };
         let seconds = start.elapsed().as_secs_f64();
         if !status.success() {
             let mut stderr = String::new();
-            if let Some(mut pipe) = child.stderr.take() {
-                use std::io::Read;
-                let _ = pipe.read_to_string(&mut stderr);
-            }
+            let _ = log.seek(std::io::SeekFrom::Start(0));
+            let _ = log.read_to_string(&mut stderr);
             let first =
                 stderr.lines().find(|l| l.contains("error")).unwrap_or("no message").trim().to_owned();
             return Err(Error::Record(format!("`cargo {}` failed: {first}", args.join(" "))));
         }
         Ok(seconds)
     }
+}
+
+/// The environment variable that sets the time limit per timed build, in seconds.
+pub const BUILD_LIMIT_VAR: &str = "SPLITCHECK_BUILD_TIMEOUT_S";
+
+/// How long one timed build may take: 600 s, or `SPLITCHECK_BUILD_TIMEOUT_S`.
+fn build_limit() -> Duration {
+    let seconds = std::env::var(BUILD_LIMIT_VAR).ok().and_then(|v| v.parse::<u64>().ok()).unwrap_or(600);
+    Duration::from_secs(seconds.max(1))
 }
 
 pub(crate) fn tool_version(program: &str) -> String {

@@ -5,6 +5,7 @@
 
 mod dot;
 mod graph_json;
+mod growth_svg;
 mod module_table;
 mod partition_report;
 mod timings;
@@ -15,6 +16,7 @@ mod workspace_table;
 
 pub use dot::{candidate_to_dot, render_with_dot, render_with_dot_within, to_dot};
 pub use graph_json::*;
+pub use growth_svg::growth_svg;
 pub use module_table::{ModuleReport, module_report, write_module_table};
 pub use partition_report::*;
 pub use timings::write_timings_table;

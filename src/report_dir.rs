@@ -84,6 +84,12 @@ pub fn write_report_dir(
         }
         files.insert(format!("{name}.dot"), dot.into_bytes());
     }
+    // The growth plots are plain SVG: written with or without Graphviz.
+    for c in trade_off.splits.iter().flat_map(|s| &s.candidates) {
+        let svg = report::growth_svg(c);
+        svgs.insert(format!("growth-{}.svg", c.id), svg.clone());
+        files.insert(format!("growth-{}.svg", c.id), svg.into_bytes());
+    }
     let mut markdown = report::trade_off_markdown(trade_off, &missing);
     // A prediction check `apply --measure` wrote here becomes the report's last section.
     if let Ok(check) = std::fs::read_to_string(dir.join("prediction-check.md")) {
@@ -114,7 +120,8 @@ fn remove_stale_pictures(dir: &Path) -> std::io::Result<()> {
     for entry in std::fs::read_dir(dir)? {
         let path = entry?.path();
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        let ours = name.starts_with("candidate-") && (name.ends_with(".dot") || name.ends_with(".svg"));
+        let ours = (name.starts_with("candidate-") && (name.ends_with(".dot") || name.ends_with(".svg")))
+            || (name.starts_with("growth-") && name.ends_with(".svg"));
         if ours && path.is_file() {
             std::fs::remove_file(&path)?;
         }

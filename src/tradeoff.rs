@@ -7,7 +7,7 @@
 //! format text (the caller gathers [`Provenance`] and the recording; `report` renders).
 
 use crate::analysis::CrateAnalysis;
-use crate::partition::{self, Candidate, CostModel, CostSource, Model, SearchOptions};
+use crate::partition::{self, Candidate, CostModel, CostSource, Model, SearchOptions, Shape};
 use crate::pricing::Prices;
 use crate::record::Timings;
 use crate::report::{self, CandidateRow, FacadeInfo, GraphReport, PartitionSetup};
@@ -40,6 +40,9 @@ pub struct RecordingSource<'a> {
     /// The path shown: as given, or `timings.json` when found beside the report.
     pub shown: String,
     pub timings: &'a Timings,
+    /// The machine this run is on (processor, cores), to say when the recording was made on
+    /// another.
+    pub this_machine: (Option<String>, usize),
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -127,6 +130,9 @@ pub struct RecordingInfo {
     pub crates_fitted: usize,
     pub dependents_recorded: usize,
     pub test_run_s: Option<f64>,
+    pub cpu: Option<String>,
+    /// Set when this run is on another machine than the recording's: its seconds may not hold.
+    pub other_machine: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -162,7 +168,8 @@ pub struct Downstream {
 
 #[derive(Debug, Serialize)]
 pub struct SplitsForK {
-    pub parts: usize,
+    /// Crates after the split, the original crate included (both shapes).
+    pub crates: usize,
     /// The best candidate of the ranking profile is proven optimal.
     pub exact: bool,
     pub candidates_found: usize,
@@ -190,17 +197,17 @@ pub fn trade_off(
         let partition = report::partition_report(&setup, &candidates, exact);
         facade.get_or_insert(partition.facade);
         let note = partition.candidates.is_empty().then(|| {
-            if primary.units.units.len() <= k {
+            if primary.top_units.units.len() < k {
                 format!(
-                    "{} units (modules, cycles merged) cannot make {k} parts and a facade",
-                    primary.units.units.len()
+                    "{} units (modules, cycles merged, the crate root) cannot make {k} crates",
+                    primary.top_units.units.len()
                 )
             } else {
-                format!("no split into {k} parts without a cycle between them")
+                format!("no split into {k} crates without a cycle between them")
             }
         });
         splits.push(SplitsForK {
-            parts: k,
+            crates: k,
             exact,
             candidates_found: candidates.len(),
             note,
@@ -221,31 +228,42 @@ pub fn trade_off(
     }
 }
 
-/// Candidates for `k` parts from both profiles' searches, each once (parts compared as sets),
-/// ranked by the primary profile; and whether its best is proven optimal.
-pub fn candidates_for(prices: &Prices, k: usize) -> (Vec<Candidate>, bool) {
+/// Candidates for `crates` crates after the split, of both shapes (the original crate as the
+/// top part; or k - 1 parts under a facade), from both profiles' searches, each once (parts
+/// compared as sets), ranked by the primary profile; and whether the best of each shape's
+/// search is proven optimal.
+pub fn candidates_for(prices: &Prices, crates: usize) -> (Vec<Candidate>, bool) {
     let primary = prices.primary();
-    let model = Model::new(&primary.units, primary.cost.clone(), primary.profile);
-    let mut exact = false;
-    let mut seen: BTreeSet<Vec<usize>> = BTreeSet::new();
+    let mut exact = true;
+    let mut seen: BTreeSet<(Shape, Vec<usize>)> = BTreeSet::new();
     let mut out: Vec<Candidate> = Vec::new();
-    for pricing in [primary, prices.of(primary.profile.other())] {
-        let searched = Model::new(&pricing.units, pricing.cost.clone(), pricing.profile);
-        let result = partition::best_partitions(&searched, &SearchOptions { k, ..Default::default() });
-        if pricing.profile == primary.profile {
-            exact = result.exact;
+    for shape in [Shape::CrateOnTop, Shape::Facade] {
+        let k = shape.parts_for(crates);
+        // One part under a facade only moves the whole crate down a level.
+        if k < 2 {
+            continue;
         }
-        for c in result.candidates {
-            if c.k != k || !seen.insert(canonical_labels(&c.parts, primary.units.facade)) {
-                continue;
+        let model = primary.model(shape);
+        for pricing in [primary, prices.of(primary.profile.other())] {
+            let searched = pricing.model(shape);
+            let result = partition::best_partitions(&searched, &SearchOptions { k, ..Default::default() });
+            if pricing.profile == primary.profile {
+                exact &= result.exact;
             }
-            out.extend(Candidate::new(&model, c.parts, k));
+            for c in result.candidates {
+                let units = primary.units_for(shape);
+                if c.k != k || !seen.insert((shape, canonical_labels(&c.parts, units.facade))) {
+                    continue;
+                }
+                out.extend(Candidate::new(&model, c.parts, k));
+            }
         }
     }
     out.sort_by(|a, b| {
         a.expected_rebuild
             .total_cmp(&b.expected_rebuild)
             .then(a.crossing_weight.cmp(&b.crossing_weight))
+            .then(a.shape.cmp(&b.shape))
             .then_with(|| a.parts.cmp(&b.parts))
     });
     (out, exact)
@@ -323,9 +341,9 @@ fn timings_info(prices: &Prices, recording: Option<&RecordingSource<'_>>) -> Tim
     };
     let warning = (source != "recorded").then(|| {
         format!(
-            "nothing was recorded: the seconds below come from {} costs, not from this crate's builds. \
+            "nothing was recorded: the seconds below come from {}, not from this crate's builds. \
              They rank candidates but promise no seconds.",
-            if source == "flags" { "given" } else { "assumed" }
+            if source == "flags" { "costs given by flags" } else { "priors measured on generated crates" }
         )
     });
     TimingsInfo {
@@ -343,6 +361,19 @@ fn timings_info(prices: &Prices, recording: Option<&RecordingSource<'_>>) -> Tim
                 crates_fitted: t.workspace_fit.as_ref().map_or(0, |w| w.crates.len()),
                 dependents_recorded: t.dependents.as_ref().map_or(0, |d| d.crates.len()),
                 test_run_s: t.test_run_s,
+                cpu: t.cpu.clone(),
+                other_machine: {
+                    let (cpu, cores) = &r.this_machine;
+                    let differs = *cores != t.cores || (t.cpu.is_some() && cpu.is_some() && *cpu != t.cpu);
+                    differs.then(|| {
+                        format!(
+                            "recorded on {} with {} cores; this run is on {} with {cores}: the same build can take another time there (record again to price this machine)",
+                            t.cpu.as_deref().unwrap_or("an unnamed processor"),
+                            t.cores,
+                            cpu.as_deref().unwrap_or("an unnamed processor")
+                        )
+                    })
+                },
             }
         }),
         lib: cost_params(&prices.lib.cost),

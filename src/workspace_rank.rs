@@ -10,7 +10,7 @@
 
 use crate::analysis;
 use crate::error::Error;
-use crate::partition::{Model, Profile};
+use crate::partition::{Profile, Shape};
 use crate::pricing::{self, CostFlags};
 use crate::record::Timings;
 use crate::report;
@@ -144,17 +144,18 @@ fn rank_crate(
     let (candidates, _) = candidates_for(&prices, 2);
     let best = |profile: Profile| -> Option<BestSaving> {
         let pricing = prices.of(profile);
-        let model = Model::new(&pricing.units, pricing.cost.clone(), profile);
-        let unsplit = model.unsplit();
-        let e =
-            candidates.iter().filter_map(|c| model.expected_rebuild(&c.parts, 2)).min_by(f64::total_cmp)?;
+        let unsplit = pricing.model(Shape::CrateOnTop).unsplit();
+        let e = candidates
+            .iter()
+            .filter_map(|c| pricing.model(c.shape).expected_rebuild(&c.parts, c.k))
+            .min_by(f64::total_cmp)?;
         Some(BestSaving {
             unsplit_s: unsplit,
             saving_s: unsplit - e,
             saving_pct: 100.0 * (unsplit - e) / unsplit,
         })
     };
-    let total_weight: u64 = prices.primary().units.edges.iter().map(|e| u64::from(e.2)).sum();
+    let total_weight: u64 = prices.primary().top_units.edges.iter().map(|e| u64::from(e.2)).sum();
     let totals = analysis.tree.totals();
     CrateRank {
         krate: analysis.package.name.clone(),

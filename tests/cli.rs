@@ -148,7 +148,7 @@ fn partition_reads_a_saved_graph_with_edit_probabilities() {
     let plain = partition(&json);
     assert_eq!(plain["schema_version"], 1);
     assert_eq!(plain["cost_source"], "given by flags");
-    assert_eq!(plain["p_edit_source"], "proportional to src lines");
+    assert_eq!(plain["p_edit_source"], "src edits proportional to src lines, test edits to test lines");
     assert!(!plain["candidates"].as_array().unwrap().is_empty());
     // Nearly every edit in `crate::ast`: a different best split, priced with the given p_edit.
     let mut graph: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();

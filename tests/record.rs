@@ -232,3 +232,71 @@ fn a_workspace_fit_and_dependents_time_every_library_and_restore_them() {
             .contains("fit lib: not possible (fewer than three crates of different sizes)")
     );
 }
+
+#[test]
+fn a_build_past_the_time_limit_ends_with_one_line_and_restores_every_file() {
+    let sb = sandbox("hang");
+    let before = snapshot(&sb.krate);
+    let args = record_args(&sb);
+    let mut cmd = splitcheck(&sb, &args.iter().map(String::as_str).collect::<Vec<_>>());
+    cmd.env("SPLITCHECK_BUILD_TIMEOUT_S", "2");
+    let out = run(cmd);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("took more than 2 s, the limit per build"), "{stderr}");
+    assert_eq!(stderr.lines().filter(|l| l.starts_with("error")).count(), 1, "{stderr}");
+    assert!(snapshot(&sb.krate) == before, "files differ after a build past the limit");
+}
+
+/// A crate whose every build prints about 400 KB of warnings: more than a pipe holds.
+fn warning_flood() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("src");
+    std::fs::create_dir_all(&src).unwrap();
+    std::fs::write(
+        dir.path().join("Cargo.toml"),
+        "[package]\nname = \"warny\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[workspace]\n",
+    )
+    .unwrap();
+    let mut body = String::from("pub fn noisy() {\n");
+    for i in 0..1500 {
+        body.push_str(&format!("    let unused_variable_number_{i} = {i};\n"));
+    }
+    body.push_str("}\n");
+    std::fs::write(src.join("lib.rs"), "mod loud;\npub use loud::noisy;\n").unwrap();
+    std::fs::write(src.join("loud.rs"), body).unwrap();
+    dir
+}
+
+#[test]
+fn a_crate_that_warns_a_lot_is_recorded_and_restored() {
+    let krate = warning_flood();
+    let manifest = krate.path().join("Cargo.toml");
+    // Built once first, so its lock file exists before the snapshot.
+    let built = Command::new(env!("CARGO"))
+        .args(["build", "--quiet", "--manifest-path"])
+        .arg(&manifest)
+        .output()
+        .unwrap();
+    assert!(built.status.success());
+    assert!(
+        built.stderr.len() > 100_000,
+        "the fixture warns less than a pipe holds: {} bytes",
+        built.stderr.len()
+    );
+    let before = snapshot(krate.path());
+    let out_dir = tempfile::tempdir().unwrap();
+    let out_file = out_dir.path().join("timings.json");
+    let out = Command::new(env!("CARGO_BIN_EXE_splitcheck"))
+        .args(["record", "--modules", "crate::loud", "--reps", "1", "--out"])
+        .arg(&out_file)
+        .arg("--manifest-path")
+        .arg(&manifest)
+        .env("SPLITCHECK_BUILD_TIMEOUT_S", "300")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let timings: serde_json::Value = serde_json::from_slice(&std::fs::read(&out_file).unwrap()).unwrap();
+    assert_eq!(timings["modules"][0]["path"], "crate::loud");
+    assert!(snapshot(krate.path()) == before, "files differ after recording a crate that warns a lot");
+}

@@ -128,3 +128,76 @@ fn workspace_ranking() {
         assert!(markdown.contains(&format!("`{name}`")), "{name} missing from workspace.md");
     }
 }
+
+/// One model: a candidate of the report, written as a `--split` for `explore`, is priced by
+/// explore to the same `E` in both profiles (in both shapes of a split).
+#[test]
+fn explore_prices_a_report_candidate_as_the_report_does() {
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().join("midend");
+    let manifest = root().join("examples/midend/Cargo.toml");
+    let manifest = manifest.to_str().unwrap();
+    let (code, _, stderr) = splitcheck(
+        &["--manifest-path", manifest, "--out", dir.to_str().unwrap(), "--no-pictures", "-q"],
+        &root(),
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("report.json")).unwrap()).unwrap();
+    // And the facade shape, from `partition` (which searches parts under a facade).
+    let (code, stdout, stderr) =
+        splitcheck(&["--manifest-path", manifest, "partition", "--parts", "2", "--format", "json"], &root());
+    assert_eq!(code, 0, "{stderr}");
+    let partition: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let rows: Vec<&serde_json::Value> = report["splits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["candidates"].as_array().unwrap())
+        .chain(partition["candidates"].as_array().unwrap())
+        .collect();
+    let mut shapes_seen = std::collections::BTreeSet::new();
+    for row in rows {
+        let crate_part = row["crate_part"].as_u64().map(|p| p as usize);
+        // The part the root's shared items go to: where the report moved them, else with the crate.
+        let shared =
+            row["item_moves"].as_array().unwrap().first().map(|m| m["to_part"].as_u64().unwrap() as usize);
+        let spec: Vec<String> = row["parts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .enumerate()
+            .map(|(i, modules)| {
+                let mut globs: Vec<String> = modules
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter_map(|m| m.as_str().filter(|m| m.starts_with("crate::")).map(str::to_owned))
+                    .collect();
+                if shared == Some(i) || (shared.is_none() && crate_part == Some(i)) {
+                    globs.push("crate".to_owned());
+                }
+                let name = if crate_part == Some(i) { "midend".to_owned() } else { format!("p{i}") };
+                format!("{name}={}", globs.join(","))
+            })
+            .collect();
+        let spec = spec.join("; ");
+        let (code, stdout, stderr) = splitcheck(
+            &["--manifest-path", manifest, "explore", "--split", &spec, "--format", "json"],
+            &root(),
+        );
+        assert_eq!(code, 0, "{spec}: {stderr}");
+        let explored: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+        let priced = &explored["candidates"][0];
+        assert_eq!(priced["shape"], row["shape"], "{spec}");
+        for profile in ["lib", "test"] {
+            let (a, b) = (
+                row[profile]["expected_rebuild_s"].as_f64().unwrap(),
+                priced[profile]["expected_rebuild_s"].as_f64().unwrap(),
+            );
+            assert!((a - b).abs() < 1e-9, "{} {profile}: report {a}, explore {b} ({spec})", row["id"]);
+        }
+        shapes_seen.insert(row["shape"].as_str().unwrap().to_owned());
+    }
+    assert_eq!(shapes_seen.len(), 2, "both shapes among the example's candidates: {shapes_seen:?}");
+}

@@ -204,15 +204,12 @@ fn move_tests_up(analysis: &CrateAnalysis, layout: &mut Layout) {
     }
     for (t, needed) in needs {
         let here = layout.owner[t.index()];
-        let sees_all = |d: Dest| needed.iter().all(|&n| n == d || layout.sees(d, n));
-        if sees_all(here) {
+        let needed: Vec<Dest> = needed.into_iter().collect();
+        // The model's rule: the crate that sees all it needs with the fewest crates below it.
+        let to = crate::partition::test_home(here, &needed, &layout.sees, layout.k + 1);
+        if to == here {
             continue;
         }
-        // The crate that sees all it needs with the fewest crates below it; the facade sees all.
-        let to = (0..=layout.k)
-            .filter(|&d| sees_all(d))
-            .min_by_key(|&d| (layout.sees[d].iter().filter(|s| **s).count(), d))
-            .unwrap_or(layout.k);
         let mut stack = vec![t];
         while let Some(m) = stack.pop() {
             layout.owner[m.index()] = to;

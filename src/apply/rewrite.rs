@@ -504,7 +504,9 @@ impl<'a> Rewriter<'a> {
         }
         // Test modules are private to their crate: nothing else can name them.
         if self.layout.sees(dest, owner) && !self.tree().get(child).test_only {
-            return format!("{cfgs}{vis}use {};", self.module_path_in(owner, child));
+            // A module that was not `pub` may have no user left in this crate.
+            let allow = if vis.trim_end().ends_with("pub") { "" } else { "#[allow(unused_imports)]\n" };
+            return format!("{cfgs}{allow}{vis}use {};", self.module_path_in(owner, child));
         }
         String::new()
     }

@@ -218,7 +218,9 @@ fn choose(
         let names = explored
             .names
             .iter()
-            .map(|n| format!("{}_{n}", analysis.package.name.replace('-', "_")))
+            .enumerate()
+            .filter(|(i, _)| Some(*i) != report.candidates[0].crate_part)
+            .map(|(_, n)| format!("{}_{n}", analysis.package.name.replace('-', "_")))
             .collect();
         Chosen { row: report.candidates.remove(0), label: "your split".to_owned(), names, prices }
     } else {
@@ -279,7 +281,7 @@ fn default_names(row: &CandidateRow, graph: &GraphReport, krate: &str) -> Vec<St
     let lines: BTreeMap<&str, u32> = graph.modules.iter().map(|m| (m.path.as_str(), m.src_lines)).collect();
     let base = krate.replace('-', "_");
     let mut names: Vec<String> = Vec::new();
-    for (i, part) in row.parts.iter().enumerate() {
+    for (i, part) in row.parts.iter().enumerate().filter(|(i, _)| Some(*i) != row.crate_part) {
         let mut tops: BTreeMap<String, u32> = BTreeMap::new();
         for m in part {
             if let Some(top) = m.strip_prefix("crate::").map(|r| r.split("::").next().unwrap_or(r)) {
@@ -300,14 +302,30 @@ fn default_names(row: &CandidateRow, graph: &GraphReport, krate: &str) -> Vec<St
 }
 
 fn split_input(chosen: &Chosen) -> SplitInput {
+    let row = &chosen.row;
+    // Shape crate-on-top: the crate's own part is the facade destination (the original crate),
+    // the other parts are numbered below it in order.
+    let dest: Vec<usize> = (0..row.parts.len())
+        .map(|i| match row.crate_part {
+            Some(top) if i == top => row.parts.len() - 1,
+            Some(top) if i > top => i - 1,
+            _ => i,
+        })
+        .collect();
     let mut module_part = BTreeMap::new();
-    for (i, part) in chosen.row.parts.iter().enumerate() {
+    for (i, part) in row.parts.iter().enumerate() {
         for m in part.iter().filter(|m| m.starts_with("crate::")) {
-            module_part.insert(m.clone(), i);
+            module_part.insert(m.clone(), dest[i]);
         }
     }
-    let root_item_part = chosen.row.item_moves.iter().map(|m| (m.item.clone(), m.to_part)).collect();
-    SplitInput { names: chosen.names.clone(), module_part, root_item_part, uses: chosen.row.part_dag.clone() }
+    let root_item_part = row.item_moves.iter().map(|m| (m.item.clone(), dest[m.to_part])).collect();
+    let uses = row
+        .part_dag
+        .iter()
+        .filter(|(a, b)| Some(*a) != row.crate_part && Some(*b) != row.crate_part)
+        .map(|&(a, b)| (dest[a], dest[b]))
+        .collect();
+    SplitInput { names: chosen.names.clone(), module_part, root_item_part, uses }
 }
 
 /// Non-Rust files under `dir` (not in build directories): data a part's code may include.
@@ -356,7 +374,18 @@ fn write_plan_summary(
         )?;
     }
     let facade_dir = if plan.facade_dir.as_os_str().is_empty() { Path::new(".") } else { &plan.facade_dir };
-    writeln!(out, "  {} ({}): the facade, re-exporting the parts", plan.krate, facade_dir.display())?;
+    let own = plan.layout.owner.iter().filter(|&&d| d == plan.layout.facade()).count();
+    match chosen.row.crate_part {
+        Some(_) => writeln!(
+            out,
+            "  {} ({}): the crate itself, on top: {own} modules, re-exporting the crates below",
+            plan.krate,
+            facade_dir.display()
+        )?,
+        None => {
+            writeln!(out, "  {} ({}): the facade, re-exporting the parts", plan.krate, facade_dir.display())?
+        }
+    }
     writeln!(
         out,
         "  {} item(s) made pub, {} macro(s) exported, {} root item(s) moved down",

@@ -6,7 +6,7 @@ use crate::report::GraphReport;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 /// What a partition assigns to a part: a module, or modules in a cycle (never split).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Unit {
     /// Module paths, sorted; `crate (shared items)` and `crate (facade)` for the root's halves.
     pub modules: Vec<String>,
@@ -16,6 +16,10 @@ pub struct Unit {
     pub p_edit: f64,
     /// Σ p_edit · edit_factor.
     pub pr_edit: f64,
+    /// Unnormalized probability that an edit lands in the unit's test code (`p_test_edit`,
+    /// default: test lines). Such an edit rebuilds no library, only the test binary of the
+    /// crate that holds those tests.
+    pub p_test_edit: f64,
 }
 
 /// How the crate root divides: items other modules use (directly or through other root items)
@@ -28,7 +32,43 @@ pub struct FacadeSplit {
     pub kept: Vec<(String, u32)>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+/// What the original crate becomes in a split.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Shape {
+    /// The original crate keeps its root, its name and the top part's modules, and re-exports
+    /// the crates below it: k crates are k parts, one of them the crate itself.
+    #[default]
+    CrateOnTop,
+    /// The original crate becomes a thin facade on top of k - 1 new crates.
+    Facade,
+}
+
+impl Shape {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Shape::CrateOnTop => "crate-on-top",
+            Shape::Facade => "facade",
+        }
+    }
+
+    /// Parts the search assigns modules to, for `crates` crates after the split.
+    pub fn parts_for(self, crates: usize) -> usize {
+        match self {
+            Shape::CrateOnTop => crates,
+            Shape::Facade => crates.saturating_sub(1),
+        }
+    }
+
+    /// Crates after the split of a partition into `parts` parts.
+    pub fn crates_for(self, parts: usize) -> usize {
+        match self {
+            Shape::CrateOnTop => parts,
+            Shape::Facade => parts + 1,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct UnitGraph {
     pub units: Vec<Unit>,
     /// `(a, b, weight)`: unit a uses unit b; merged, sorted, no self-loops.
@@ -42,9 +82,32 @@ pub struct UnitGraph {
     pub shared_items: BTreeSet<String>,
     pub shared_unit: Option<usize>,
     pub facade_unit: Option<usize>,
+    /// Per unit: the other units its test code uses (test-only references). Its tests must live
+    /// in a crate that sees all of them ([`crate::partition::test_home`]).
+    pub test_uses: Vec<Vec<usize>>,
+    pub shape: Shape,
 }
 
 impl UnitGraph {
+    /// The same units priced as [`Shape::CrateOnTop`]: the unit holding the crate root is an
+    /// ordinary unit, and it uses every other unit (the crate re-exports all the crates below
+    /// it), so whichever part holds it is the top part and sees every other part. Those
+    /// structural edges have weight 0: they cross no reference.
+    pub fn crate_on_top(&self) -> UnitGraph {
+        let mut g = self.clone();
+        g.shape = Shape::CrateOnTop;
+        g.facade = None;
+        if let Some(top) = self.facade_unit {
+            let mut edges: BTreeMap<(usize, usize), u32> =
+                self.edges.iter().map(|&(a, b, w)| ((a, b), w)).collect();
+            for u in (0..self.units.len()).filter(|u| *u != top) {
+                edges.entry((top, u)).or_insert(0);
+            }
+            g.edges = edges.into_iter().map(|((a, b), w)| (a, b, w)).collect();
+        }
+        g
+    }
+
     /// The module an item path belongs to: the longest known module path that prefixes it.
     pub fn module_of_item<'a>(&self, item: &'a str) -> &'a str {
         longest_module_prefix(item, |prefix| prefix == "crate" || self.unit_of_module.contains_key(prefix))
@@ -165,6 +228,7 @@ pub fn units_from_graph(report: &GraphReport, include_tests: bool) -> UnitGraph 
             test_lines: f64::from(m.test_lines),
             p_edit: p,
             pr_edit: p * m.edit_factor.unwrap_or(1.0),
+            p_test_edit: test_edit_weight(m),
         });
     }
     let mut facade_split = FacadeSplit::default();
@@ -196,6 +260,7 @@ pub fn units_from_graph(report: &GraphReport, include_tests: bool) -> UnitGraph 
                 test_lines: 0.0,
                 p_edit: p * share,
                 pr_edit: p * share * r,
+                p_test_edit: 0.0,
             });
         }
         facade_node = Some(nodes.len());
@@ -206,6 +271,7 @@ pub fn units_from_graph(report: &GraphReport, include_tests: bool) -> UnitGraph 
             test_lines: f64::from(root.test_lines),
             p_edit: p * (1.0 - share),
             pr_edit: p * (1.0 - share) * r,
+            p_test_edit: test_edit_weight(root),
         });
     }
     let node_for = |item: &str| -> Option<usize> {
@@ -216,6 +282,15 @@ pub fn units_from_graph(report: &GraphReport, include_tests: bool) -> UnitGraph 
             node_of.get(&module).copied()
         }
     };
+    // What each node's test code uses, whether or not test references constrain the split.
+    let mut node_test_uses: BTreeSet<(usize, usize)> = BTreeSet::new();
+    for e in report.item_edges.iter().filter(|e| e.test_only) {
+        if let (Some(a), Some(b)) = (node_for(&e.from), node_for(&e.to))
+            && a != b
+        {
+            node_test_uses.insert((a, b));
+        }
+    }
     let mut node_edges: BTreeMap<(usize, usize), u32> = BTreeMap::new();
     for &(from, to, w) in &counted {
         if let (Some(a), Some(b)) = (node_for(from), node_for(to))
@@ -233,8 +308,7 @@ pub fn units_from_graph(report: &GraphReport, include_tests: bool) -> UnitGraph 
     let mut unit_of_node = vec![0usize; nodes.len()];
     let mut units = Vec::with_capacity(comps.len());
     for (u, comp) in comps.iter().enumerate() {
-        let mut unit =
-            Unit { modules: Vec::new(), src_lines: 0.0, test_lines: 0.0, p_edit: 0.0, pr_edit: 0.0 };
+        let mut unit = Unit::default();
         for &n in comp {
             unit_of_node[n] = u;
             unit.modules.extend(nodes[n].modules.iter().cloned());
@@ -242,6 +316,7 @@ pub fn units_from_graph(report: &GraphReport, include_tests: bool) -> UnitGraph 
             unit.test_lines += nodes[n].test_lines;
             unit.p_edit += nodes[n].p_edit;
             unit.pr_edit += nodes[n].pr_edit;
+            unit.p_test_edit += nodes[n].p_test_edit;
         }
         unit.modules.sort();
         units.push(unit);
@@ -251,6 +326,13 @@ pub fn units_from_graph(report: &GraphReport, include_tests: bool) -> UnitGraph 
         let (ua, ub) = (unit_of_node[a], unit_of_node[b]);
         if ua != ub {
             *edges.entry((ua, ub)).or_insert(0) += w;
+        }
+    }
+    let mut test_uses: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); units.len()];
+    for &(a, b) in &node_test_uses {
+        let (ua, ub) = (unit_of_node[a], unit_of_node[b]);
+        if ua != ub {
+            test_uses[ua].insert(ub);
         }
     }
     let mut unit_of_module: BTreeMap<String, usize> =
@@ -272,5 +354,18 @@ pub fn units_from_graph(report: &GraphReport, include_tests: bool) -> UnitGraph 
         shared_items: shared.iter().map(|s| (*s).to_owned()).collect(),
         shared_unit: shared_node.map(|n| unit_of_node[n]),
         facade_unit: facade_node.map(|n| unit_of_node[n]),
+        test_uses: test_uses.into_iter().map(|s| s.into_iter().collect()).collect(),
+        shape: Shape::Facade,
+    }
+}
+
+/// A module's unnormalized probability of a test edit: `p_test_edit` when given; else its test
+/// lines when the src edit probability is the default (lines), and 0 when `p_edit` was given
+/// (churn or a hand-written JSON then covers every edit as a src edit).
+pub fn test_edit_weight(m: &crate::report::GraphModule) -> f64 {
+    match (m.p_test_edit, m.p_edit) {
+        (Some(p), _) => p,
+        (None, None) => f64::from(m.test_lines),
+        (None, Some(_)) => 0.0,
     }
 }

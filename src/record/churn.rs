@@ -10,7 +10,8 @@ use std::process::Command;
 pub fn lines_changed(dir: &Path, commits: u32) -> Result<BTreeMap<PathBuf, u64>, String> {
     let top = git(dir, &["rev-parse", "--show-toplevel"])?;
     let top = PathBuf::from(top.trim());
-    let log = git(dir, &["log", "-n", &commits.to_string(), "--numstat", "--format=", "--no-renames"])?;
+    // `-z`: paths as they are, NUL-terminated (without it git quotes unusual ones).
+    let log = git(dir, &["log", "-n", &commits.to_string(), "--numstat", "-z", "--format=", "--no-renames"])?;
     Ok(parse_numstat(&log).into_iter().map(|(path, n)| (top.join(path), n)).fold(
         BTreeMap::new(),
         |mut acc, (path, n)| {
@@ -20,11 +21,13 @@ pub fn lines_changed(dir: &Path, commits: u32) -> Result<BTreeMap<PathBuf, u64>,
     ))
 }
 
-/// `added<TAB>deleted<TAB>path` lines; binary files (`-`) count nothing.
+/// `added<TAB>deleted<TAB>path` records, each ended by NUL (`git log --numstat -z`; commits
+/// are separated by newlines); binary files (`-`) count nothing.
 pub fn parse_numstat(text: &str) -> Vec<(String, u64)> {
-    text.lines()
-        .filter_map(|line| {
-            let mut fields = line.splitn(3, '\t');
+    text.split('\0')
+        .filter_map(|record| {
+            let record = record.trim_start_matches('\n');
+            let mut fields = record.splitn(3, '\t');
             let added = fields.next()?.parse::<u64>().ok()?;
             let deleted = fields.next()?.parse::<u64>().ok()?;
             Some((fields.next()?.to_owned(), added + deleted))
@@ -51,7 +54,14 @@ mod tests {
 
     #[test]
     fn numstat_lines() {
-        let text = "3\t1\tsrc/ir/mod.rs\n-\t-\tlogo.png\n\n10\t0\tsrc/lib.rs\n";
-        assert_eq!(parse_numstat(text), vec![("src/ir/mod.rs".to_owned(), 4), ("src/lib.rs".to_owned(), 10)]);
+        let text = "3\t1\tsrc/ir/mod.rs\0-\t-\tlogo.png\0\n10\t0\tsrc/lib.rs\0\n2\t2\tsrc/we\"ird\tname.rs\0";
+        assert_eq!(
+            parse_numstat(text),
+            vec![
+                ("src/ir/mod.rs".to_owned(), 4),
+                ("src/lib.rs".to_owned(), 10),
+                ("src/we\"ird\tname.rs".to_owned(), 4)
+            ]
+        );
     }
 }

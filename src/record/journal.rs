@@ -125,38 +125,37 @@ fn write_synced(path: &Path, bytes: &[u8]) -> io::Result<()> {
 /// The process id of a recording that is running on this journal, if any: its files must not
 /// be restored from under it.
 pub fn live_owner(target_dir: &Path) -> Option<u32> {
-    let text = fs::read_to_string(journal_dir(target_dir).join("owner.pid")).ok()?;
-    let pid: u32 = text.trim().parse().ok()?;
-    (pid != std::process::id() && process_alive(pid)).then_some(pid)
+    let path = journal_dir(target_dir).join("owner.lock");
+    let file = OpenOptions::new().read(true).write(true).open(&path).ok()?;
+    // A lock the OS holds for a live process only: a killed recording leaves none behind.
+    match file.try_lock() {
+        Ok(()) => None,
+        Err(_) => {
+            let pid: u32 = fs::read_to_string(&path).ok()?.trim().parse().ok()?;
+            (pid != std::process::id()).then_some(pid)
+        }
+    }
 }
 
-/// Marks this process as the journal's owner until the returned guard drops.
+/// Marks this process as the journal's owner until the returned guard drops: an exclusive OS
+/// lock on `owner.lock` (released by the OS when the process ends, however it ends), holding
+/// the process id for messages.
 pub fn claim(target_dir: &Path) -> io::Result<OwnerGuard> {
-    let path = journal_dir(target_dir).join("owner.pid");
     fs::create_dir_all(journal_dir(target_dir))?;
-    write_synced(&path, std::process::id().to_string().as_bytes())?;
-    Ok(OwnerGuard { path })
+    let path = journal_dir(target_dir).join("owner.lock");
+    let mut file = OpenOptions::new().read(true).write(true).create(true).truncate(false).open(&path)?;
+    file.try_lock().map_err(|e| io::Error::new(io::ErrorKind::WouldBlock, format!("{e}")))?;
+    use std::io::{Seek, Write};
+    file.set_len(0)?;
+    file.seek(io::SeekFrom::Start(0))?;
+    file.write_all(std::process::id().to_string().as_bytes())?;
+    file.sync_all()?;
+    Ok(OwnerGuard { _file: file })
 }
 
+/// Holds the owner's lock; the OS releases it when this drops or the process ends.
 pub struct OwnerGuard {
-    path: PathBuf,
-}
-
-impl Drop for OwnerGuard {
-    fn drop(&mut self) {
-        let _ = fs::remove_file(&self.path);
-    }
-}
-
-fn process_alive(pid: u32) -> bool {
-    if Path::new("/proc").is_dir() {
-        return Path::new(&format!("/proc/{pid}")).exists();
-    }
-    std::process::Command::new("kill")
-        .args(["-0", &pid.to_string()])
-        .stderr(std::process::Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
+    _file: fs::File,
 }
 
 /// The current time as a file mtime, for `--touch mtime`.

@@ -198,9 +198,14 @@ pub fn candidate_to_dot(
             part_of.insert(m.as_str(), i);
         }
     }
+    // Shape crate-on-top: the root is drawn in the part that stays the crate.
+    if let Some(p) = candidate.crate_part {
+        part_of.insert("crate", p);
+    }
     // The root is drawn twice when its shared items move down: the facade on top, the shared
     // items in their part. Uses of the root are uses of the shared items.
-    let shared_part = part_of.get(SHARED_ROOT).copied();
+    // (Kept in the crate's own part, they did not move: no second node.)
+    let shared_part = part_of.get(SHARED_ROOT).copied().filter(|p| Some(*p) != candidate.crate_part);
     let target = |path: &str| -> String {
         match (path, shared_part) {
             ("crate", Some(_)) => SHARED_ROOT.to_owned(),
@@ -225,9 +230,12 @@ pub fn candidate_to_dot(
     } else {
         "numbers: references".to_owned()
     };
-    let caption = format!(
-        "{title}\nparts are coloured boxes, the crate root stays on top as the facade; bold arrows cross between parts ({numbers})"
-    );
+    let root = match candidate.crate_part {
+        Some(p) => format!("part {} is the crate itself, on top", p + 1),
+        None => "the crate root stays on top as the facade".to_owned(),
+    };
+    let caption =
+        format!("{title}\nparts are coloured boxes, {root}; bold arrows cross between parts ({numbers})");
     // Top to bottom: the facade above the parts, users above what they use.
     let mut stmts = header("TB", &caption, drawn.len());
     let number_key = number_key(drawn.len());
@@ -239,7 +247,8 @@ pub fn candidate_to_dot(
             label.push_str(&format!(" · {} test", m.test_lines));
         }
         let (id, label) = if m.path == "crate" {
-            ("crate".to_owned(), format!("{label}\n(facade)"))
+            let role = if candidate.crate_part.is_some() { "(the crate's root)" } else { "(facade)" };
+            ("crate".to_owned(), format!("{label}\n{role}"))
         } else {
             (m.path.clone(), label)
         };
@@ -267,7 +276,11 @@ pub fn candidate_to_dot(
         )));
     }
     for (i, (members, size)) in clusters.into_iter().zip(&candidate.part_sizes).enumerate() {
-        let name = names.get(i).map_or(String::new(), |n| format!(" ({n})"));
+        let name = match names.get(i) {
+            Some(n) => format!(" ({n})"),
+            None if candidate.crate_part == Some(i) => " (the crate)".to_owned(),
+            None => String::new(),
+        };
         let label = format!(
             "part {}{name}: {:.0} src + {:.0} test lines, {} tests",
             i + 1,

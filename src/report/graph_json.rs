@@ -45,6 +45,10 @@ pub struct GraphModule {
     /// proportional to src lines.
     #[serde(default)]
     pub p_edit: Option<f64>,
+    /// Probability that an edit lands in this node's test code, on the scale of `p_edit`;
+    /// `null` means proportional to test lines (when `p_edit` is `null` too, else 0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub p_test_edit: Option<f64>,
     /// How much costlier an edit here is than its size says (fitted from recordings); `null`
     /// means 1.
     #[serde(default)]
@@ -192,6 +196,7 @@ pub fn graph_report(analysis: &CrateAnalysis, graph: &ModuleGraph, focus: Option
                 test_lines: node.size.test_code,
                 tests: node.size.tests,
                 p_edit: None,
+                p_test_edit: None,
                 edit_factor: None,
                 folded: node.members.iter().skip(1).map(|m| tree.get(*m).path.clone()).collect(),
                 items: own_items

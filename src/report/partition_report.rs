@@ -4,7 +4,7 @@
 //! (crossing references, items that must become `pub`, blockers with `file:line`).
 
 use super::graph_json::{GraphItem, GraphReport};
-use crate::partition::{Candidate, Model, pareto_frontier};
+use crate::partition::{Candidate, Model, Shape, pareto_frontier};
 use crate::pricing::Prices;
 use anstyle::Style;
 use serde::Serialize;
@@ -70,6 +70,13 @@ pub struct CandidateRow {
     /// `k-rank`, e.g. `2-1`: the best candidate for 2 parts (as in `candidate-2-1.svg`).
     pub id: String,
     pub rank: usize,
+    /// `crate-on-top` (the original crate is the top part) or `facade` (it becomes a thin
+    /// facade crate on top of the parts).
+    pub shape: &'static str,
+    /// Crates after the split, the original crate included.
+    pub crates: usize,
+    /// The part that is the original crate (shape `crate-on-top`).
+    pub crate_part: Option<usize>,
     /// Module paths of each part; parts are numbered from 1 in the text, base parts first.
     pub parts: Vec<Vec<String>>,
     pub part_sizes: Vec<PartSize>,
@@ -90,6 +97,11 @@ pub struct CandidateRow {
     pub new_pub: Vec<String>,
     /// Root items moving down, and into which part.
     pub item_moves: Vec<ItemMove>,
+    /// The saving as the crate grows, the same split with every module's lines scaled.
+    pub growth: Growth,
+    /// Test modules that must live above their module's part (they use a part it cannot see):
+    /// the module whose tests move, and the part (or `parts.len()`: the facade) they go to.
+    pub moved_tests: Vec<(String, usize)>,
     pub pareto: bool,
     /// `feasible`, `needs N edits` or `infeasible as is`.
     pub status: String,
@@ -108,6 +120,13 @@ pub struct ProfilePrice {
     pub expected_rebuild_s: f64,
     pub unsplit_s: f64,
     pub saving_pct: f64,
+    /// `E` split by where the edit lands: (src code, test code), split and unsplit.
+    pub src_edits_s: (f64, f64),
+    pub test_edits_s: (f64, f64),
+    /// Test profile only: `E` of the crate workflow (`cargo test -p` of the crate holding the
+    /// edit, no crate above it rebuilt); the unsplit crate's is its `unsplit_s`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub crate_workflow_s: Option<f64>,
 }
 
 #[derive(Debug, Serialize)]
@@ -117,6 +136,54 @@ pub struct Crossing {
     pub weight: u32,
     pub test_only: bool,
     pub items: Vec<String>,
+}
+
+/// The saving (%) of a split at crate sizes ×`factors` of today's, per profile; for the ranking
+/// profile with its range over the fitted cost intervals; and the smallest size (×, on a grid
+/// of quarters up to ×8) at which each profile's saving turns positive.
+#[derive(Debug, Serialize)]
+pub struct Growth {
+    pub factors: Vec<f64>,
+    pub test_pct: Vec<f64>,
+    pub lib_pct: Vec<f64>,
+    /// Lowest and highest saving of the ranking profile at each factor (fitted costs only).
+    pub range_pct: Option<Vec<(f64, f64)>>,
+    pub test_pays_from: Option<f64>,
+    pub lib_pays_from: Option<f64>,
+}
+
+/// The sizes a growth curve is drawn at.
+pub const GROWTH_FACTORS: [f64; 7] = [1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0];
+
+fn growth(model: &Model<'_>, (lib, test): (&Model<'_>, &Model<'_>), parts: &[usize], k: usize) -> Growth {
+    let saving = |m: &Model<'_>, f: f64| {
+        let m = m.scaled(f);
+        let base = m.unsplit();
+        m.expected_rebuild(parts, k).map_or(f64::NAN, |e| 100.0 * (base - e) / base)
+    };
+    let pays_from = |m: &Model<'_>| (1..=32).map(|q| f64::from(q) / 4.0).find(|&f| saving(m, f) > 0.0);
+    let corners = model.cost.corners();
+    let range_pct = (!corners.is_empty()).then(|| {
+        GROWTH_FACTORS
+            .iter()
+            .map(|&f| {
+                corners.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), cost| {
+                    let mut m = model.clone();
+                    m.cost = cost.clone();
+                    let v = saving(&m, f);
+                    (lo.min(v), hi.max(v))
+                })
+            })
+            .collect()
+    });
+    Growth {
+        factors: GROWTH_FACTORS.to_vec(),
+        test_pct: GROWTH_FACTORS.iter().map(|&f| saving(test, f)).collect(),
+        lib_pct: GROWTH_FACTORS.iter().map(|&f| saving(lib, f)).collect(),
+        range_pct,
+        test_pays_from: pays_from(test),
+        lib_pays_from: pays_from(lib),
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -157,6 +224,8 @@ pub fn partition_report(
     let (l, t) = (&setup.prices.lib, &setup.prices.test);
     let lib = Model::new(&l.units, l.cost.clone(), l.profile);
     let test = Model::new(&t.units, t.cost.clone(), t.profile);
+    let models = |shape| (primary.model(shape), l.model(shape), t.model(shape));
+    let (facade_models, top_models) = (models(Shape::Facade), models(Shape::CrateOnTop));
     let items = item_index(setup.graph);
     let mut rows: Vec<CandidateRow> = Vec::new();
     let mut dropped = 0;
@@ -166,7 +235,11 @@ pub fn partition_report(
         if rows.len() == setup.shown {
             break;
         }
-        let row = candidate_row(setup, &model, (&lib, &test), &items, c, frontier.contains(&i));
+        let (model, lib, test) = match c.shape {
+            Shape::Facade => &facade_models,
+            Shape::CrateOnTop => &top_models,
+        };
+        let row = candidate_row(setup, model, (lib, test), &items, c, frontier.contains(&i));
         if setup.max_new_pub.is_some_and(|max| row.new_pub_items > max) {
             dropped += 1;
             continue;
@@ -195,7 +268,7 @@ pub fn partition_report(
         p_edit_source: match (&setup.graph.p_edit_note, p_given) {
             (Some(note), _) => note.clone(),
             (None, true) => "p_edit of the graph JSON".to_owned(),
-            (None, false) => "proportional to src lines".to_owned(),
+            (None, false) => "src edits proportional to src lines, test edits to test lines".to_owned(),
         },
         unsplit: Unsplit {
             expected_rebuild_s: model.unsplit(),
@@ -233,7 +306,7 @@ fn candidate_row(
     c: &Candidate,
     pareto: bool,
 ) -> CandidateRow {
-    let units = &setup.prices.primary().units;
+    let units = model.graph;
     let k = c.k;
     let facade_part = k;
     let part_of_unit = |u: usize| if Some(u) == units.facade { facade_part } else { c.parts[u] };
@@ -392,7 +465,13 @@ fn candidate_row(
         .iter()
         .filter_map(|(item, lines)| {
             let to = part_of_item(item)?;
-            (to != facade_part).then(|| ItemMove { item: item.clone(), lines: *lines, to_part: to })
+            // Into the part that stays the original crate is no move.
+            let home = units.facade_unit.map(&part_of_unit).filter(|_| c.shape == Shape::CrateOnTop);
+            (to != facade_part && Some(to) != home).then(|| ItemMove {
+                item: item.clone(),
+                lines: *lines,
+                to_part: to,
+            })
         })
         .collect();
     let edits = new_pub.len() + blockers.iter().map(|b| b.edits).sum::<usize>() + moves.len();
@@ -404,14 +483,34 @@ fn candidate_row(
         format!("needs {edits} edits")
     };
     let price = |m: &Model<'_>| {
-        let e = m.expected_rebuild(&c.parts, k).unwrap_or(f64::NAN);
+        let priced = m.price(&c.parts, k);
+        let e = priced.as_ref().map_or(f64::NAN, |p| p.expected_rebuild);
         let unsplit = m.unsplit();
+        let (src, tests) = m.unsplit_by_kind();
         ProfilePrice {
             expected_rebuild_s: e,
             unsplit_s: unsplit,
             saving_pct: 100.0 * (unsplit - e) / unsplit,
+            src_edits_s: (priced.as_ref().map_or(f64::NAN, |p| p.src_edits), src),
+            test_edits_s: (priced.as_ref().map_or(f64::NAN, |p| p.test_edits), tests),
+            crate_workflow_s: (m.profile == crate::partition::Profile::Test)
+                .then(|| priced.as_ref().map_or(f64::NAN, |p| p.crate_workflow)),
         }
     };
+    // Where tests must live: the test profile's placement (it has the test lines).
+    let moved_tests: Vec<(String, usize)> = test
+        .price(&c.parts, k)
+        .map(|p| {
+            (0..units.units.len())
+                .filter(|&u| p.test_home[u] != part_of_unit(u) && units.units[u].test_lines > 0.0)
+                .flat_map(|u| {
+                    let home = p.test_home[u];
+                    units.units[u].modules.iter().map(move |m| (m.clone(), home))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let crate_part = units.facade_unit.map(part_of_unit).filter(|_| c.shape == Shape::CrateOnTop);
     let unsplit = model.unsplit();
     let corners: Vec<f64> = model
         .cost
@@ -439,6 +538,9 @@ fn candidate_row(
     CandidateRow {
         id: String::new(),
         rank: 0,
+        shape: c.shape.as_str(),
+        crates: c.shape.crates_for(k),
+        crate_part,
         parts,
         part_sizes: sizes,
         part_dag: dag.into_iter().collect(),
@@ -454,6 +556,8 @@ fn candidate_row(
         new_pub_items: new_pub.len(),
         new_pub: new_pub.into_iter().collect(),
         item_moves: moves,
+        growth: growth(model, (lib, test), &c.parts, k),
+        moved_tests,
         pareto,
         status,
         blockers,

@@ -42,6 +42,7 @@ pub fn trade_off_markdown(r: &TradeOffReport, missing: &BTreeMap<String, String>
          prices the best splits it found and lists what each one takes. It is a trade-off, not a \
          recommendation: every number says where it came from.\n"
     );
+    let _ = writeln!(w, "**Answer.** {}\n", answer(r));
     glance(w, r);
     let _ = writeln!(w, "## The module graph\n");
     picture(w, "graph", "The module graph", missing);
@@ -150,6 +151,9 @@ fn timings(w: &mut String, r: &TradeOffReport) {
             rec.crates_fitted,
             rec.dependents_recorded
         );
+        if let Some(other) = &rec.other_machine {
+            let _ = writeln!(w, "> **Note: {other}.**\n");
+        }
     }
     let _ = writeln!(
         w,
@@ -177,8 +181,9 @@ fn baseline(w: &mut String, r: &TradeOffReport) {
     let _ = writeln!(w, "## Baseline: the crate unsplit\n");
     let _ = writeln!(
         w,
-        "Expected rebuild after one edit, with edits landing in modules in proportion to their code lines \
-         (each recorded module weighted by its own measured cost):\n"
+        "Expected rebuild after one edit, with edits landing in modules' src and test code in proportion to \
+         their code lines (each recorded module weighted by its own measured cost; a test edit rebuilds no \
+         library, only the test binary):\n"
     );
     let _ = writeln!(w, "| Profile | Expected rebuild per edit |\n|---|---|");
     let _ = writeln!(w, "| lib | {:.2} s |", b.lib_s);
@@ -233,26 +238,29 @@ fn candidates_table(w: &mut String, r: &TradeOffReport) {
     let _ = writeln!(
         w,
         "Ranked by the expected rebuild of the **{}** profile. A saving is the baseline minus the split's \
-         expected rebuild; the range (when the costs were fitted) spans the fit's 95% intervals. The crate \
-         root stays on top as a facade crate in every candidate.\n",
+         expected rebuild; the range (when the costs were fitted) spans the fit's 95% intervals. *Crates* \
+         counts every crate after the split, the original one included. Shape `crate-on-top`: the original \
+         crate keeps its name, its root and the top part's modules, and re-exports the crates below it; \
+         `facade`: it becomes a thin facade crate on top of the new ones.\n",
         r.ranked_by
     );
     let _ = writeln!(
         w,
-        "| Candidate | Parts | Test saving | Lib saving | Crossing edges (references) | New `pub` items | Status |"
+        "| Candidate | Crates | Shape | Test saving | Lib saving | Crossing edges (references) | New `pub` items | Status |"
     );
-    let _ = writeln!(w, "|---|---|---|---|---|---|---|");
+    let _ = writeln!(w, "|---|---|---|---|---|---|---|---|");
     for split in &r.splits {
         if let Some(note) = &split.note {
-            let _ = writeln!(w, "| – | {} | {note} | | | | |", split.parts);
+            let _ = writeln!(w, "| – | {} | | {note} | | | | |", split.crates);
         }
         for c in &split.candidates {
             let _ = writeln!(
                 w,
-                "| [{}](#candidate-{}) | {} | {} | {} | {} ({}) | {} | {} |",
+                "| [{}](#candidate-{}) | {} | {} | {} | {} | {} ({}) | {} | {} |",
                 c.id,
                 c.id,
-                c.parts.len(),
+                c.crates,
+                c.shape,
                 saving(c.test.unsplit_s - c.test.expected_rebuild_s, c.test.saving_pct, range(r, c, "test")),
                 saving(c.lib.unsplit_s - c.lib.expected_rebuild_s, c.lib.saving_pct, range(r, c, "lib")),
                 c.crossing_edges,
@@ -286,11 +294,20 @@ fn picture(w: &mut String, name: &str, alt: &str, missing: &BTreeMap<String, Str
 fn candidate(w: &mut String, r: &TradeOffReport, c: &CandidateRow, missing: &BTreeMap<String, String>) {
     let _ = writeln!(w, "### Candidate {}\n", c.id);
     let _ = writeln!(w, "<a id=\"candidate-{}\"></a>\n", c.id);
+    let krate = &r.analyzed.krate;
+    let shape = match c.crate_part {
+        Some(top) => format!(
+            "{} crates: `{krate}` keeps part {} and re-exports the {} below it",
+            c.crates,
+            top + 1,
+            c.crates - 1
+        ),
+        None => format!("{} new crates and `{krate}` as a facade on top", c.parts.len()),
+    };
     let _ = writeln!(
         w,
-        "{} crates and the facade. Expected rebuild per edit: test {:.2} s (unsplit {:.2} s), lib {:.2} s \
+        "{shape}. Expected rebuild per edit: test {:.2} s (unsplit {:.2} s), lib {:.2} s \
          (unsplit {:.2} s).{}\n",
-        c.parts.len(),
         c.test.expected_rebuild_s,
         c.test.unsplit_s,
         c.lib.expected_rebuild_s,
@@ -307,15 +324,53 @@ fn candidate(w: &mut String, r: &TradeOffReport, c: &CandidateRow, missing: &BTr
         &format!("Candidate {} drawn on the module graph", c.id),
         missing,
     );
+    let _ = writeln!(
+        w,
+        "By where the edit lands (split ← unsplit): src edits {:.2} ← {:.2} s (test profile), {:.2} ← {:.2} s \
+         (lib); test edits {:.2} ← {:.2} s (test profile; a test edit rebuilds no library). In the crate \
+         workflow (`cargo test -p` of the edited crate only) the test profile's expected rebuild is {:.2} s \
+         ({:.1}% saved).\n",
+        c.test.src_edits_s.0,
+        c.test.src_edits_s.1,
+        c.lib.src_edits_s.0,
+        c.lib.src_edits_s.1,
+        c.test.test_edits_s.0,
+        c.test.test_edits_s.1,
+        c.test.crate_workflow_s.unwrap_or(f64::NAN),
+        c.test.crate_workflow_s.map_or(f64::NAN, |e| 100.0 * (c.test.unsplit_s - e) / c.test.unsplit_s)
+    );
+    let g = &c.growth;
+    let at = |pcts: &[f64]| -> String {
+        g.factors
+            .iter()
+            .zip(pcts)
+            .filter(|(f, _)| f.fract() == 0.0)
+            .map(|(f, v)| format!("×{f:.0} {v:.0}%"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let from = |f: Option<f64>| f.map_or("not by ×8".to_owned(), |f| format!("from ×{f}"));
+    let _ = writeln!(
+        w,
+        "As the crate grows (every module's lines scaled, the same split): test saving {} (pays {}); lib \
+         saving {} (pays {}).\n",
+        at(&g.test_pct),
+        from(g.test_pays_from),
+        at(&g.lib_pct),
+        from(g.lib_pays_from)
+    );
+    let _ = writeln!(w, "![Candidate {} as the crate grows](growth-{}.svg)\n", c.id, c.id);
     let _ = writeln!(w, "| Part | Modules | Src lines | Test lines | Tests | Uses parts |");
     let _ = writeln!(w, "|---|---|---|---|---|---|");
     for (i, (modules, size)) in c.parts.iter().zip(&c.part_sizes).enumerate() {
         let uses: Vec<String> =
             c.part_dag.iter().filter(|(a, _)| *a == i).map(|(_, b)| (b + 1).to_string()).collect();
+        let name =
+            if c.crate_part == Some(i) { format!("{} (`{krate}`)", i + 1) } else { (i + 1).to_string() };
         let _ = writeln!(
             w,
             "| {} | {} | {:.0} | {:.0} | {} | {} |",
-            i + 1,
+            name,
             list(modules, 10, "`"),
             size.src_lines,
             size.test_lines,
@@ -327,17 +382,41 @@ fn candidate(w: &mut String, r: &TradeOffReport, c: &CandidateRow, missing: &BTr
     let _ = writeln!(w, "What a team would have to do:\n");
     let stays: Vec<String> =
         r.facade.stays.iter().map(|i| format!("`{}` ({} lines)", tail(&i.item), i.lines)).collect();
-    let _ = writeln!(
-        w,
-        "- Make the crate a facade: it depends on the {} new crates and re-exports their public paths, so \
-         downstream code compiles unchanged.{}",
-        c.parts.len(),
-        if stays.is_empty() {
-            String::new()
-        } else {
-            format!(" Its own items stay in it: {}.", list(&stays, LIST, ""))
-        }
-    );
+    let own = if stays.is_empty() {
+        String::new()
+    } else {
+        format!(" Its own items stay in it: {}.", list(&stays, LIST, ""))
+    };
+    let _ = match c.crate_part {
+        Some(top) => writeln!(
+            w,
+            "- Keep `{krate}` as part {}: it depends on the {} new crates and re-exports their public paths, so \
+             downstream code compiles unchanged.{own}",
+            top + 1,
+            c.crates - 1
+        ),
+        None => writeln!(
+            w,
+            "- Make the crate a facade: it depends on the {} new crates and re-exports their public paths, so \
+             downstream code compiles unchanged.{own}",
+            c.parts.len()
+        ),
+    };
+    if !c.moved_tests.is_empty() {
+        let moved: Vec<String> = c
+            .moved_tests
+            .iter()
+            .map(|(m, to)| {
+                let to = if *to == c.parts.len() { format!("`{krate}`") } else { format!("part {}", to + 1) };
+                format!("`{}` into {to}", tail(m))
+            })
+            .collect();
+        let _ = writeln!(
+            w,
+            "- Move tests up (they use a part their module's part cannot see; priced where they go): {}.",
+            list(&moved, LIST, "")
+        );
+    }
     if !c.item_moves.is_empty() {
         let moves: Vec<String> = c
             .item_moves
@@ -425,15 +504,69 @@ fn method(w: &mut String, r: &TradeOffReport) {
     let _ = writeln!(w, "## How the numbers are made\n");
     let _ = writeln!(
         w,
-        "An edit of module `m` rebuilds its crate, at `r_m × c(lines)`, and makes cargo re-run rustc on every \
-         crate that depends on it, directly or not, at `d(lines)` each; the expected rebuild is \
-         `E = Σ p_m (r_m c(P(m)) + Σ d(Q))` over modules, with `p_m` proportional to code lines. `r_m` is the \
+        "An edit of module `m`'s src code rebuilds its crate, at `r_m × c(lines)`, and makes cargo re-run rustc \
+         on every crate that depends on it, directly or not, at `d(lines)` each; an edit of its test code \
+         rebuilds only the test binary of the crate holding those tests (`c` of that crate in the test profile, \
+         nothing in the lib profile). Tests live with their module unless they use a crate their module's \
+         crate cannot see: then in the lowest crate that sees all they use, as `splitcheck apply` puts them. \
+         The expected rebuild is `E = Σ p_m (r_m c(P(m)) + Σ d(Q)) + Σ q_m c_test(T(m))` over modules, with \
+         `p_m` and `q_m` proportional to src and test code lines (together 1). The test profile is \
+         `cargo test --workspace --no-run` after the library build: the test binaries of the edited crate and \
+         of every crate above it. `r_m` is the \
          module's measured cost over the fit's prediction (1 when not recorded). Splits are searched exactly \
          where the number of candidate splits allows, else by repeated min-cuts and local moves; modules in a \
          cycle stay together, and parts never depend on each other in a cycle. All of it is in `report.json` \
          (schema version {}).",
         r.schema_version
     );
+}
+
+/// The report's answer in one sentence: the best candidate per profile and what it rests on.
+pub fn answer(r: &TradeOffReport) -> String {
+    let rests_on = match r.timings.source {
+        "recorded" => "priced with this crate's recorded rebuilds".to_owned(),
+        "flags" => "priced with costs given by flags, not measured".to_owned(),
+        _ => {
+            "priced with priors measured on other crates (nothing recorded here): record before trusting the \
+              seconds"
+                .to_owned()
+        }
+    };
+    let all: Vec<&CandidateRow> = r.splits.iter().flat_map(|s| &s.candidates).collect();
+    let best = |pick: fn(&CandidateRow) -> f64| {
+        all.iter()
+            .copied()
+            .filter(|c| pick(c) > 0.0)
+            .max_by(|a, b| pick(a).total_cmp(&pick(b)).then(b.id.cmp(&a.id)))
+    };
+    let one = |profile: &str, c: Option<&CandidateRow>, pct: fn(&CandidateRow) -> f64| match c {
+        Some(c) => {
+            let range = match (r.ranked_by == profile, c.saving_pct_range) {
+                (true, Some((lo, hi))) => format!(", {lo:.0}% to {hi:.0}%"),
+                _ => String::new(),
+            };
+            format!(
+                "for `{}` the best is candidate {} ({} crates, {}), saving {:.1}%{range}",
+                if profile == "lib" { "cargo build" } else { "cargo test" },
+                c.id,
+                c.crates,
+                c.shape,
+                pct(c)
+            )
+        }
+        None => {
+            format!("no split pays for `{}`", if profile == "lib" { "cargo build" } else { "cargo test" })
+        }
+    };
+    let test = one("test", best(|c| c.test.saving_pct), |c| c.test.saving_pct);
+    let lib = one("lib", best(|c| c.lib.saving_pct), |c| c.lib.saving_pct);
+    let mut first = test;
+    if let Some(f) = first.get_mut(0..1) {
+        f.make_ascii_uppercase();
+    }
+    format!(
+        "{first}; {lib}. Predicted, {rests_on}; a split's measured check (`splitcheck apply --measure`) is the number to trust."
+    )
 }
 
 /// A comma-separated list of at most `max` entries, each wrapped in `quote`.

@@ -49,23 +49,25 @@ pub fn write_trade_off_summary(
             "unsplit: expected rebuild per edit {:.2} s (lib), {:.2} s (test); ranked by the {} profile\n",
             r.baseline.lib_s, r.baseline.test_s, r.ranked_by
         )?;
+        writeln!(out, "{BOLD}answer{BOLD:#}: {}\n", super::trade_off_md::answer(r))?;
     }
     writeln!(
         out,
-        "{BOLD}{:<9}  {:>5}  {:<22}  {:<22}  {:>14}  {:>7}  STATUS{BOLD:#}",
-        "CANDIDATE", "PARTS", "TEST SAVING", "LIB SAVING", "CROSSING", "NEW PUB"
+        "{BOLD}{:<9}  {:>6}  {:<12}  {:<22}  {:<22}  {:>14}  {:>7}  STATUS{BOLD:#}",
+        "CANDIDATE", "CRATES", "SHAPE", "TEST SAVING", "LIB SAVING", "CROSSING", "NEW PUB"
     )?;
     for split in &r.splits {
         if let Some(note) = &split.note {
-            writeln!(out, "{:<9}  {:>5}  {DIM}{note}{DIM:#}", "-", split.parts)?;
+            writeln!(out, "{:<9}  {:>6}  {DIM}{note}{DIM:#}", "-", split.crates)?;
         }
         for c in &split.candidates {
             let saving = |unsplit: f64, e: f64, pct: f64| format!("{:.2} s ({pct:.1}%)", unsplit - e);
             writeln!(
                 out,
-                "{:<9}  {:>5}  {:<22}  {:<22}  {:>14}  {:>7}  {}",
+                "{:<9}  {:>6}  {:<12}  {:<22}  {:<22}  {:>14}  {:>7}  {}",
                 c.id,
-                c.parts.len(),
+                c.crates,
+                c.shape,
                 saving(c.test.unsplit_s, c.test.expected_rebuild_s, c.test.saving_pct),
                 saving(c.lib.unsplit_s, c.lib.expected_rebuild_s, c.lib.saving_pct),
                 format!("{} / {}", c.crossing_edges, c.crossing_weight),

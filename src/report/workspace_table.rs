@@ -26,10 +26,11 @@ pub fn workspace_markdown(r: &WorkspaceRanking) -> String {
     let _ = writeln!(
         w,
         "Every library crate of the workspace, analyzed on {} by {}, ranked by what its best split into \
-         two crates (and a facade) would save per edit in the **{}** profile, in seconds. Timings: \
+         two crates (the crate on top of one new crate below it) would save per edit in the **{}** profile, in seconds. Timings: \
          `recorded`, the crate's own recording (`reports/<crate>/timings.json`); `workspace fit`, the \
          cost per line fitted across the workspace's crates in another crate's recording; `assumed`, \
-         0.3 s + 1 ms per line, which ranks but promises no seconds. Coupling: the references the best \
+         the priors measured on generated crates (`reports/model-check.md`), which rank but promise no \
+         seconds. Coupling: the references the best \
          split cuts, as a share of all references between the crate's modules.\n",
         r.date, r.tool, r.ranked_by
     );
@@ -75,7 +76,7 @@ pub fn write_workspace_table(
     if !quiet {
         writeln!(
             out,
-            "{BOLD}{}{BOLD:#}: {} library crates, ranked by the best two-part saving ({} profile)",
+            "{BOLD}{}{BOLD:#}: {} library crates, ranked by the best two-crate saving ({} profile)",
             r.workspace,
             r.crates.len(),
             r.ranked_by
