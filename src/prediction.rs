@@ -320,7 +320,7 @@ pub fn measure_and_compare(
         krate: package.name.clone(),
         split: label.to_owned(),
         shape: row.shape,
-        tool: tool_name(),
+        tool: crate::provenance::tool_and_commit(),
         crate_commit: crate::provenance::provenance(package).git_commit,
         date: crate::provenance::today(),
         parts: plan.names.clone(),
@@ -352,9 +352,53 @@ enum Side {
     Split,
 }
 
-/// The files to edit: each graph node's own file (a src edit, weighted by the model's src edit
-/// probability) and its largest test module's file (a test edit, weighted by the test edit
-/// probability), with the model's predicted cost of each edit, unsplit and split.
+/// One edit the model weighs: a graph node's src or test code, its weight (the model's edit
+/// probability, unnormalized) and its predicted cost per measure as (unsplit, split).
+#[derive(Debug, Clone)]
+pub struct PredictedEdit {
+    pub module: String,
+    pub edit: EditKind,
+    pub weight: f64,
+    pub predicted: Pair<(f64, f64)>,
+}
+
+/// Every edit of the model, priced by `Model::price` for `row`'s split: the check measures
+/// those whose file it can edit. Over all of them, [`predicted_e`] is the report's `E`.
+pub fn predicted_edits(graph: &GraphReport, prices: &Prices, row: &CandidateRow) -> Vec<PredictedEdit> {
+    let lib = predicted_costs(prices, Profile::Lib, row);
+    let test = predicted_costs(prices, Profile::Test, row);
+    let mut out = Vec::new();
+    for m in &graph.modules {
+        let (Some(l), Some(t)) = (lib.get(&m.path), test.get(&m.path)) else { continue };
+        out.push(PredictedEdit {
+            module: m.path.clone(),
+            edit: EditKind::Src,
+            weight: weight(m),
+            predicted: Pair { lib: l.src, test: t.src, test_crate: t.src_own },
+        });
+        out.push(PredictedEdit {
+            module: m.path.clone(),
+            edit: EditKind::Test,
+            weight: crate::partition::test_edit_weight(m),
+            predicted: Pair { lib: l.test, test: t.test, test_crate: t.test },
+        });
+    }
+    out
+}
+
+/// The weighted mean of predicted costs, (unsplit, split): the check's predicted `E`.
+pub fn predicted_e<'a>(edits: impl Iterator<Item = (f64, &'a (f64, f64))>) -> (f64, f64) {
+    let (mut w, mut o, mut s) = (0.0, 0.0, 0.0);
+    for (weight, (unsplit, split)) in edits {
+        w += weight;
+        o += weight * unsplit;
+        s += weight * split;
+    }
+    if w > 0.0 { (o / w, s / w) } else { (0.0, 0.0) }
+}
+
+/// The files to edit: each graph node's own file (a src edit) and its largest test module's
+/// file (a test edit), with the model's weight and predicted cost of each edit.
 fn targets(
     analysis: &CrateAnalysis,
     graph: &GraphReport,
@@ -366,8 +410,6 @@ fn targets(
     let tree = &analysis.tree;
     let by_path: BTreeMap<&str, crate::modtree::ModuleId> =
         tree.sorted().into_iter().map(|id| (tree.get(id).path.as_str(), id)).collect();
-    let lib = predicted_costs(prices, Profile::Lib, row);
-    let test = predicted_costs(prices, Profile::Test, row);
     let k = plan.names.len();
     let name = |d: usize| if d == k { analysis.package.name.clone() } else { plan.names[d].clone() };
     let has_file = |id: crate::modtree::ModuleId| {
@@ -382,44 +424,31 @@ fn targets(
         (copy_root.join(dir).join(rel), name(owner))
     };
     let mut out = Vec::new();
-    for m in &graph.modules {
-        let Some(&id) = by_path.get(m.path.as_str()) else { continue };
-        let (Some(l), Some(t)) = (lib.get(&m.path), test.get(&m.path)) else { continue };
-        if has_file(id) {
-            let (copy, krate) = copy_file(id);
-            out.push(Target {
-                module: m.path.clone(),
-                edit: EditKind::Src,
-                original_file: tree.get(id).file.clone(),
-                copy_file: copy,
-                krate,
-                weight: weight(m),
-                predicted: Pair { lib: l.src, test: t.src, test_crate: t.src_own },
-            });
-        }
-        // The test module with a file of its own holding the most test lines.
-        let largest_test = tree
-            .get(id)
-            .children
-            .iter()
-            .copied()
-            .filter(|&c| tree.get(c).test_only && has_file(c))
-            .max_by_key(|&c| (tree.get(c).subtree.test_code, std::cmp::Reverse(c.index())));
-        let test_weight = crate::partition::test_edit_weight(m);
-        if let Some(c) = largest_test
-            && test_weight > 0.0
-        {
-            let (copy, krate) = copy_file(c);
-            out.push(Target {
-                module: tree.get(c).path.clone(),
-                edit: EditKind::Test,
-                original_file: tree.get(c).file.clone(),
-                copy_file: copy,
-                krate,
-                weight: test_weight,
-                predicted: Pair { lib: l.test, test: t.test, test_crate: t.test },
-            });
-        }
+    for e in predicted_edits(graph, prices, row).into_iter().filter(|e| e.weight > 0.0) {
+        let Some(&id) = by_path.get(e.module.as_str()) else { continue };
+        // A src edit edits the module's file; a test edit its test module with a file of its
+        // own holding the most test lines.
+        let file_of = match e.edit {
+            EditKind::Src => Some(id).filter(|&id| has_file(id)),
+            EditKind::Test => tree
+                .get(id)
+                .children
+                .iter()
+                .copied()
+                .filter(|&c| tree.get(c).test_only && has_file(c))
+                .max_by_key(|&c| (tree.get(c).subtree.test_code, std::cmp::Reverse(c.index()))),
+        };
+        let Some(f) = file_of else { continue };
+        let (copy, krate) = copy_file(f);
+        out.push(Target {
+            module: tree.get(f).path.clone(),
+            edit: e.edit,
+            original_file: tree.get(f).file.clone(),
+            copy_file: copy,
+            krate,
+            weight: e.weight,
+            predicted: e.predicted,
+        });
     }
     out
 }
@@ -427,7 +456,7 @@ fn targets(
 /// A module's predicted costs, each (unsplit, split): a src edit with the crates above re-run,
 /// a src edit in its own crate only (the crate workflow), a test edit.
 #[derive(Debug, Clone, Copy)]
-struct Predicted {
+pub struct Predicted {
     src: (f64, f64),
     src_own: (f64, f64),
     test: (f64, f64),
@@ -457,9 +486,17 @@ fn predicted_costs(prices: &Prices, profile: Profile, row: &CandidateRow) -> BTr
     for (path, &u) in &units.unit_of_module {
         add(path, u);
     }
-    // The root's own edits are the facade unit's (the items nobody else uses).
+    // The root's edits land in its shared items and its own ones in proportion to their src
+    // lines (the model's two units); its tests are the facade unit's.
     if let Some(f) = units.facade_unit {
         add("crate", f);
+        if let (Some(sh), Some(root)) = (units.shared_unit.filter(|&sh| sh != f), out.get_mut("crate")) {
+            let (ps, pf) = (model.p[sh], model.p[f]);
+            let (src, _) = model.unsplit_unit_cost(sh);
+            let mix = |a: f64, b: f64| if ps + pf > 0.0 { (ps * a + pf * b) / (ps + pf) } else { b };
+            root.src = (mix(src, root.src.0), mix(priced.unit_src_cost[sh], root.src.1));
+            root.src_own = (mix(src, root.src_own.0), mix(priced.unit_src_cost_own[sh], root.src_own.1));
+        }
     }
     out
 }
@@ -468,10 +505,8 @@ fn profile_check(measure: Measure, checks: &[ModuleCheck], reps: u32) -> Profile
     fn pick(measure: Measure, c: &ModuleCheck) -> &[(f64, f64)] {
         measure.of(&c.samples).as_slice()
     }
-    let predicted = |c: &ModuleCheck| *measure.of(&c.predicted);
     let weight: f64 = checks.iter().map(|c| c.weight).sum();
-    let pred_o: f64 = checks.iter().map(|c| c.weight * predicted(c).0).sum::<f64>() / weight;
-    let pred_s: f64 = checks.iter().map(|c| c.weight * predicted(c).1).sum::<f64>() / weight;
+    let (pred_o, pred_s) = predicted_e(checks.iter().map(|c| (c.weight, measure.of(&c.predicted))));
     let mut e_o = Vec::new();
     let mut e_s = Vec::new();
     let mut saving = Vec::new();
@@ -498,14 +533,6 @@ fn profile_check(measure: Measure, checks: &[ModuleCheck], reps: u32) -> Profile
         measured_unsplit_s: measured_o,
         measured_split_s: measured_s,
         measured_saving_pct: measured_saving,
-    }
-}
-
-/// `splitcheck <version> (<commit>)`: the commit the binary was built from, when known.
-fn tool_name() -> String {
-    match env!("SPLITCHECK_COMMIT") {
-        "" => format!("splitcheck {}", env!("CARGO_PKG_VERSION")),
-        commit => format!("splitcheck {} (commit {commit})", env!("CARGO_PKG_VERSION")),
     }
 }
 

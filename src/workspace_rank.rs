@@ -121,7 +121,7 @@ pub fn rank_workspace(
         schema_version: WORKSPACE_SCHEMA_VERSION,
         workspace: root.file_name().map_or(String::new(), |n| n.to_string_lossy().into_owned()),
         date: crate::provenance::today(),
-        tool: format!("splitcheck {}", env!("CARGO_PKG_VERSION")),
+        tool: crate::provenance::tool(),
         ranked_by: primary.as_str(),
         crates,
         failed,

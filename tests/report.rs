@@ -201,3 +201,52 @@ fn explore_prices_a_report_candidate_as_the_report_does() {
     }
     assert_eq!(shapes_seen.len(), 2, "both shapes among the example's candidates: {shapes_seen:?}");
 }
+
+/// One model: over every edit, the prediction check's predicted `E` of a candidate is the
+/// report's, in each profile and test workflow, for every candidate of the example (both
+/// shapes: the report's own and `partition`'s under a facade).
+#[test]
+fn the_prediction_check_predicts_the_reports_e() {
+    use splitcheck::partition::{SearchOptions, Shape, best_partitions};
+    use splitcheck::prediction::{EditKind, predicted_e, predicted_edits};
+    use splitcheck::pricing::{CostFlags, without_recording};
+    use splitcheck::report::{PartitionSetup, partition_report};
+    let selection = splitcheck::workspace::Selection {
+        krate: None,
+        manifest_path: Some(root().join("examples/midend/Cargo.toml")),
+        offline: true,
+    };
+    let analysis = splitcheck::analysis::analyze(&selection).unwrap();
+    let graph = splitcheck::report::crate_graph_report(&analysis);
+    let prices = without_recording(&graph, CostFlags::default(), splitcheck::partition::Profile::Test);
+    let mut rows = Vec::new();
+    for crates in 2..=3 {
+        let (candidates, exact) = splitcheck::tradeoff::candidates_for(&prices, crates);
+        let setup = PartitionSetup { graph: &graph, prices: &prices, k: crates, max_new_pub: None, shown: 3 };
+        rows.extend(partition_report(&setup, &candidates, exact).candidates);
+    }
+    let model = prices.primary().model(Shape::Facade);
+    let facade = best_partitions(&model, &SearchOptions { k: 2, ..Default::default() });
+    let setup = PartitionSetup { graph: &graph, prices: &prices, k: 2, max_new_pub: None, shown: 2 };
+    rows.extend(partition_report(&setup, &facade.candidates, facade.exact).candidates);
+    assert!(rows.iter().any(|r| r.crate_part.is_none()) && rows.iter().any(|r| r.crate_part.is_some()));
+    for row in &rows {
+        let edits = predicted_edits(&graph, &prices, row);
+        assert!(edits.iter().any(|e| e.edit == EditKind::Test && e.weight > 0.0));
+        let close = |a: f64, b: f64| (a - b).abs() < 1e-9 * a.abs().max(1.0);
+        let lib = predicted_e(edits.iter().map(|e| (e.weight, &e.predicted.lib)));
+        let test = predicted_e(edits.iter().map(|e| (e.weight, &e.predicted.test)));
+        let test_crate = predicted_e(edits.iter().map(|e| (e.weight, &e.predicted.test_crate)));
+        assert!(
+            close(lib.0, row.lib.unsplit_s) && close(lib.1, row.lib.expected_rebuild_s),
+            "{} lib {lib:?}",
+            row.id
+        );
+        assert!(
+            close(test.0, row.test.unsplit_s) && close(test.1, row.test.expected_rebuild_s),
+            "{} test {test:?}",
+            row.id
+        );
+        assert!(close(test_crate.1, row.test.crate_workflow_s.unwrap()), "{} crate workflow", row.id);
+    }
+}
