@@ -442,7 +442,7 @@ fn build_trade_off(
     dir: &Path,
     quiet: bool,
 ) -> Result<(crate::tradeoff::TradeOffReport, pricing::Prices), Error> {
-    let profile: Profile = args.profile.into();
+    let profile: Profile = args.profile.profile();
     // A recording given by flag must be usable; one found beside the report is used if it is.
     let found = dir.join("timings.json");
     let (timings, shown) = match &args.timings {
@@ -494,7 +494,7 @@ fn build_trade_off(
 fn workspace_report(cli: &Cli, selection: &Selection) -> Result<(), Error> {
     let args = &cli.report;
     let dir = args.out.clone().unwrap_or_else(|| PathBuf::from("reports"));
-    let ranking = crate::workspace_rank::rank_workspace(selection, &dir, args.profile.into())?;
+    let ranking = crate::workspace_rank::rank_workspace(selection, &dir, args.profile.profile())?;
     std::fs::create_dir_all(&dir).map_err(Error::output_file(&dir))?;
     let (md, json) = (dir.join("workspace.md"), dir.join("workspace.json"));
     let json_text = report::pretty_json(&ranking).map_err(Error::Output)?;
@@ -595,7 +595,7 @@ fn explore_prices(
     let found = PathBuf::from("reports").join(&analysis.package.name).join("timings.json");
     let timings_path = timings.map(Path::to_path_buf).or_else(|| found.is_file().then_some(found));
     let timings = timings_path.as_deref().map(read_timings).transpose()?;
-    pricing::prices(graph, timings.as_ref(), CostFlags::default(), profile.into())
+    pricing::prices(graph, timings.as_ref(), CostFlags::default(), profile.profile())
         .map_err(|e| timings_error(timings_path.as_deref(), &e))
 }
 
@@ -770,7 +770,7 @@ fn partition(args: &PartitionArgs, selection: &Selection) -> Result<(), Error> {
         dep_per_line: args.dep_per_line,
     };
     let timings = args.timings.as_deref().map(read_timings).transpose()?;
-    let prices = pricing::prices(&graph_report, timings.as_ref(), flags, args.profile.into())
+    let prices = pricing::prices(&graph_report, timings.as_ref(), flags, args.profile.profile())
         .map_err(|e| timings_error(args.timings.as_deref(), &e))?;
     let primary = prices.primary();
     let model = partition::Model::new(&primary.units, primary.cost.clone(), primary.profile);
@@ -903,9 +903,11 @@ fn timings_error(path: Option<&Path>, why: &str) -> Error {
     }
 }
 
-impl From<ProfileArg> for Profile {
-    fn from(p: ProfileArg) -> Profile {
-        match p {
+impl ProfileArg {
+    /// The library's profile. (A method of the flag, not a `From` impl for `Profile`: an impl of
+    /// the library's type here would make the analysis see the library depend on the CLI.)
+    fn profile(self) -> Profile {
+        match self {
             ProfileArg::Lib => Profile::Lib,
             ProfileArg::Test => Profile::Test,
         }
