@@ -235,10 +235,8 @@ impl<'g> Model<'g> {
 
     /// The expected rebuild time of the unsplit crate (one crate, the facade included).
     pub fn unsplit(&self) -> f64 {
-        let lines: f64 = self.lines.iter().sum();
-        let pr: f64 = self.pr.iter().sum();
-        let q: f64 = self.q.iter().sum();
-        pr * self.cost.rebuild(lines) + q * self.test_edit(lines)
+        let (src, tests) = self.unsplit_by_kind();
+        src + tests
     }
 
     /// `E` of an assignment of units to parts `0..k` (the facade unit, if any, is ignored in
