@@ -15,7 +15,8 @@
 //! the code compiles.
 
 use splitcheck::analysis::analyze;
-use splitcheck::record::{RecordOptions, Timings, TouchKind, record};
+use splitcheck::data::timings::{Timings, TouchKind};
+use splitcheck::record::{RecordOptions, record};
 use splitcheck::workspace::Selection;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};

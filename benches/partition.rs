@@ -2,12 +2,13 @@
 //! dependency edges (an acyclic unit graph, as after collapsing cycles). A bench binary: run
 //! with `cargo bench --bench partition`; it prints the median and spread of a few runs.
 
+use splitcheck::cut::{PartitionSetup, partition_report};
+use splitcheck::data::graph::{
+    GraphEdge, GraphItem, GraphItemEdge, GraphModule, GraphRef, GraphReport, GraphReportOptions,
+    ResolutionSummary,
+};
 use splitcheck::partition::{CostModel, Model, Profile, SearchOptions, Unit, UnitGraph, best_partitions};
 use splitcheck::pricing::{CostFlags, without_recording};
-use splitcheck::report::{
-    GraphEdge, GraphItem, GraphItemEdge, GraphModule, GraphRef, GraphReport, GraphReportOptions,
-    PartitionSetup, ResolutionSummary, partition_report,
-};
 use std::collections::BTreeMap;
 use std::time::Instant;
 

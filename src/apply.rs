@@ -38,6 +38,10 @@ pub struct SplitPlan {
     pub removes: BTreeSet<PathBuf>,
     /// What the rewrite could not do, relative paths.
     pub hand_edits: Vec<HandEdit>,
+    /// `#[non_exhaustive]` dropped from types used across crates: `file:line` (relative to the
+    /// crate) and the type. An API change a team makes by choice (or keeps the attribute and adds
+    /// `_` arms).
+    pub dropped_non_exhaustive: Vec<(String, String)>,
     /// Test modules placed above their module's part: (module, crate).
     pub moved_tests: Vec<(String, String)>,
     /// Per part: its modules (paths), for the summary.
@@ -205,6 +209,14 @@ pub fn plan(
     }
 
     let mut hand_edits: Vec<HandEdit> = rewriter.hand_edits.borrow().iter().cloned().collect();
+    let dropped_non_exhaustive = rewriter
+        .dropped_non_exhaustive
+        .borrow()
+        .iter()
+        .map(|(file, line, name)| {
+            (format!("{}:{line}", crate::paths::relative(&package.root_dir, file)), name.clone())
+        })
+        .collect();
     // A path splitcheck could not follow may name something that stays behind in the facade.
     for (module, line, path) in &analysis.resolution().stats.unresolved_crate_paths {
         let owner = layout.owner[module.index()];
@@ -242,6 +254,7 @@ pub fn plan(
         copies,
         removes,
         hand_edits,
+        dropped_non_exhaustive,
         moved_tests,
         part_modules,
         layout,

@@ -245,8 +245,8 @@ struct RecordArgs {
     krate: Option<String>,
 
     /// How each module file is edited before a timed rebuild.
-    #[arg(long, value_enum, default_value_t = crate::record::TouchKind::Body)]
-    touch: crate::record::TouchKind,
+    #[arg(long, value_enum, default_value_t = TouchArg::Body)]
+    touch: TouchArg,
 
     /// Timed rebuilds per module and profile (after a warm-up build).
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=50))]
@@ -274,14 +274,45 @@ struct RecordArgs {
     #[arg(long)]
     with_dependents: bool,
 
+    /// A quick recording (about a minute): edits of the crate itself and of a tiny scratch crate
+    /// give the fixed and per-line cost of an edit and of a re-run, each fitted over the two
+    /// sizes. No module is recorded alone and no other crate is built: works on a single crate.
+    #[arg(long, conflicts_with_all = ["modules", "top", "workspace_fit", "with_dependents"])]
+    quick: bool,
+
     /// Only restore files an interrupted recording left edited, then exit.
-    #[arg(long, conflicts_with_all = ["touch", "reps", "modules", "top", "out", "workspace_fit", "with_dependents"])]
+    #[arg(long, conflicts_with_all = ["touch", "reps", "modules", "top", "out", "workspace_fit", "with_dependents", "quick"])]
     restore: bool,
 
     /// Read whole-crate timings from a `cargo build --timings` report instead of building
     /// (shows every unit; with --out, writes them as JSON).
     #[arg(long, value_name = "HTML", conflicts_with_all = ["krate", "touch", "reps", "modules", "top", "restore"])]
     from_cargo_timings: Option<PathBuf>,
+}
+
+/// `--touch`: how `record` edits a module file before a timed rebuild.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum TouchArg {
+    /// Add a statement to the body of the file's first function, as a real edit would.
+    Body,
+    /// Append a comment line: cheap for rustc's incremental cache.
+    Comment,
+    /// Only bump the modification time.
+    Mtime,
+    /// Append a comment and rebuild with `CARGO_INCREMENTAL=0`: everything recompiles.
+    Full,
+}
+
+impl TouchArg {
+    fn touch(self) -> crate::data::timings::TouchKind {
+        use crate::data::timings::TouchKind;
+        match self {
+            TouchArg::Body => TouchKind::Body,
+            TouchArg::Comment => TouchKind::Comment,
+            TouchArg::Mtime => TouchKind::Mtime,
+            TouchArg::Full => TouchKind::Full,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -412,7 +443,7 @@ fn trade_off_report(cli: &Cli, selection: &Selection) -> Result<(), Error> {
     let analysis = analysis::analyze(selection)?;
     recover_edits(&analysis)?;
     let dir = args.out.clone().unwrap_or_else(|| PathBuf::from("reports").join(&analysis.package.name));
-    let graph = report::crate_graph_report(&analysis);
+    let graph = crate::graph::export::crate_graph_report(&analysis);
     let (trade_off, _) = build_trade_off(&analysis, &graph, args, &dir, cli.global.quiet)?;
     let written = crate::report_dir::write_report_dir(&dir, &trade_off, &graph, !args.no_pictures)?;
     if let Some(why) = &written.no_pictures
@@ -428,66 +459,42 @@ fn trade_off_report(cli: &Cli, selection: &Selection) -> Result<(), Error> {
             let shown = Some((main.as_str(), written.files.len() - 1));
             report::write_trade_off_summary(&trade_off, shown, cli.global.quiet, &mut out)
         }
-        Format::Json => report::pretty_json(&trade_off).and_then(|text| out.write_all(text.as_bytes())),
+        Format::Json => {
+            crate::data::json::pretty_json(&trade_off).and_then(|text| out.write_all(text.as_bytes()))
+        }
     }
     .map_err(Error::Output)
 }
 
-/// The trade-off report of one analyzed crate (with `graph`, its graph report), priced with
-/// its recording when there is one; and those prices.
+/// The trade-off report of one analyzed crate (with `graph`, its graph data), priced with its
+/// recording when there is one (`--timings`, else `timings.json` in `dir`); and its prices.
 fn build_trade_off(
     analysis: &analysis::CrateAnalysis,
-    graph: &report::GraphReport,
+    graph: &crate::data::graph::GraphReport,
     args: &ReportArgs,
     dir: &Path,
     quiet: bool,
-) -> Result<(crate::tradeoff::TradeOffReport, pricing::Prices), Error> {
-    let profile: Profile = args.profile.profile();
-    // A recording given by flag must be usable; one found beside the report is used if it is.
-    let found = dir.join("timings.json");
-    let (timings, shown) = match &args.timings {
-        Some(path) => (Some(read_timings(path)?), Some(path.display().to_string())),
-        None if found.is_file() => match read_timings(&found) {
-            Ok(t) => (Some(t), Some("timings.json".to_owned())),
-            Err(e) => {
-                if !quiet {
-                    note(&format!("not using {}: {e}", found.display()));
-                }
-                (None, None)
-            }
-        },
-        None => (None, None),
+) -> Result<(crate::data::trade_off::TradeOffReport, pricing::Prices), Error> {
+    let options = crate::pipeline::PriceOptions {
+        profile: args.profile.profile(),
+        given: args.timings.as_deref(),
+        beside: Some(dir.join("timings.json")),
+        ..Default::default()
     };
-    let (prices, timings, shown) =
-        match pricing::prices(graph, timings.as_ref(), CostFlags::default(), profile) {
-            Ok(prices) => (prices, timings, shown),
-            Err(e) if args.timings.is_some() => return Err(timings_error(args.timings.as_deref(), &e)),
-            Err(e) => {
-                if !quiet {
-                    note(&format!("not using {}: {e}", found.display()));
-                }
-                (pricing::without_recording(graph, CostFlags::default(), profile), None, None)
-            }
-        };
-    let recording = match (&timings, shown) {
-        (Some(timings), Some(shown)) => Some(crate::tradeoff::RecordingSource {
-            shown,
-            timings,
-            this_machine: (
-                crate::record::cpu_model(),
-                std::thread::available_parallelism().map_or(1, |n| n.get()),
-            ),
-        }),
-        _ => None,
-    };
-    let options = crate::tradeoff::TradeOffOptions {
+    let report = crate::tradeoff::TradeOffOptions {
         per_k: args.top as usize,
         max_new_pub: args.max_new_pub,
         ..Default::default()
     };
-    let provenance = crate::provenance::provenance(&analysis.package);
-    let trade_off = crate::tradeoff::trade_off(analysis, graph, &prices, provenance, recording, &options);
-    Ok((trade_off, prices))
+    let (trade_off, priced) = crate::pipeline::trade_off(analysis, graph, &options, &report)?;
+    notes(&priced.notes, quiet);
+    Ok((trade_off, priced.prices))
+}
+
+fn notes(notes: &[String], quiet: bool) {
+    if !quiet {
+        notes.iter().for_each(|n| note(n));
+    }
 }
 
 /// `splitcheck --workspace`: every library crate ranked, written to `reports/workspace.md`/`.json`.
@@ -497,7 +504,7 @@ fn workspace_report(cli: &Cli, selection: &Selection) -> Result<(), Error> {
     let ranking = crate::workspace_rank::rank_workspace(selection, &dir, args.profile.profile())?;
     std::fs::create_dir_all(&dir).map_err(Error::output_file(&dir))?;
     let (md, json) = (dir.join("workspace.md"), dir.join("workspace.json"));
-    let json_text = report::pretty_json(&ranking).map_err(Error::Output)?;
+    let json_text = crate::data::json::pretty_json(&ranking).map_err(Error::Output)?;
     std::fs::write(&md, report::workspace_markdown(&ranking)).map_err(Error::output_file(&md))?;
     std::fs::write(&json, &json_text).map_err(Error::output_file(&json))?;
     let mut out = anstream::stdout().lock();
@@ -521,7 +528,7 @@ struct ExploreReport<'a> {
     /// The part the root items other modules use went to (from 0), and whether a glob chose it.
     shared_items_part: Option<(usize, bool)>,
     #[serde(flatten)]
-    partition: &'a report::PartitionReport,
+    partition: &'a crate::data::partition::PartitionReport,
 }
 
 /// `splitcheck explore --split SPEC`: the user's split, priced and drawn like a candidate.
@@ -544,8 +551,8 @@ fn explore(cli: &Cli, args: &ExploreArgs, selection: &Selection) -> Result<(), E
     }
     let analysis = analysis::analyze(selection)?;
     recover_edits(&analysis)?;
-    let graph = report::crate_graph_report(&analysis);
-    let prices = explore_prices(&analysis, &graph, args.timings.as_deref(), args.profile)?;
+    let graph = crate::graph::export::crate_graph_report(&analysis);
+    let prices = explore_prices(&analysis, &graph, args.timings.as_deref(), args.profile, cli.global.quiet)?;
     let (partition_report, explored) = explore_split(&spec, &graph, &prices)?;
     let row = &partition_report.candidates[0];
     if let Some(format) = picture {
@@ -578,7 +585,7 @@ fn explore(cli: &Cli, args: &ExploreArgs, selection: &Selection) -> Result<(), E
                 shared_items_part: explored.shared_items_part,
                 partition: &partition_report,
             };
-            report::pretty_json(&report).and_then(|text| out.write_all(text.as_bytes()))
+            crate::data::json::pretty_json(&report).and_then(|text| out.write_all(text.as_bytes()))
         }
         _ => write_explored(&partition_report, &explored, cli.global.quiet, &mut out),
     }
@@ -588,23 +595,28 @@ fn explore(cli: &Cli, args: &ExploreArgs, selection: &Selection) -> Result<(), E
 /// Prices as the report does: a recording given by flag, else the one `record` wrote by default.
 fn explore_prices(
     analysis: &analysis::CrateAnalysis,
-    graph: &report::GraphReport,
+    graph: &crate::data::graph::GraphReport,
     timings: Option<&Path>,
     profile: ProfileArg,
+    quiet: bool,
 ) -> Result<pricing::Prices, Error> {
-    let found = PathBuf::from("reports").join(&analysis.package.name).join("timings.json");
-    let timings_path = timings.map(Path::to_path_buf).or_else(|| found.is_file().then_some(found));
-    let timings = timings_path.as_deref().map(read_timings).transpose()?;
-    pricing::prices(graph, timings.as_ref(), CostFlags::default(), profile.profile())
-        .map_err(|e| timings_error(timings_path.as_deref(), &e))
+    let options = crate::pipeline::PriceOptions {
+        profile: profile.profile(),
+        given: timings,
+        beside: Some(PathBuf::from("reports").join(&analysis.package.name).join("timings.json")),
+        ..Default::default()
+    };
+    let priced = crate::pipeline::price(graph, &options)?;
+    notes(&priced.notes, quiet);
+    Ok(priced.prices)
 }
 
 /// A user's split as one priced candidate (the report's only row).
 fn explore_split(
     spec: &crate::explore::SplitSpec,
-    graph: &report::GraphReport,
+    graph: &crate::data::graph::GraphReport,
     prices: &pricing::Prices,
-) -> Result<(report::PartitionReport, crate::explore::Explored), Error> {
+) -> Result<(crate::data::partition::PartitionReport, crate::explore::Explored), Error> {
     let primary = prices.primary();
     let crate_part = crate::explore::crate_part(spec, &graph.krate);
     let shape = if crate_part.is_some() { partition::Shape::CrateOnTop } else { partition::Shape::Facade };
@@ -612,8 +624,9 @@ fn explore_split(
     let explored = crate::explore::explore(spec, graph, &model, crate_part)
         .map_err(|e| Error::Usage(format!("--split: {e}")))?;
     let k = explored.names.len();
-    let setup = report::PartitionSetup { graph, prices, k, max_new_pub: None, shown: 1 };
-    let partition_report = report::partition_report(&setup, std::slice::from_ref(&explored.candidate), false);
+    let setup = crate::cut::PartitionSetup { graph, prices, k, max_new_pub: None, shown: 1 };
+    let partition_report =
+        crate::cut::partition_report(&setup, std::slice::from_ref(&explored.candidate), false);
     if partition_report.candidates.is_empty() {
         return Err(Error::Usage("--split: the split could not be priced".to_owned()));
     }
@@ -621,7 +634,7 @@ fn explore_split(
 }
 
 fn write_explored(
-    r: &report::PartitionReport,
+    r: &crate::data::partition::PartitionReport,
     explored: &crate::explore::Explored,
     quiet: bool,
     out: &mut dyn Write,
@@ -669,7 +682,9 @@ fn modules(cli: &Cli, args: &ModulesArgs, selection: &Selection) -> Result<(), E
     let mut out = anstream::stdout().lock();
     match args.format {
         Format::Table => report::write_module_table(&report, cli.global.quiet, &mut out),
-        Format::Json => report::pretty_json(&report).and_then(|text| out.write_all(text.as_bytes())),
+        Format::Json => {
+            crate::data::json::pretty_json(&report).and_then(|text| out.write_all(text.as_bytes()))
+        }
     }
     .map_err(Error::Output)
 }
@@ -699,11 +714,11 @@ fn graph(args: &GraphArgs, selection: &Selection) -> Result<(), Error> {
                 None => None,
                 Some(path) => Some(find_module(&module_graph, path)?),
             };
-            report::graph_report(&analysis, &module_graph, focus)
+            crate::graph::export::graph_report(&analysis, &module_graph, focus)
         }
     };
     let bytes: Vec<u8> = match format {
-        GraphFormat::Json => report::pretty_json(&report).map_err(Error::Output)?.into_bytes(),
+        GraphFormat::Json => crate::data::json::pretty_json(&report).map_err(Error::Output)?.into_bytes(),
         GraphFormat::Dot => report::to_dot(&report).into_bytes(),
         GraphFormat::Svg => {
             report::render_with_dot(&report::to_dot(&report), "svg").map_err(Error::Graphviz)?
@@ -718,15 +733,15 @@ fn graph(args: &GraphArgs, selection: &Selection) -> Result<(), Error> {
     }
 }
 
-fn read_graph_report(path: &Path, flag: &str) -> Result<report::GraphReport, Error> {
+fn read_graph_report(path: &Path, flag: &str) -> Result<crate::data::graph::GraphReport, Error> {
     let shown = path.display();
     let text = std::fs::read_to_string(path).map_err(|e| Error::Usage(format!("{flag} {shown}: {e}")))?;
     let version: serde_json::Value =
         serde_json::from_str(&text).map_err(|e| Error::Usage(format!("{flag} {shown}: not JSON: {e}")))?;
-    if version["schema_version"] != report::GRAPH_SCHEMA_VERSION {
+    if version["schema_version"] != crate::data::graph::GRAPH_SCHEMA_VERSION {
         return Err(Error::Usage(format!(
             "{flag} {shown}: expected a graph with schema_version {}, found {}",
-            report::GRAPH_SCHEMA_VERSION,
+            crate::data::graph::GRAPH_SCHEMA_VERSION,
             version["schema_version"]
         )));
     }
@@ -756,7 +771,7 @@ fn partition(args: &PartitionArgs, selection: &Selection) -> Result<(), Error> {
             recover_edits(&analysis)?;
             let module_graph =
                 ModuleGraph::build(&analysis.tree, analysis.resolution(), GraphOptions::default());
-            let mut graph = report::graph_report(&analysis, &module_graph, None);
+            let mut graph = crate::graph::export::graph_report(&analysis, &module_graph, None);
             if let Some(commits) = args.churn {
                 apply_churn(&analysis, &module_graph, commits, &mut graph)?;
             }
@@ -769,9 +784,13 @@ fn partition(args: &PartitionArgs, selection: &Selection) -> Result<(), Error> {
         dep_fixed: args.dep_fixed_cost,
         dep_per_line: args.dep_per_line,
     };
-    let timings = args.timings.as_deref().map(read_timings).transpose()?;
-    let prices = pricing::prices(&graph_report, timings.as_ref(), flags, args.profile.profile())
-        .map_err(|e| timings_error(args.timings.as_deref(), &e))?;
+    let options = crate::pipeline::PriceOptions {
+        profile: args.profile.profile(),
+        flags,
+        given: args.timings.as_deref(),
+        ..Default::default()
+    };
+    let prices = crate::pipeline::price(&graph_report, &options)?.prices;
     let primary = prices.primary();
     let model = partition::Model::new(&primary.units, primary.cost.clone(), primary.profile);
     let k = usize::from(args.parts);
@@ -783,19 +802,19 @@ fn partition(args: &PartitionArgs, selection: &Selection) -> Result<(), Error> {
         )));
     }
     let result = partition::best_partitions(&model, &partition::SearchOptions { k, ..Default::default() });
-    let setup = report::PartitionSetup {
+    let setup = crate::cut::PartitionSetup {
         graph: &graph_report,
         prices: &prices,
         k,
         max_new_pub: args.max_new_pub,
         shown: args.top,
     };
-    let partition_report = report::partition_report(&setup, &result.candidates, result.exact);
+    let partition_report = crate::cut::partition_report(&setup, &result.candidates, result.exact);
     let mut out = anstream::stdout().lock();
     match args.format {
         Format::Table => report::write_partition_table(&partition_report, false, &mut out),
         Format::Json => {
-            report::pretty_json(&partition_report).and_then(|text| out.write_all(text.as_bytes()))
+            crate::data::json::pretty_json(&partition_report).and_then(|text| out.write_all(text.as_bytes()))
         }
     }
     .map_err(Error::Output)
@@ -811,7 +830,7 @@ fn record(cli: &Cli, args: &RecordArgs, selection: &Selection) -> Result<(), Err
         return Ok(());
     }
     let options = crate::record::RecordOptions {
-        touch: args.touch,
+        touch: args.touch.touch(),
         reps: args.reps,
         modules: args.modules.clone(),
         top: args.top,
@@ -820,7 +839,22 @@ fn record(cli: &Cli, args: &RecordArgs, selection: &Selection) -> Result<(), Err
         workspace_fit: args.workspace_fit,
         with_dependents: args.with_dependents,
     };
-    let timings = crate::record::record(&analysis, &options)?;
+    let timings = if args.quick {
+        if args.reps < 2 {
+            return Err(Error::Usage(
+                "--quick needs --reps 2 or more (a fit needs three timed edits)".to_owned(),
+            ));
+        }
+        crate::record::quick::record_quick(
+            &analysis,
+            args.touch.touch(),
+            args.reps,
+            options.offline,
+            options.progress,
+        )?
+    } else {
+        crate::record::record(&analysis, &options)?
+    };
     let out = args
         .out
         .clone()
@@ -830,7 +864,7 @@ fn record(cli: &Cli, args: &RecordArgs, selection: &Selection) -> Result<(), Err
         if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)?;
         }
-        std::fs::write(&out, report::pretty_json(&timings)?)
+        std::fs::write(&out, crate::data::json::pretty_json(&timings)?)
     };
     write().map_err(Error::output_file(&out))?;
     let mut stdout = anstream::stdout().lock();
@@ -860,7 +894,7 @@ fn cargo_timings(html: &Path, out: Option<&Path>) -> Result<(), Error> {
         .map_err(|e| Error::Usage(format!("--from-cargo-timings {shown}: {e}")))?;
     units.sort_by(|a, b| b.duration.total_cmp(&a.duration).then(a.name.cmp(&b.name)));
     if let Some(out) = out {
-        let json = report::pretty_json(&serde_json::json!({
+        let json = crate::data::json::pretty_json(&serde_json::json!({
             "schema_version": 1,
             "source": "cargo build --timings",
             "units": units,
@@ -888,21 +922,6 @@ fn cargo_timings(html: &Path, out: Option<&Path>) -> Result<(), Error> {
     write().map_err(Error::Output)
 }
 
-/// Reads a recording given with `--timings`.
-fn read_timings(path: &Path) -> Result<crate::record::Timings, Error> {
-    let shown = path.display();
-    let text = std::fs::read_to_string(path).map_err(|e| Error::Usage(format!("--timings {shown}: {e}")))?;
-    serde_json::from_str(&text)
-        .map_err(|e| Error::Usage(format!("--timings {shown}: not a splitcheck recording: {e}")))
-}
-
-fn timings_error(path: Option<&Path>, why: &str) -> Error {
-    match path {
-        Some(path) => Error::Usage(format!("--timings {}: {why}", path.display())),
-        None => Error::Usage(why.to_owned()),
-    }
-}
-
 impl ProfileArg {
     /// The library's profile. (A method of the flag, not a `From` impl for `Profile`: an impl of
     /// the library's type here would make the analysis see the library depend on the CLI.)
@@ -919,7 +938,7 @@ fn apply_churn(
     analysis: &analysis::CrateAnalysis,
     module_graph: &ModuleGraph,
     commits: u32,
-    graph: &mut report::GraphReport,
+    graph: &mut crate::data::graph::GraphReport,
 ) -> Result<(), Error> {
     let changed = crate::record::churn::lines_changed(&analysis.package.root_dir, commits)
         .map_err(|e| Error::Usage(format!("--churn: {e}")))?;

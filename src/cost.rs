@@ -4,6 +4,8 @@
 //! per-module edit-cost factors (measured over predicted). Pure: the recordings come in as data.
 //! Must not: run cargo or touch files.
 
+use crate::data::timings::{FitRow, Spread};
+
 /// One measurement: the lines of what was rebuilt and how long it took.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Sample {
@@ -91,14 +93,6 @@ pub fn fit(samples: &[Sample], rounds: usize, seed: u64) -> Option<LinearFit> {
     })
 }
 
-/// Median, minimum and maximum of some timings.
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct Spread {
-    pub median: f64,
-    pub min: f64,
-    pub max: f64,
-}
-
 pub fn spread(values: &[f64]) -> Option<Spread> {
     if values.is_empty() {
         return None;
@@ -115,6 +109,19 @@ pub fn spread(values: &[f64]) -> Option<Spread> {
 pub fn edit_factor(fit: &LinearFit, sample: Sample) -> f64 {
     let predicted = fit.predict(sample.lines);
     if predicted > 0.0 { sample.seconds / predicted } else { 1.0 }
+}
+
+impl From<LinearFit> for FitRow {
+    fn from(f: LinearFit) -> FitRow {
+        FitRow {
+            fixed_s: f.fixed,
+            per_line_s: f.per_line,
+            r2: f.r2,
+            samples: f.samples,
+            fixed_interval_s: f.fixed_interval,
+            per_line_interval_s: f.per_line_interval,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -12,8 +12,8 @@
 //! root stays on top as the facade; the root items other modules use go to the part a glob
 //! `crate` names, else to the part that prices best.
 
+use crate::data::graph::GraphReport;
 use crate::partition::{Candidate, Model, SHARED_ROOT, UnitGraph};
-use crate::report::GraphReport;
 use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -7,6 +7,7 @@
 //! cycle. Callers see [`NodeId`]s and plain data, never petgraph indices.
 //! Must not: know about costs, formats or the disk.
 
+pub mod export;
 mod feedback;
 mod straddle;
 

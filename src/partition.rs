@@ -20,10 +20,12 @@ pub use model::{
 };
 pub use search::{SearchOptions, SearchResult, best_partitions};
 
-/// Which build is priced: the library alone, or the library with its unit tests.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Which build is priced: the library alone, or the library with its unit tests (the default:
+/// the wait after an edit of a team that runs its tests).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Profile {
     Lib,
+    #[default]
     Test,
 }
 

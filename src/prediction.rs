@@ -16,13 +16,15 @@
 
 use crate::analysis::CrateAnalysis;
 use crate::apply::SplitPlan;
-use crate::cost::{Spread, spread};
+use crate::cost::spread;
+use crate::data::graph::GraphReport;
+use crate::data::partition::CandidateRow;
+use crate::data::timings::{Spread, TouchKind};
 use crate::error::Error;
 use crate::partition::{Profile, Shape};
 use crate::pricing::Prices;
 use crate::record::journal::{self, Journal};
-use crate::record::{Cargo, Restorer, TouchKind};
-use crate::report::{CandidateRow, GraphReport};
+use crate::record::{Cargo, Restorer};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -342,7 +344,7 @@ pub fn measure_and_compare(
     })
 }
 
-fn weight(m: &crate::report::GraphModule) -> f64 {
+fn weight(m: &crate::data::graph::GraphModule) -> f64 {
     m.p_edit.unwrap_or(f64::from(m.src_lines))
 }
 
@@ -646,7 +648,7 @@ pub fn write_check(c: &PredictionCheck, dir: &Path) -> Result<PathBuf, Error> {
     let json = dir.join("prediction-check.json");
     let text = format!("# {}: prediction check of {}\n\n{}", c.krate, c.split, check_markdown(c));
     std::fs::write(&md, text).map_err(Error::output_file(&md))?;
-    let body = crate::report::pretty_json(c).map_err(Error::Output)?;
+    let body = crate::data::json::pretty_json(c).map_err(Error::Output)?;
     std::fs::write(&json, body).map_err(Error::output_file(&json))?;
     Ok(md)
 }

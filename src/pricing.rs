@@ -5,9 +5,9 @@
 //! and the unit graph each profile is priced on. Must not: read files or run cargo (the caller
 //! reads the recording and says where it came from).
 
+use crate::data::graph::GraphReport;
+use crate::data::timings::{FitRow, Timings};
 use crate::partition::{CostIntervals, CostModel, CostSource, Profile, Shape, UnitGraph, units_from_graph};
-use crate::record::{FitRow, Timings};
-use crate::report::GraphReport;
 use std::collections::BTreeMap;
 
 /// Cost parameters given on the command line (each overrides the recording or the default).
@@ -178,8 +178,9 @@ pub fn workspace_cost(timings: &Timings, profile: Profile) -> Result<CostModel, 
             cost.dep_per_line = r.per_line_s.max(0.0);
             cost.dep_tied = false;
             format!(
-                "dependent re-runs estimated from re-runs on unchanged code (comment touches) of {} crates, R² {:.2}",
-                r.samples, r.r2
+                "dependent re-runs estimated from re-runs on unchanged code (comment touches) of {}, R² {:.2}",
+                if timings.quick { "the two crates".to_owned() } else { format!("{} crates", r.samples) },
+                r.r2
             )
         }
         (None, None) => {
@@ -201,10 +202,17 @@ pub fn workspace_cost(timings: &Timings, profile: Profile) -> Result<CostModel, 
         }
         None => format!("cargo's own {:.2} s per run assumed (not recorded)", cost.overhead),
     };
-    cost.source = CostSource::Recorded(format!(
-        "fitted from {} recorded crates, R² {:.2}; {dependents}; {overhead}",
-        fit.samples, fit.r2
-    ));
+    let fitted = if timings.quick {
+        format!(
+            "record --quick: {} edits each of this crate and of a {}-line scratch crate, fitted over the two sizes, R² {:.2}",
+            timings.reps,
+            crate::record::quick::PROBE_SRC_LINES,
+            fit.r2
+        )
+    } else {
+        format!("fitted from {} recorded crates, R² {:.2}", fit.samples, fit.r2)
+    };
+    cost.source = CostSource::Recorded(format!("{fitted}; {dependents}; {overhead}"));
     Ok(cost)
 }
 
@@ -274,7 +282,9 @@ pub fn recorded_cost(
         cost.dep_fixed = cost.fixed;
         cost.dep_per_line = cost.per_line;
     }
-    if let CostSource::Recorded(text) = &mut cost.source {
+    if let CostSource::Recorded(text) = &mut cost.source
+        && !measured.is_empty()
+    {
         text.push_str(&format!(
             "; calibrated ×{level:.2} to this crate's {} recorded module edits",
             measured.len()

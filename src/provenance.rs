@@ -5,28 +5,10 @@
 //! Owns: the only git and clock reads of the report pipeline. Must not: fail (no git, no
 //! repository: the commit is simply unknown).
 
+use crate::data::provenance::Provenance;
 use crate::workspace::Package;
-use serde::Serialize;
 use std::path::Path;
 use std::process::Command;
-
-/// What was analyzed, when and by what; gathered by the caller (git, the clock).
-#[derive(Debug, Clone, Serialize)]
-pub struct Provenance {
-    #[serde(rename = "crate")]
-    pub krate: String,
-    pub version: String,
-    pub edition: String,
-    /// The repository's `HEAD` commit, when the crate is in a git repository.
-    pub git_commit: Option<String>,
-    /// The last commit that changed a file of the crate's directory.
-    pub crate_commit: Option<String>,
-    /// Files of the crate differ from `HEAD`.
-    pub git_dirty: bool,
-    /// `YYYY-MM-DD` (UTC; `SOURCE_DATE_EPOCH` when set).
-    pub date: String,
-    pub tool: String,
-}
 
 pub fn provenance(package: &Package) -> Provenance {
     let (git_commit, crate_commit, git_dirty) = git_state(&package.root_dir);

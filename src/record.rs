@@ -9,21 +9,19 @@
 pub mod cargo_timings;
 pub mod churn;
 pub mod journal;
+pub mod quick;
 pub mod touch;
 
 use crate::analysis::CrateAnalysis;
-use crate::cost::{Spread, spread};
+use crate::cost::spread;
+use crate::data::timings::*;
 use crate::error::Error;
 use journal::Journal;
-use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
-pub use touch::TouchKind;
-
-pub const TIMINGS_SCHEMA_VERSION: u32 = 1;
 
 /// What to record.
 #[derive(Debug, Clone)]
@@ -42,144 +40,6 @@ pub struct RecordOptions {
     /// Also time, after each edit, the re-run of rustc on every workspace crate that depends on
     /// this one directly: what a dependent part costs when its own source did not change.
     pub with_dependents: bool,
-}
-
-#[derive(Debug, Serialize, Deserialize)]
-pub struct Timings {
-    pub schema_version: u32,
-    #[serde(rename = "crate")]
-    pub krate: String,
-    pub version: String,
-    pub cargo: String,
-    pub rustc: String,
-    pub cores: usize,
-    pub git_commit: Option<String>,
-    pub touch: TouchKind,
-    pub reps: u32,
-    /// What each profile's sample times.
-    pub commands: Commands,
-    /// The processor (`/proc/cpuinfo`'s model name), when known: a recording prices builds on
-    /// the machine it was made on.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cpu: Option<String>,
-    /// The untimed-for-the-model first builds, timed for information.
-    pub warmup_s: ProfilePair<f64>,
-    /// Each command with nothing to rebuild (`reps` times): cargo's own part of every timed
-    /// run, which the re-runs of crates built in the same cargo run do not pay again.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub noop_s: Option<ProfilePair<Option<Spread>>>,
-    /// Running the built tests once (`cargo test` right after the test build, so it only runs
-    /// them); `null` when they fail. Beside the rebuild times: compile and run are the wait.
-    #[serde(default)]
-    pub test_run_s: Option<f64>,
-    /// The same with `cargo nextest run`, when cargo-nextest is installed.
-    #[serde(default)]
-    pub nextest_run_s: Option<f64>,
-    pub modules: Vec<ModuleTimings>,
-    /// Edits in every library crate of the workspace and the fit across their sizes
-    /// (`--workspace-fit`).
-    pub workspace_fit: Option<WorkspaceFit>,
-    /// Re-runs of the direct dependents after each module edit, and `d` fitted over their
-    /// sizes (`--with-dependents`).
-    #[serde(default)]
-    pub dependents: Option<DependentFit>,
-    /// Wall time of the whole recording.
-    pub total_s: f64,
-}
-
-#[derive(Debug, Serialize, Deserialize)]
-pub struct WorkspaceFit {
-    pub crates: Vec<CrateTimings>,
-    /// Crates left out because they do not build here, with cargo's first error.
-    pub skipped: Vec<String>,
-    /// `seconds = fixed + per_line × src lines` for `cargo build --lib` after an edit.
-    pub lib: Option<FitRow>,
-    /// The same for `cargo test --no-run`, over src + test lines.
-    pub test: Option<FitRow>,
-    /// Re-runs on unchanged code (comment touches) against src lines: the estimate of a
-    /// dependent's re-run cost `d` when dependents were not recorded.
-    #[serde(default)]
-    pub rerun: Option<FitRow>,
-}
-
-#[derive(Debug, Serialize, Deserialize)]
-pub struct DependentFit {
-    pub crates: Vec<DependentTimings>,
-    /// `seconds = dep_fixed + dep_per_line × src lines` of `cargo build --lib` of a dependent
-    /// right after the edited crate was rebuilt.
-    pub lib: Option<FitRow>,
-}
-
-#[derive(Debug, Serialize, Deserialize)]
-pub struct DependentTimings {
-    pub name: String,
-    pub src_lines: u32,
-    pub samples_s: Vec<f64>,
-    pub spread_s: Option<Spread>,
-}
-
-#[derive(Debug, Serialize, Deserialize)]
-pub struct CrateTimings {
-    pub name: String,
-    pub src_lines: u32,
-    pub test_lines: u32,
-    pub touch: TouchKind,
-    pub samples_s: ProfilePair<Vec<f64>>,
-    pub spread_s: ProfilePair<Option<Spread>>,
-    /// `cargo build --lib` after a comment-only touch: rustc re-running on unchanged code, as
-    /// it does on a dependent whose own source did not change.
-    #[serde(default)]
-    pub rerun_samples_s: Vec<f64>,
-    #[serde(default)]
-    pub rerun_spread_s: Option<Spread>,
-}
-
-#[derive(Debug, Serialize, Deserialize)]
-pub struct FitRow {
-    pub fixed_s: f64,
-    pub per_line_s: f64,
-    pub r2: f64,
-    pub samples: usize,
-    pub fixed_interval_s: (f64, f64),
-    pub per_line_interval_s: (f64, f64),
-}
-
-impl From<crate::cost::LinearFit> for FitRow {
-    fn from(f: crate::cost::LinearFit) -> FitRow {
-        FitRow {
-            fixed_s: f.fixed,
-            per_line_s: f.per_line,
-            r2: f.r2,
-            samples: f.samples,
-            fixed_interval_s: f.fixed_interval,
-            per_line_interval_s: f.per_line_interval,
-        }
-    }
-}
-
-#[derive(Debug, Serialize, Deserialize)]
-pub struct Commands {
-    pub lib: String,
-    pub test: String,
-}
-
-#[derive(Debug, Serialize, Deserialize)]
-pub struct ProfilePair<T> {
-    pub lib: T,
-    pub test: T,
-}
-
-#[derive(Debug, Serialize, Deserialize)]
-pub struct ModuleTimings {
-    pub path: String,
-    pub file: String,
-    pub src_lines: u32,
-    pub test_lines: u32,
-    pub test_only: bool,
-    /// The touch actually applied (a file without a function body gets a comment).
-    pub touch: TouchKind,
-    pub samples_s: ProfilePair<Vec<f64>>,
-    pub spread_s: ProfilePair<Option<Spread>>,
 }
 
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
@@ -334,6 +194,7 @@ pub fn record(analysis: &CrateAnalysis, options: &RecordOptions) -> Result<Timin
             test: "cargo test --no-run (test profile)".to_owned(),
         },
         cpu: cpu_model(),
+        quick: false,
         warmup_s: warmup,
         noop_s: Some(ProfilePair { lib: spread(&noop.lib), test: spread(&noop.test) }),
         test_run_s,

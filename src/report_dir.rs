@@ -7,9 +7,10 @@
 //! numbers (everything comes from the [`TradeOffReport`]). Without Graphviz the report is still
 //! written, with DOT files only, and the caller is told why.
 
+use crate::data::graph::GraphReport;
+use crate::data::trade_off::TradeOffReport;
 use crate::error::Error;
-use crate::report::{self, GraphReport};
-use crate::tradeoff::TradeOffReport;
+use crate::report;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -102,7 +103,7 @@ pub fn write_report_dir(
     files.insert("report.html".to_owned(), report::trade_off_html(&title, &markdown, &svgs).into_bytes());
     files.insert(
         "report.json".to_owned(),
-        report::pretty_json(trade_off).map_err(Error::Output)?.into_bytes(),
+        crate::data::json::pretty_json(trade_off).map_err(Error::Output)?.into_bytes(),
     );
     files.insert("report.md".to_owned(), markdown.into_bytes());
 

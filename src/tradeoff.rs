@@ -7,17 +7,16 @@
 //! format text (the caller gathers [`Provenance`] and the recording; `report` renders).
 
 use crate::analysis::CrateAnalysis;
+use crate::cut::{PartitionSetup, partition_report};
+use crate::data::graph::GraphReport;
+use crate::data::partition::FacadeInfo;
+use crate::data::provenance::Provenance;
+use crate::data::timings::Timings;
+use crate::data::trade_off::*;
 use crate::partition::{self, Candidate, CostModel, CostSource, Model, SearchOptions, Shape};
 use crate::pricing::Prices;
-use crate::record::Timings;
-use crate::report::{self, CandidateRow, FacadeInfo, GraphReport, PartitionSetup};
 use crate::workspace::Dependents;
-use serde::Serialize;
 use std::collections::BTreeSet;
-
-pub const TRADE_OFF_SCHEMA_VERSION: u32 = 1;
-
-pub use crate::provenance::Provenance;
 
 /// Where the recording came from, as the report names it.
 pub struct RecordingSource<'a> {
@@ -45,123 +44,6 @@ impl Default for TradeOffOptions {
     }
 }
 
-#[derive(Debug, Serialize)]
-pub struct TradeOffReport {
-    pub schema_version: u32,
-    pub analyzed: Provenance,
-    pub glance: Glance,
-    pub timings: TimingsInfo,
-    pub baseline: Baseline,
-    /// The profile candidates are ranked by (`test`: `cargo test` after an edit).
-    pub ranked_by: &'static str,
-    pub facade: FacadeInfo,
-    pub splits: Vec<SplitsForK>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct Glance {
-    /// Modules in the source, test-only ones included.
-    pub modules: usize,
-    /// Nodes of the graph: modules with test-only submodules folded into their parent.
-    pub graph_modules: usize,
-    pub src_lines: u32,
-    pub test_lines: u32,
-    /// `#[test]` functions in the library's unit tests.
-    pub unit_tests: u32,
-    pub integration_test_targets: usize,
-    pub integration_tests: u32,
-    pub edges: EdgeCounts,
-    pub cycles: Vec<CycleInfo>,
-    /// Paths that named something in the crate but could not be followed.
-    pub unresolved_crate_paths: usize,
-}
-
-#[derive(Debug, Serialize)]
-pub struct EdgeCounts {
-    pub src: usize,
-    pub test_only: usize,
-    pub facade: usize,
-}
-
-#[derive(Debug, Serialize)]
-pub struct CycleInfo {
-    pub modules: Vec<String>,
-    pub src_lines: u32,
-    pub breaking_weight: u32,
-}
-
-#[derive(Debug, Serialize)]
-pub struct TimingsInfo {
-    /// `recorded`, `flags` or `assumed`.
-    pub source: &'static str,
-    /// The recording file, as given.
-    pub file: Option<String>,
-    pub recording: Option<RecordingInfo>,
-    pub lib: CostParams,
-    pub test: CostParams,
-    /// Set when nothing was recorded: the seconds rank candidates but promise nothing.
-    pub warning: Option<String>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct RecordingInfo {
-    pub git_commit: Option<String>,
-    pub rustc: String,
-    pub cores: usize,
-    pub touch: String,
-    pub reps: u32,
-    pub modules_recorded: usize,
-    pub crates_fitted: usize,
-    pub dependents_recorded: usize,
-    pub test_run_s: Option<f64>,
-    pub cpu: Option<String>,
-    /// Set when this run is on another machine than the recording's: its seconds may not hold.
-    pub other_machine: Option<String>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct CostParams {
-    pub fixed_s: f64,
-    pub per_line_s: f64,
-    pub dep_fixed_s: f64,
-    pub dep_per_line_s: f64,
-    pub source: String,
-}
-
-#[derive(Debug, Serialize)]
-pub struct Baseline {
-    /// Expected rebuild per edit of the unsplit crate.
-    pub lib_s: f64,
-    pub test_s: f64,
-    /// Running the built unit tests once, when recorded.
-    pub test_run_s: Option<f64>,
-    /// `known`, `none` or `unknown` (as the module table says).
-    pub downstream_status: &'static str,
-    pub downstream: Vec<Downstream>,
-    /// Σ of the recorded re-runs of the direct dependents, when every one was recorded.
-    pub downstream_rerun_s: Option<f64>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct Downstream {
-    pub name: String,
-    /// `normal`, `build`, `dev`; empty when it depends only through other crates.
-    pub direct: Vec<String>,
-    pub rerun_s: Option<f64>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct SplitsForK {
-    /// Crates after the split, the original crate included (both shapes).
-    pub crates: usize,
-    /// The best candidate of the ranking profile is proven optimal.
-    pub exact: bool,
-    pub candidates_found: usize,
-    /// Why there are none, if there are none.
-    pub note: Option<String>,
-    pub candidates: Vec<CandidateRow>,
-}
-
 /// Builds the report: candidates for each k in `options`, from both profiles' searches.
 pub fn trade_off(
     analysis: &CrateAnalysis,
@@ -178,7 +60,7 @@ pub fn trade_off(
         let (candidates, exact) = candidates_for(prices, k);
         let setup =
             PartitionSetup { graph, prices, k, max_new_pub: options.max_new_pub, shown: options.per_k };
-        let partition = report::partition_report(&setup, &candidates, exact);
+        let partition = partition_report(&setup, &candidates, exact);
         facade.get_or_insert(partition.facade);
         let note = partition.candidates.is_empty().then(|| {
             if primary.top_units.units.len() < k {
@@ -277,7 +159,7 @@ fn canonical_labels(parts: &[usize], facade: Option<usize>) -> Vec<usize> {
 
 fn glance(analysis: &CrateAnalysis, graph: &GraphReport) -> Glance {
     let totals = analysis.tree.totals();
-    let count = |f: fn(&crate::report::GraphEdge) -> bool| graph.edges.iter().filter(|e| f(e)).count();
+    let count = |f: fn(&crate::data::graph::GraphEdge) -> bool| graph.edges.iter().filter(|e| f(e)).count();
     let src_lines: std::collections::BTreeMap<&str, u32> =
         graph.modules.iter().map(|m| (m.path.as_str(), m.src_lines)).collect();
     let lines_of = |path: &String| src_lines.get(path.as_str()).copied().unwrap_or(0);

@@ -9,68 +9,17 @@
 //! with its error instead of sinking the rest.
 
 use crate::analysis;
+use crate::data::timings::Timings;
+use crate::data::workspace::*;
 use crate::error::Error;
 use crate::partition::{Profile, Shape};
-use crate::pricing::{self, CostFlags};
-use crate::record::Timings;
-use crate::report;
+use crate::pipeline::PriceOptions;
+use crate::pricing;
 use crate::tradeoff::candidates_for;
 use crate::workspace::{self, Dependents, Selection};
 use rayon::prelude::*;
-use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::Path;
-
-pub const WORKSPACE_SCHEMA_VERSION: u32 = 1;
-
-#[derive(Debug, Serialize)]
-pub struct WorkspaceRanking {
-    pub schema_version: u32,
-    /// The workspace root directory's name.
-    pub workspace: String,
-    pub date: String,
-    pub tool: String,
-    /// Rows are sorted by the best two-part saving of this profile, in seconds, largest first.
-    pub ranked_by: &'static str,
-    pub crates: Vec<CrateRank>,
-    pub failed: Vec<CrateFailure>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct CrateRank {
-    #[serde(rename = "crate")]
-    pub krate: String,
-    pub version: String,
-    pub modules: usize,
-    pub src_lines: u32,
-    pub test_lines: u32,
-    pub unit_tests: u32,
-    /// Workspace crates that depend on it (directly or not).
-    pub dependents: usize,
-    pub cycles: usize,
-    /// `recorded` (its own recording), `workspace fit` (the fit across the workspace's crates
-    /// from another crate's recording) or `assumed`.
-    pub timings: &'static str,
-    pub lib: Option<BestSaving>,
-    pub test: Option<BestSaving>,
-    /// References crossing the best split over all references between its modules, in %: how
-    /// tightly the crate holds together where it would be cut.
-    pub coupling_pct: Option<f64>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct BestSaving {
-    pub unsplit_s: f64,
-    pub saving_s: f64,
-    pub saving_pct: f64,
-}
-
-#[derive(Debug, Serialize)]
-pub struct CrateFailure {
-    #[serde(rename = "crate")]
-    pub krate: String,
-    pub error: String,
-}
 
 /// Ranks every library crate of the selection's workspace.
 pub fn rank_workspace(
@@ -99,7 +48,8 @@ pub fn rank_workspace(
             };
             let failure = |e: Error| CrateFailure { krate: member.name.clone(), error: e.to_string() };
             let analysis = analysis::analyze(&member_selection).map_err(failure)?;
-            Ok(rank_crate(&analysis, recordings.get(&member.name), fit, primary))
+            let own = reports.join(&member.name).join("timings.json");
+            rank_crate(&analysis, &own, fit, primary).map_err(failure)
         })
         .collect();
     let (mut crates, mut failed) = (Vec::new(), Vec::new());
@@ -128,19 +78,23 @@ pub fn rank_workspace(
     })
 }
 
+/// One member ranked: priced with its own recording (`recording`, where `record` writes it)
+/// when usable, else with `fit`, another crate's fit across the workspace, else the priors.
 fn rank_crate(
     analysis: &analysis::CrateAnalysis,
-    recording: Option<&Timings>,
+    recording: &Path,
     fit: Option<&Timings>,
     primary: Profile,
-) -> CrateRank {
-    let graph = report::crate_graph_report(analysis);
-    let own = recording.and_then(|t| pricing::prices(&graph, Some(t), CostFlags::default(), primary).ok());
-    let (prices, timings) = match (own, fit.and_then(|t| pricing::from_workspace_fit(&graph, t, primary))) {
-        (Some(p), _) => (p, "recorded"),
-        (None, Some(p)) => (p, "workspace fit"),
-        (None, None) => (pricing::without_recording(&graph, CostFlags::default(), primary), "assumed"),
+) -> Result<CrateRank, Error> {
+    let graph = crate::graph::export::crate_graph_report(analysis);
+    let options = PriceOptions {
+        profile: primary,
+        beside: Some(recording.to_path_buf()),
+        workspace_fit: fit,
+        ..Default::default()
     };
+    let priced = crate::pipeline::price(&graph, &options)?;
+    let (prices, timings) = (priced.prices, priced.source.as_str());
     let (candidates, _) = candidates_for(&prices, 2);
     let best = |profile: Profile| -> Option<BestSaving> {
         let pricing = prices.of(profile);
@@ -157,7 +111,7 @@ fn rank_crate(
     };
     let total_weight: u64 = prices.primary().top_units.edges.iter().map(|e| u64::from(e.2)).sum();
     let totals = analysis.tree.totals();
-    CrateRank {
+    Ok(CrateRank {
         krate: analysis.package.name.clone(),
         version: analysis.package.version.clone(),
         modules: graph.modules.len(),
@@ -176,5 +130,5 @@ fn rank_crate(
             .first()
             .filter(|_| total_weight > 0)
             .map(|c| 100.0 * c.crossing_weight as f64 / total_weight as f64),
-    }
+    })
 }

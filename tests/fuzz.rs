@@ -10,10 +10,11 @@
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 use splitcheck::analysis::analyze;
+use splitcheck::data::provenance::Provenance;
 use splitcheck::partition::{Model, Profile};
 use splitcheck::pricing::{CostFlags, without_recording};
 use splitcheck::report;
-use splitcheck::tradeoff::{Provenance, TradeOffOptions, trade_off};
+use splitcheck::tradeoff::{TradeOffOptions, trade_off};
 use splitcheck::workspace::Selection;
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -119,7 +120,7 @@ fn write_module(m: &GenModule, path: &str, dir: &Path, all: &[String], depth: us
 fn analyze_crate(dir: &Path) -> String {
     let selection = Selection { krate: None, manifest_path: Some(dir.join("Cargo.toml")), offline: true };
     let analysis = analyze(&selection).expect("a generated crate is found");
-    let graph = report::crate_graph_report(&analysis);
+    let graph = splitcheck::graph::export::crate_graph_report(&analysis);
     let prices = without_recording(&graph, CostFlags::default(), Profile::Test);
     let provenance = Provenance {
         krate: "fuzzed".into(),
@@ -152,7 +153,7 @@ fn analyze_crate(dir: &Path) -> String {
             assert!(!has_cycle(c.parts.len(), &c.part_dag), "parts in a cycle: {:?}", c.part_dag);
         }
     }
-    let mut out = report::pretty_json(&report).unwrap();
+    let mut out = splitcheck::data::json::pretty_json(&report).unwrap();
     out.push_str(&report::trade_off_markdown(&report, &Default::default()));
     out.push_str(&report::to_dot(&graph));
     for split in &report.splits {

@@ -3,8 +3,9 @@
 //! order, collapsing to a depth, and the JSON report read back.
 
 use splitcheck::analysis::{CrateAnalysis, analyze};
+use splitcheck::data::graph::GraphReport;
+use splitcheck::graph::export::graph_report;
 use splitcheck::graph::{GraphOptions, ModuleGraph, NodeId};
-use splitcheck::report::{GraphReport, graph_report};
 use splitcheck::workspace::Selection;
 use std::path::Path;
 
@@ -114,4 +115,22 @@ fn the_json_report_reads_back() {
     let edge = report.edges.iter().find(|e| e.from == "crate::case_body" && e.to == "crate::target").unwrap();
     assert!(edge.items.contains(&"crate::target::LIMIT".to_owned()));
     assert!(edge.refs.iter().all(|r| r.at.starts_with("src/case_body.rs:")));
+}
+
+/// The orphan rule as the partition sees it: an impl of a crate's trait for a foreign type
+/// lives with the trait, so its module never lands in another crate than the trait's; an impl
+/// for a local type, and a mere use of the trait, leave their modules free.
+#[test]
+fn an_impl_for_a_foreign_type_stays_with_its_trait() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/coherence");
+    let selection = Selection { krate: None, manifest_path: Some(dir.join("Cargo.toml")), offline: true };
+    let analysis = analyze(&selection).unwrap();
+    let units = splitcheck::partition::units_from_graph(
+        &splitcheck::graph::export::crate_graph_report(&analysis),
+        false,
+    );
+    let unit = |m: &str| units.unit_of_module[m];
+    assert_eq!(unit("crate::square"), unit("crate::shape"));
+    assert_ne!(unit("crate::circle"), unit("crate::shape"));
+    assert_ne!(unit("crate::report"), unit("crate::shape"));
 }

@@ -207,17 +207,17 @@ fn explore_prices_a_report_candidate_as_the_report_does() {
 /// shapes: the report's own and `partition`'s under a facade).
 #[test]
 fn the_prediction_check_predicts_the_reports_e() {
+    use splitcheck::cut::{PartitionSetup, partition_report};
     use splitcheck::partition::{SearchOptions, Shape, best_partitions};
     use splitcheck::prediction::{EditKind, predicted_e, predicted_edits};
     use splitcheck::pricing::{CostFlags, without_recording};
-    use splitcheck::report::{PartitionSetup, partition_report};
     let selection = splitcheck::workspace::Selection {
         krate: None,
         manifest_path: Some(root().join("examples/midend/Cargo.toml")),
         offline: true,
     };
     let analysis = splitcheck::analysis::analyze(&selection).unwrap();
-    let graph = splitcheck::report::crate_graph_report(&analysis);
+    let graph = splitcheck::graph::export::crate_graph_report(&analysis);
     let prices = without_recording(&graph, CostFlags::default(), splitcheck::partition::Profile::Test);
     let mut rows = Vec::new();
     for crates in 2..=3 {

@@ -60,6 +60,8 @@ pub struct Layout {
     pub export_macros: BTreeSet<ItemId>,
     /// Per destination: the parts whose exported macros it uses.
     pub macro_deps: Vec<BTreeSet<Dest>>,
+    /// Items used from another crate than their own.
+    pub used_across: BTreeSet<ItemId>,
     pub moved_tests: Vec<MovedTests>,
 }
 
@@ -131,6 +133,7 @@ pub fn layout(analysis: &CrateAnalysis, input: &SplitInput) -> Layout {
         uncfg: BTreeSet::new(),
         export_macros: BTreeSet::new(),
         macro_deps: vec![BTreeSet::new(); k + 1],
+        used_across: BTreeSet::new(),
         moved_tests: Vec::new(),
     };
     move_tests_up(analysis, &mut layout);
@@ -141,6 +144,7 @@ pub fn layout(analysis: &CrateAnalysis, input: &SplitInput) -> Layout {
         if from == to {
             continue;
         }
+        layout.used_across.insert(r.to);
         let def = item_def(tree, r.to);
         if def.vis != Visibility::Public {
             layout.raise.insert(r.to);
@@ -150,12 +154,22 @@ pub fn layout(analysis: &CrateAnalysis, input: &SplitInput) -> Layout {
             layout.macro_deps[from].insert(to);
         }
     }
-    let mut stack: Vec<ItemId> =
-        layout.raise.iter().copied().filter(|&id| item_def(tree, id).test_only).collect();
     let mut uses: BTreeMap<ItemId, Vec<ItemId>> = BTreeMap::new();
     for r in refs {
         uses.entry(r.from).or_default().push(r.to);
     }
+    // An exported macro expands where it is called: the macros it calls must be exported too,
+    // or they are not in scope in the calling crate.
+    let mut stack: Vec<ItemId> = layout.export_macros.iter().copied().collect();
+    while let Some(id) = stack.pop() {
+        for &to in uses.get(&id).into_iter().flatten() {
+            if item_def(tree, to).kind == ItemKind::Macro && layout.export_macros.insert(to) {
+                stack.push(to);
+            }
+        }
+    }
+    let mut stack: Vec<ItemId> =
+        layout.raise.iter().copied().filter(|&id| item_def(tree, id).test_only).collect();
     while let Some(id) = stack.pop() {
         if !layout.uncfg.insert(id) {
             continue;

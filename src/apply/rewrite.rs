@@ -48,6 +48,10 @@ pub struct Rewriter<'a> {
     lookup_dirs: Vec<PathBuf>,
     edition_2015: bool,
     pub hand_edits: std::cell::RefCell<BTreeSet<HandEdit>>,
+    /// `#[non_exhaustive]` types used from another crate, whose attribute the copy drops (within
+    /// one crate it has no effect; across crates the crate's own exhaustive matches and struct
+    /// literals would stop compiling): file, line, type name.
+    pub dropped_non_exhaustive: std::cell::RefCell<BTreeSet<(PathBuf, usize, String)>>,
     /// Modules whose declaration the rewrite met as a syn item, and modules whose items it wrote.
     seen: std::cell::RefCell<BTreeSet<ModuleId>>,
     processed: std::cell::RefCell<BTreeSet<ModuleId>>,
@@ -139,6 +143,7 @@ impl<'a> Rewriter<'a> {
             lookup_dirs,
             edition_2015: analysis.package.lib.edition == "2015",
             hand_edits: Default::default(),
+            dropped_non_exhaustive: Default::default(),
             seen: Default::default(),
             processed: Default::default(),
         }
@@ -351,6 +356,7 @@ impl<'a> Rewriter<'a> {
                 }
                 _ if !part => {}
                 syn::Item::Struct(s) => {
+                    self.drop_non_exhaustive(src, id, &s.attrs, &s.ident, edits);
                     self.raise_item(src, &s.vis, s.struct_token.span, raised, edits);
                     self.raise_fields(src, &s.fields, open, edits);
                 }
@@ -360,7 +366,10 @@ impl<'a> Rewriter<'a> {
                         raise_field(src, f, open, edits);
                     }
                 }
-                syn::Item::Enum(e) => self.raise_item(src, &e.vis, e.enum_token.span, raised, edits),
+                syn::Item::Enum(e) => {
+                    self.drop_non_exhaustive(src, id, &e.attrs, &e.ident, edits);
+                    self.raise_item(src, &e.vis, e.enum_token.span, raised, edits);
+                }
                 syn::Item::Fn(f) => self.raise_item(src, &f.vis, f.sig.span(), raised, edits),
                 syn::Item::Const(c) => self.raise_item(src, &c.vis, c.const_token.span, raised, edits),
                 syn::Item::Static(s) => self.raise_item(src, &s.vis, s.static_token.span, raised, edits),
@@ -412,9 +421,40 @@ impl<'a> Rewriter<'a> {
                             replacement: "#[macro_export]\n#[doc(hidden)]\n".to_owned(),
                         });
                     }
+                    // Items a `macro_rules!` of a lower crate declares cannot be followed to
+                    // their uses: `pub(crate)` in its body becomes `pub`, as raised items do.
+                    if m.ident.is_some() {
+                        raise_in_macro_body(src, m.mac.tokens.clone(), edits);
+                    }
                 }
                 _ => {}
             }
+        }
+    }
+
+    /// Drops `#[non_exhaustive]` from a type another crate uses (see
+    /// [`Rewriter::dropped_non_exhaustive`]), and records it.
+    fn drop_non_exhaustive(
+        &self,
+        src: &Src,
+        id: Option<ItemId>,
+        attrs: &[syn::Attribute],
+        name: &syn::Ident,
+        edits: &mut Vec<TextEdit>,
+    ) {
+        if !id.is_some_and(|id| self.layout.used_across.contains(&id)) {
+            return;
+        }
+        for attr in attrs.iter().filter(|a| a.path().is_ident("non_exhaustive")) {
+            let (mut a, mut b) = src.range(attr.span());
+            // An attribute on a line of its own goes with its line.
+            let line_start = src.text[..a].rfind('\n').map_or(0, |i| i + 1);
+            if src.text[line_start..a].trim().is_empty() && src.text[b..].starts_with('\n') {
+                (a, b) = (line_start, b + 1);
+            }
+            edits.push(TextEdit { start: a, end: b, replacement: String::new() });
+            let line = attr.span().start().line;
+            self.dropped_non_exhaustive.borrow_mut().insert((src.path.clone(), line, name.to_string()));
         }
     }
 
@@ -857,6 +897,28 @@ fn made_pub(text: &str) -> String {
 
 fn is_cfg_test(attr: &syn::Attribute) -> bool {
     attr.path().is_ident("cfg") && matches!(&attr.meta, syn::Meta::List(l) if l.tokens.to_string() == "test")
+}
+
+/// Rewrites every `pub(crate)` in a macro body's tokens to `pub`.
+fn raise_in_macro_body(src: &Src, tokens: proc_macro2::TokenStream, edits: &mut Vec<TextEdit>) {
+    use proc_macro2::{Delimiter, TokenTree};
+    let trees: Vec<TokenTree> = tokens.into_iter().collect();
+    for (i, tree) in trees.iter().enumerate() {
+        match tree {
+            TokenTree::Ident(pub_) if pub_ == "pub" => {
+                if let Some(TokenTree::Group(g)) = trees.get(i + 1)
+                    && g.delimiter() == Delimiter::Parenthesis
+                    && g.stream().to_string() == "crate"
+                {
+                    let (a, _) = src.range(pub_.span());
+                    let (_, b) = src.range(g.span());
+                    edits.push(TextEdit { start: a, end: b, replacement: "pub".to_owned() });
+                }
+            }
+            TokenTree::Group(g) => raise_in_macro_body(src, g.stream(), edits),
+            _ => {}
+        }
+    }
 }
 
 fn is_exported_macro(item: &syn::Item) -> bool {

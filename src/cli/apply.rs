@@ -1,12 +1,13 @@
 //! `splitcheck apply`: the arguments, and the steps in order (plan, copy, verify, measure),
 //! each printed as it finishes.
 
-use super::{Format, ProfileArg, ReportArgs};
+use super::ProfileArg;
 use crate::analysis::{self, CrateAnalysis};
 use crate::apply::layout::SplitInput;
+use crate::data::graph::GraphReport;
+use crate::data::partition::CandidateRow;
 use crate::error::Error;
 use crate::record::Cargo;
-use crate::report::{self, CandidateRow, GraphReport};
 use crate::verify;
 use crate::workspace::Selection;
 use clap::Args;
@@ -81,7 +82,7 @@ pub(super) fn apply(cli: &super::Cli, args: &ApplyArgs, selection: &Selection) -
     let quiet = cli.global.quiet;
     let analysis = analysis::analyze(selection)?;
     super::recover_edits(&analysis)?;
-    let graph = report::crate_graph_report(&analysis);
+    let graph = crate::graph::export::crate_graph_report(&analysis);
     let chosen = choose(&analysis, &graph, args, quiet)?;
     let input = split_input(&chosen);
     let package = &analysis.package;
@@ -213,7 +214,7 @@ fn choose(
 ) -> Result<Chosen, Error> {
     let chosen = if let Some(spec) = &args.split {
         let spec = crate::explore::parse_spec(spec).map_err(|e| Error::Usage(format!("--split: {e}")))?;
-        let prices = super::explore_prices(analysis, graph, args.timings.as_deref(), args.profile)?;
+        let prices = super::explore_prices(analysis, graph, args.timings.as_deref(), args.profile, quiet)?;
         let (mut report, explored) = super::explore_split(&spec, graph, &prices)?;
         let names = explored
             .names
@@ -229,19 +230,16 @@ fn choose(
             .split_once('-')
             .and_then(|(k, r)| k.parse::<u32>().ok().and(r.parse().ok()))
             .ok_or_else(|| Error::Usage(format!("--candidate {id}: not an id like `2-1` (parts-rank)")))?;
-        let report_args = ReportArgs {
-            krate: None,
-            format: Format::Table,
-            out: None,
-            timings: args.timings.clone(),
-            profile: args.profile,
-            top: rank.max(3),
-            max_new_pub: None,
-            no_pictures: true,
-            workspace: false,
+        let options = crate::pipeline::PriceOptions {
+            profile: args.profile.profile(),
+            given: args.timings.as_deref(),
+            beside: Some(PathBuf::from("reports").join(&analysis.package.name).join("timings.json")),
+            ..Default::default()
         };
-        let dir = PathBuf::from("reports").join(&analysis.package.name);
-        let (trade_off, prices) = super::build_trade_off(analysis, graph, &report_args, &dir, quiet)?;
+        let report = crate::tradeoff::TradeOffOptions { per_k: rank.max(3) as usize, ..Default::default() };
+        let (trade_off, priced) = crate::pipeline::trade_off(analysis, graph, &options, &report)?;
+        super::notes(&priced.notes, quiet);
+        let prices = priced.prices;
         let mut all: Vec<CandidateRow> = trade_off.splits.into_iter().flat_map(|s| s.candidates).collect();
         let ids: Vec<String> = all.iter().map(|c| c.id.clone()).collect();
         let Some(i) = all.iter().position(|c| c.id == id) else {
@@ -393,6 +391,12 @@ fn write_plan_summary(
         plan.layout.export_macros.len(),
         plan.layout.root_items.len()
     )?;
+    for (at, name) in &plan.dropped_non_exhaustive {
+        writeln!(
+            out,
+            "  `{name}` ({at}) is used across crates: its #[non_exhaustive] is dropped (the crate's own exhaustive matches need it; keep it and add `_` arms instead if downstream must not match exhaustively)"
+        )?;
+    }
     for (module, to) in &plan.moved_tests {
         writeln!(out, "  tests `{module}` use a part above their module's: placed in {to}")?;
     }

@@ -1,8 +1,8 @@
 //! From a graph report to the units a partition moves: modules, with every cycle collapsed into
 //! one unit, and the crate root split into the facade and the items other modules use.
 
+use crate::data::graph::GraphReport;
 use crate::graph::strongly_connected;
-use crate::report::GraphReport;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 /// What a partition assigns to a part: a module, or modules in a cycle (never split).
@@ -300,6 +300,25 @@ pub fn units_from_graph(report: &GraphReport, include_tests: bool) -> UnitGraph 
         }
     }
 
+    // Coherence: an impl must live in the crate of its type or of its trait. An impl outside
+    // both modules is glued to the one local side it can live with (the type's when both are
+    // local, the type's for an inherent impl), by edges both ways: one unit, never cut apart.
+    for m in report.modules.iter().filter(|m| m.path != "crate") {
+        let Some(&impl_node) = node_of.get(&m.path) else { continue };
+        for item in &m.items {
+            let local = |p: Option<&str>| p.filter(|p| *p != "external").and_then(node_for);
+            let (self_node, trait_node) =
+                (local(item.impl_self.as_deref()), local(item.impl_trait.as_deref()));
+            if item.impl_self.is_none() || self_node == Some(impl_node) || trait_node == Some(impl_node) {
+                continue;
+            }
+            if let Some(anchor) = self_node.or(trait_node) {
+                node_edges.entry((impl_node, anchor)).or_insert(0);
+                node_edges.entry((anchor, impl_node)).or_insert(0);
+            }
+        }
+    }
+
     // Collapse cycles: a cycle can never be split between crates.
     let pairs: Vec<(usize, usize)> = node_edges.keys().copied().collect();
     let mut comps = strongly_connected(nodes.len(), &pairs);
@@ -362,7 +381,7 @@ pub fn units_from_graph(report: &GraphReport, include_tests: bool) -> UnitGraph 
 /// A module's unnormalized probability of a test edit: `p_test_edit` when given; else its test
 /// lines when the src edit probability is the default (lines), and 0 when `p_edit` was given
 /// (churn or a hand-written JSON then covers every edit as a src edit).
-pub fn test_edit_weight(m: &crate::report::GraphModule) -> f64 {
+pub fn test_edit_weight(m: &crate::data::graph::GraphModule) -> f64 {
     match (m.p_test_edit, m.p_edit) {
         (Some(p), _) => p,
         (None, None) => f64::from(m.test_lines),

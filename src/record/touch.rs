@@ -1,20 +1,6 @@
 //! The edits `record` makes to a module file before timing a rebuild. Pure: text in, text out.
 
-use serde::{Deserialize, Serialize};
-
-/// How a module file is edited before each timed rebuild.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, clap::ValueEnum)]
-#[serde(rename_all = "lowercase")]
-pub enum TouchKind {
-    /// Add a statement to the body of the file's first function, as a real edit would.
-    Body,
-    /// Append a comment line: cheap for rustc's incremental cache.
-    Comment,
-    /// Only bump the modification time.
-    Mtime,
-    /// Append a comment and rebuild with `CARGO_INCREMENTAL=0`: everything recompiles.
-    Full,
-}
+use crate::data::timings::TouchKind;
 
 /// The edited text for the `n`-th touch of a file (`n` makes every touch differ from the last
 /// build), and the kind actually applied: a file without a function body gets a comment.

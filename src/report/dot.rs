@@ -7,8 +7,8 @@
 //! test-only edges dashed grey; the root's facade re-exports are left out (counted in the
 //! caption), as they constrain no split.
 
-use super::graph_json::GraphReport;
-use super::partition_report::CandidateRow;
+use crate::data::graph::GraphReport;
+use crate::data::partition::CandidateRow;
 use crate::partition::SHARED_ROOT;
 use graphviz_rust::dot_structures::{
     Attribute, Edge, EdgeTy, Graph, GraphAttributes, Id, Node, NodeId, Stmt, Subgraph, Vertex,
@@ -213,7 +213,7 @@ pub fn candidate_to_dot(
         }
     };
     let part_of_node = |node: &str| part_of.get(node).copied();
-    let drawn: Vec<&super::graph_json::GraphEdge> =
+    let drawn: Vec<&crate::data::graph::GraphEdge> =
         report.edges.iter().filter(|e| is_drawn(report, e)).collect();
     let crossing: Vec<(usize, u32)> = drawn
         .iter()
@@ -410,7 +410,7 @@ fn caption(report: &GraphReport) -> String {
 
 /// Whether a picture draws the edge: facade re-exports constrain no split and would tie the
 /// root to everything; test-only edges only with `--include-tests`.
-fn is_drawn(report: &GraphReport, e: &super::graph_json::GraphEdge) -> bool {
+fn is_drawn(report: &GraphReport, e: &crate::data::graph::GraphEdge) -> bool {
     !e.facade && (report.options.include_tests || !e.test_only)
 }
 
@@ -431,7 +431,7 @@ fn rankdir(report: &GraphReport, cut: &BTreeSet<(&str, &str)>) -> &'static str {
     let n = report.modules.len();
     let mut out: Vec<Vec<usize>> = vec![Vec::new(); n];
     // Without each cycle's breaking edges the graph is acyclic, so the layering is exact.
-    let counted = |e: &&super::graph_json::GraphEdge| {
+    let counted = |e: &&crate::data::graph::GraphEdge| {
         !e.facade && !e.test_only && !cut.contains(&(e.from.as_str(), e.to.as_str()))
     };
     for e in report.edges.iter().filter(counted) {

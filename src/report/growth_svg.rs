@@ -2,7 +2,7 @@
 //! crate grows (every module's lines ×1 to ×4), the ranking profile's range over the fitted cost
 //! intervals as a band, and the zero line. Plain SVG written as text: no Graphviz needed.
 
-use super::partition_report::CandidateRow;
+use crate::data::partition::CandidateRow;
 use std::fmt::Write;
 
 const WIDTH: f64 = 420.0;

@@ -2,8 +2,8 @@
 //! from, the unsplit baseline, every candidate with what it saves and what it takes, and what a
 //! split costs beyond the numbers. `report.html` is this text with its pictures inlined.
 
-use super::partition_report::CandidateRow;
-use crate::tradeoff::{CostParams, TradeOffReport};
+use crate::data::partition::CandidateRow;
+use crate::data::trade_off::{CostParams, TradeOffReport};
 use std::collections::BTreeMap;
 use std::fmt::Write;
 

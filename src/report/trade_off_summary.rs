@@ -1,7 +1,7 @@
 //! The terminal summary of `splitcheck <CRATE>`: the crate in one line, where the timings came
 //! from, the baseline, one row per candidate, and where the full report is.
 
-use crate::tradeoff::TradeOffReport;
+use crate::data::trade_off::TradeOffReport;
 use anstyle::{AnsiColor, Style};
 use std::io::{self, Write};
 

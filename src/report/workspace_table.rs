@@ -1,7 +1,7 @@
 //! The workspace ranking of `splitcheck --workspace`: `reports/workspace.md` and the terminal
 //! table, one row per library crate, best candidate for splitting first.
 
-use crate::workspace_rank::{BestSaving, WorkspaceRanking};
+use crate::data::workspace::{BestSaving, WorkspaceRanking};
 use anstyle::Style;
 use std::fmt::Write as _;
 use std::io::{self, Write};

@@ -1,0 +1,126 @@
+//! The trade-off report as plain data (`report.json`, schema version 1): what was analyzed, the
+//! crate at a glance, where the timings came from, the unsplit baseline, and the best candidates
+//! for each number of crates.
+
+use crate::data::partition::{CandidateRow, FacadeInfo};
+use crate::data::provenance::Provenance;
+use serde::Serialize;
+
+pub const TRADE_OFF_SCHEMA_VERSION: u32 = 1;
+
+#[derive(Debug, Serialize)]
+pub struct TradeOffReport {
+    pub schema_version: u32,
+    pub analyzed: Provenance,
+    pub glance: Glance,
+    pub timings: TimingsInfo,
+    pub baseline: Baseline,
+    /// The profile candidates are ranked by (`test`: `cargo test` after an edit).
+    pub ranked_by: &'static str,
+    pub facade: FacadeInfo,
+    pub splits: Vec<SplitsForK>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Glance {
+    /// Modules in the source, test-only ones included.
+    pub modules: usize,
+    /// Nodes of the graph: modules with test-only submodules folded into their parent.
+    pub graph_modules: usize,
+    pub src_lines: u32,
+    pub test_lines: u32,
+    /// `#[test]` functions in the library's unit tests.
+    pub unit_tests: u32,
+    pub integration_test_targets: usize,
+    pub integration_tests: u32,
+    pub edges: EdgeCounts,
+    pub cycles: Vec<CycleInfo>,
+    /// Paths that named something in the crate but could not be followed.
+    pub unresolved_crate_paths: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub struct EdgeCounts {
+    pub src: usize,
+    pub test_only: usize,
+    pub facade: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CycleInfo {
+    pub modules: Vec<String>,
+    pub src_lines: u32,
+    pub breaking_weight: u32,
+}
+
+#[derive(Debug, Serialize)]
+pub struct TimingsInfo {
+    /// `recorded`, `flags` or `assumed`.
+    pub source: &'static str,
+    /// The recording file, as given.
+    pub file: Option<String>,
+    pub recording: Option<RecordingInfo>,
+    pub lib: CostParams,
+    pub test: CostParams,
+    /// Set when nothing was recorded: the seconds rank candidates but promise nothing.
+    pub warning: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct RecordingInfo {
+    pub git_commit: Option<String>,
+    pub rustc: String,
+    pub cores: usize,
+    pub touch: String,
+    pub reps: u32,
+    pub modules_recorded: usize,
+    pub crates_fitted: usize,
+    pub dependents_recorded: usize,
+    pub test_run_s: Option<f64>,
+    pub cpu: Option<String>,
+    /// Set when this run is on another machine than the recording's: its seconds may not hold.
+    pub other_machine: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CostParams {
+    pub fixed_s: f64,
+    pub per_line_s: f64,
+    pub dep_fixed_s: f64,
+    pub dep_per_line_s: f64,
+    pub source: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Baseline {
+    /// Expected rebuild per edit of the unsplit crate.
+    pub lib_s: f64,
+    pub test_s: f64,
+    /// Running the built unit tests once, when recorded.
+    pub test_run_s: Option<f64>,
+    /// `known`, `none` or `unknown` (as the module table says).
+    pub downstream_status: &'static str,
+    pub downstream: Vec<Downstream>,
+    /// Σ of the recorded re-runs of the direct dependents, when every one was recorded.
+    pub downstream_rerun_s: Option<f64>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Downstream {
+    pub name: String,
+    /// `normal`, `build`, `dev`; empty when it depends only through other crates.
+    pub direct: Vec<String>,
+    pub rerun_s: Option<f64>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SplitsForK {
+    /// Crates after the split, the original crate included (both shapes).
+    pub crates: usize,
+    /// The best candidate of the ranking profile is proven optimal.
+    pub exact: bool,
+    pub candidates_found: usize,
+    /// Why there are none, if there are none.
+    pub note: Option<String>,
+    pub candidates: Vec<CandidateRow>,
+}
