@@ -16,7 +16,7 @@
 
 use splitcheck::analysis::analyze;
 use splitcheck::data::timings::{Timings, TouchKind};
-use splitcheck::record::{RecordOptions, record};
+use splitcheck::measure::record::{RecordOptions, record};
 use splitcheck::workspace::Selection;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};

@@ -8,15 +8,25 @@
 //! [`layout`]. Must not: read or write files, or run cargo (`split_copy` writes the plan,
 //! `verify` builds it).
 
+pub mod copy;
 pub mod layout;
 pub mod manifest;
 pub mod rewrite;
+pub mod verify;
 
 use crate::analysis::CrateAnalysis;
 use layout::{Dest, Layout, SplitInput};
 use rewrite::{HandEdit, Rewriter};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+
+/// Why a split cannot be planned.
+#[derive(Debug, thiserror::Error)]
+pub enum PlanError {
+    /// A manifest of the workspace could not be edited.
+    #[error("{}: {source}", path.display())]
+    Manifest { path: PathBuf, source: manifest::ManifestError },
+}
 
 /// Everything to write into the copy.
 #[derive(Debug, Clone)]
@@ -65,7 +75,7 @@ pub fn plan(
     analysis: &CrateAnalysis,
     input: &SplitInput,
     sources: &PlanSources<'_>,
-) -> Result<SplitPlan, String> {
+) -> Result<SplitPlan, PlanError> {
     let package = &analysis.package;
     let tree = &analysis.tree;
     let layout = layout::layout(analysis, input);
@@ -182,25 +192,31 @@ pub fn plan(
             &used,
             dev_facade,
         )
-        .map_err(|e| format!("{}: {e}", package.manifest_path.display()))?;
+        .map_err(|e| PlanError::Manifest { path: package.manifest_path.clone(), source: e })?;
         writes.insert(part_dirs[d].join("Cargo.toml"), text);
     }
     let deps: Vec<(String, String)> = (0..k).map(|p| (crate_names[p].clone(), rel_to(facade, p))).collect();
     let mut facade_manifest = manifest::facade_manifest(&sources.manifest, &deps)
-        .map_err(|e| format!("{}: {e}", package.manifest_path.display()))?;
+        .map_err(|e| PlanError::Manifest { path: package.manifest_path.clone(), source: e })?;
     let members: Vec<String> = (0..=k)
         .map(&dir_of)
         .map(|p| p.strip_prefix(&original_root_in_copy).unwrap_or(&p).to_string_lossy().replace('\\', "/"))
         .collect();
     if standalone {
-        facade_manifest = manifest::without_root_tables(&facade_manifest)?;
+        facade_manifest = manifest::without_root_tables(&facade_manifest)
+            .map_err(|e| PlanError::Manifest { path: package.manifest_path.clone(), source: e })?;
         let all: Vec<String> = (0..=k).map(|d| dir_of(d).to_string_lossy().replace('\\', "/")).collect();
-        writes.insert(PathBuf::from("Cargo.toml"), manifest::new_workspace(&all, &sources.manifest)?);
+        let workspace = manifest::new_workspace(&all, &sources.manifest)
+            .map_err(|e| PlanError::Manifest { path: package.manifest_path.clone(), source: e })?;
+        writes.insert(PathBuf::from("Cargo.toml"), workspace);
     } else if own_workspace {
-        facade_manifest = manifest::with_members(&facade_manifest, &members[..k])?;
+        facade_manifest = manifest::with_members(&facade_manifest, &members[..k])
+            .map_err(|e| PlanError::Manifest { path: package.manifest_path.clone(), source: e })?;
     } else if let Some(ws) = &sources.workspace_manifest {
-        let text = manifest::with_members(ws, &members[..k])
-            .map_err(|e| format!("{}: {e}", package.workspace_root.join("Cargo.toml").display()))?;
+        let text = manifest::with_members(ws, &members[..k]).map_err(|e| PlanError::Manifest {
+            path: package.workspace_root.join("Cargo.toml"),
+            source: e,
+        })?;
         writes.insert(original_root_in_copy.join("Cargo.toml"), text);
     }
     writes.insert(package_rel.join("Cargo.toml"), facade_manifest);
@@ -233,7 +249,7 @@ pub fn plan(
     }
     for b in layout::impl_blockers(analysis, &layout, &crate_names) {
         let m = tree.get(b.item.module);
-        let def = crate::graph::item_def(tree, b.item);
+        let def = crate::resolve::item_def(tree, b.item);
         let file = m.files.get(def.file as usize).unwrap_or(&m.file);
         hand_edits.push(HandEdit { file: file.clone(), line: def.span.0.0, message: b.message });
     }

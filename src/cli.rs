@@ -829,7 +829,7 @@ fn record(cli: &Cli, args: &RecordArgs, selection: &Selection) -> Result<(), Err
     if args.restore {
         return Ok(());
     }
-    let options = crate::record::RecordOptions {
+    let options = crate::measure::record::RecordOptions {
         touch: args.touch.touch(),
         reps: args.reps,
         modules: args.modules.clone(),
@@ -845,7 +845,7 @@ fn record(cli: &Cli, args: &RecordArgs, selection: &Selection) -> Result<(), Err
                 "--quick needs --reps 2 or more (a fit needs three timed edits)".to_owned(),
             ));
         }
-        crate::record::quick::record_quick(
+        crate::measure::quick::record_quick(
             &analysis,
             args.touch.touch(),
             args.reps,
@@ -853,7 +853,7 @@ fn record(cli: &Cli, args: &RecordArgs, selection: &Selection) -> Result<(), Err
             options.progress,
         )?
     } else {
-        crate::record::record(&analysis, &options)?
+        crate::measure::record::record(&analysis, &options)?
     };
     let out = args
         .out
@@ -873,7 +873,7 @@ fn record(cli: &Cli, args: &RecordArgs, selection: &Selection) -> Result<(), Err
 
 /// Restores files a killed `splitcheck record` left edited, and says so.
 fn recover_edits(analysis: &analysis::CrateAnalysis) -> Result<(), Error> {
-    let restored = crate::record::recover(&analysis.package.target_dir)?;
+    let restored = crate::measure::record::recover(&analysis.package.target_dir)?;
     if !restored.is_empty() {
         let base = &analysis.package.root_dir;
         let files: Vec<String> = restored.iter().map(|f| crate::paths::relative(base, f)).collect();
@@ -890,7 +890,7 @@ fn cargo_timings(html: &Path, out: Option<&Path>) -> Result<(), Error> {
     let shown = html.display();
     let text = std::fs::read_to_string(html)
         .map_err(|e| Error::Usage(format!("--from-cargo-timings {shown}: {e}")))?;
-    let mut units = crate::record::cargo_timings::parse(&text)
+    let mut units = crate::measure::cargo_timings::parse(&text)
         .map_err(|e| Error::Usage(format!("--from-cargo-timings {shown}: {e}")))?;
     units.sort_by(|a, b| b.duration.total_cmp(&a.duration).then(a.name.cmp(&b.name)));
     if let Some(out) = out {
@@ -940,7 +940,7 @@ fn apply_churn(
     commits: u32,
     graph: &mut crate::data::graph::GraphReport,
 ) -> Result<(), Error> {
-    let changed = crate::record::churn::lines_changed(&analysis.package.root_dir, commits)
+    let changed = crate::measure::churn::lines_changed(&analysis.package.root_dir, commits)
         .map_err(|e| Error::Usage(format!("--churn: {e}")))?;
     let canonical = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
     let changed: std::collections::BTreeMap<PathBuf, u64> =

@@ -111,15 +111,17 @@ pub fn edit_factor(fit: &LinearFit, sample: Sample) -> f64 {
     if predicted > 0.0 { sample.seconds / predicted } else { 1.0 }
 }
 
-impl From<LinearFit> for FitRow {
-    fn from(f: LinearFit) -> FitRow {
+impl LinearFit {
+    /// The fit as a recording stores it. (A method, not a `From` impl for the data type: an impl
+    /// of `data`'s type here would tie the two modules into one for the partition.)
+    pub fn row(&self) -> FitRow {
         FitRow {
-            fixed_s: f.fixed,
-            per_line_s: f.per_line,
-            r2: f.r2,
-            samples: f.samples,
-            fixed_interval_s: f.fixed_interval,
-            per_line_interval_s: f.per_line_interval,
+            fixed_s: self.fixed,
+            per_line_s: self.per_line,
+            r2: self.r2,
+            samples: self.samples,
+            fixed_interval_s: self.fixed_interval,
+            per_line_interval_s: self.per_line_interval,
         }
     }
 }

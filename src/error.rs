@@ -30,9 +30,26 @@ pub enum Error {
     /// Graphviz is missing or failed; the text says which and what to do.
     #[error("{0}")]
     Graphviz(String),
-    /// Recording failed (cargo failed, a file could not be edited or restored).
+    /// Cargo could not run, or failed: the command and cargo's first error line.
+    #[error("`cargo {command}` {failure}")]
+    Cargo { command: String, failure: String },
+    /// A timed build ran past its limit (and was stopped).
+    #[error("`cargo {command}` took more than {seconds} s, the limit per build (set {var} to allow more)")]
+    TimeLimit { command: String, seconds: u64, var: &'static str },
+    /// A file a measurement edits, reads or restores (or its journal) could not be used.
+    #[error("cannot {action} {}: {source}", path.display())]
+    File {
+        action: &'static str,
+        path: std::path::PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// Another `splitcheck record` owns the crate's edit journal.
+    #[error("another `splitcheck record` (pid {pid}) is running on `{krate}`")]
+    Busy { krate: String, pid: u32 },
+    /// A measurement has nothing to measure, or needs what the workspace does not say.
     #[error("{0}")]
-    Record(String),
+    Measure(String),
     /// `apply` wrote the copy, but it does not compile or its tests differ.
     #[error("{0}")]
     Verify(String),
@@ -42,6 +59,15 @@ pub enum Error {
 }
 
 impl Error {
+    /// For `map_err` on using the file `path`: an [`Error::File`] that says what was done.
+    pub fn file(
+        action: &'static str,
+        path: &std::path::Path,
+    ) -> impl FnOnce(std::io::Error) -> Error + use<> {
+        let path = path.to_path_buf();
+        move |source| Error::File { action, path, source }
+    }
+
     /// For `map_err` on writing `path`: an [`Error::OutputFile`] that names it.
     pub fn output_file(path: &std::path::Path) -> impl FnOnce(std::io::Error) -> Error + use<> {
         let path = path.display().to_string();
@@ -54,7 +80,11 @@ impl Error {
             | Error::Output(_)
             | Error::OutputFile { .. }
             | Error::Graphviz(_)
-            | Error::Record(_)
+            | Error::Cargo { .. }
+            | Error::TimeLimit { .. }
+            | Error::File { .. }
+            | Error::Busy { .. }
+            | Error::Measure(_)
             | Error::Verify(_) => EXIT_FAILURE,
             Error::Interrupted => EXIT_INTERRUPTED,
             Error::Workspace(_) | Error::Usage(_) => EXIT_BAD_INPUT,

@@ -37,29 +37,75 @@ pub struct Explored {
     pub shared_items_part: Option<(usize, bool)>,
 }
 
-/// Reads a spec. `Err` says what is wrong with it, quoting it.
-pub fn parse_spec(text: &str) -> Result<SplitSpec, String> {
+/// What is wrong with a `--split` spec, quoting it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SpecError {
+    #[error("`{0}` is not `name=glob,glob`")]
+    NotAPart(String),
+    #[error("`{0}` is not a part name (letters, digits, `_`, `-`)")]
+    BadName(String),
+    #[error("part `{0}` is named twice")]
+    NamedTwice(String),
+    #[error("part `{0}` has an empty glob")]
+    EmptyGlob(String),
+    #[error("glob `{glob}` has `{bad}`; globs are module paths with `*`")]
+    BadCharacter { glob: String, bad: char },
+    #[error("glob `{0}` is not a module path (`a::b`)")]
+    NotAPath(String),
+    #[error("no parts (write `name=glob,glob; name=glob`)")]
+    NoParts,
+    #[error("`*` (the rest) is in more than one part: {0}")]
+    RestTwice(String),
+}
+
+/// Why a spec does not make a valid split of this crate.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SplitError {
+    /// A glob names no module (with the closest module paths).
+    #[error("glob `{glob}` of part `{part}` matches no module{closest}")]
+    UnknownGlob { glob: String, part: String, closest: String },
+    #[error("modules claimed by two parts: {0}")]
+    ClaimedTwice(String),
+    #[error("modules in no part: {0} (add them to a part, or give a part `*` for the rest)")]
+    Unassigned(String),
+    #[error("part `{0}` gets no module")]
+    EmptyPart(String),
+    /// An inherent impl away from its type, cut from it.
+    #[error("{0}")]
+    InherentImplCut(String),
+    /// A dependency cycle of modules cut between parts (with the cheapest references to remove).
+    #[error(
+        "these modules are in one dependency cycle, which cannot be split between crates: {modules}{breaking}"
+    )]
+    CycleCut { modules: String, breaking: String },
+    /// The parts depend on each other in a cycle.
+    #[error("{0}")]
+    PartCycle(String),
+}
+
+/// Reads a spec.
+pub fn parse_spec(text: &str) -> Result<SplitSpec, SpecError> {
     let mut parts: Vec<PartSpec> = Vec::new();
     for chunk in text.split(';').map(str::trim).filter(|c| !c.is_empty()) {
         let Some((name, globs)) = chunk.split_once('=') else {
-            return Err(format!("`{chunk}` is not `name=glob,glob`"));
+            return Err(SpecError::NotAPart(chunk.to_owned()));
         };
         let name = name.trim();
         if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
-            return Err(format!("`{name}` is not a part name (letters, digits, `_`, `-`)"));
+            return Err(SpecError::BadName(name.to_owned()));
         }
         if parts.iter().any(|p| p.name == name) {
-            return Err(format!("part `{name}` is named twice"));
+            return Err(SpecError::NamedTwice(name.to_owned()));
         }
         let mut list = Vec::new();
         for glob in globs.split(',').map(str::trim) {
             if glob.is_empty() {
-                return Err(format!("part `{name}` has an empty glob"));
+                return Err(SpecError::EmptyGlob(name.to_owned()));
             }
             if let Some(bad) =
                 glob.chars().find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '_' | ':' | '*')))
             {
-                return Err(format!("glob `{glob}` has `{bad}`; globs are module paths with `*`"));
+                return Err(SpecError::BadCharacter { glob: glob.to_owned(), bad });
             }
             let full = if glob == "*" || glob == "crate" || glob.starts_with("crate::") {
                 glob.to_owned()
@@ -67,19 +113,19 @@ pub fn parse_spec(text: &str) -> Result<SplitSpec, String> {
                 format!("crate::{glob}")
             };
             if full != "*" && full.split("::").any(|seg| seg.is_empty()) {
-                return Err(format!("glob `{glob}` is not a module path (`a::b`)"));
+                return Err(SpecError::NotAPath(glob.to_owned()));
             }
             list.push(full);
         }
         parts.push(PartSpec { name: name.to_owned(), globs: list });
     }
     if parts.is_empty() {
-        return Err("no parts (write `name=glob,glob; name=glob`)".to_owned());
+        return Err(SpecError::NoParts);
     }
     let rest: Vec<&str> =
         parts.iter().filter(|p| p.globs.iter().any(|g| g == "*")).map(|p| p.name.as_str()).collect();
     if rest.len() > 1 {
-        return Err(format!("`*` (the rest) is in more than one part: {}", rest.join(", ")));
+        return Err(SpecError::RestTwice(rest.join(", ")));
     }
     Ok(SplitSpec { parts })
 }
@@ -119,18 +165,18 @@ pub fn explore(
     graph: &GraphReport,
     model: &Model<'_>,
     crate_part: Option<usize>,
-) -> Result<Explored, String> {
+) -> Result<Explored, SplitError> {
     let units: &UnitGraph = model.graph;
     let modules: Vec<&str> =
         graph.modules.iter().map(|m| m.path.as_str()).filter(|p| *p != "crate").collect();
     for part in &spec.parts {
         for glob in part.globs.iter().filter(|g| *g != "*" && *g != "crate") {
             if !modules.iter().any(|m| glob_matches(glob, m)) {
-                return Err(format!(
-                    "glob `{glob}` of part `{}` matches no module{}",
-                    part.name,
-                    crate::paths::closest_modules(glob, modules.iter().copied())
-                ));
+                return Err(SplitError::UnknownGlob {
+                    glob: glob.clone(),
+                    part: part.name.clone(),
+                    closest: crate::paths::closest_modules(glob, modules.iter().copied()),
+                });
             }
         }
     }
@@ -156,13 +202,10 @@ pub fn explore(
         }
     }
     if !doubly.is_empty() {
-        return Err(format!("modules claimed by two parts: {}", doubly.join(", ")));
+        return Err(SplitError::ClaimedTwice(doubly.join(", ")));
     }
     if !unassigned.is_empty() {
-        return Err(format!(
-            "modules in no part: {} (add them to a part, or give a part `*` for the rest)",
-            unassigned.join(", ")
-        ));
+        return Err(SplitError::Unassigned(unassigned.join(", ")));
     }
     let k = spec.parts.len();
     // A part may hold only the root's shared items (its glob `crate`), when there are any.
@@ -170,7 +213,7 @@ pub fn explore(
     for (i, part) in spec.parts.iter().enumerate() {
         let shared_only = has_shared && part.globs.iter().any(|g| g == "crate");
         if !part_of.values().any(|p| *p == i) && !shared_only {
-            return Err(format!("part `{}` gets no module", part.name));
+            return Err(SplitError::EmptyPart(part.name.clone()));
         }
     }
     // A unit is a module, or a cycle of modules: it must stay in one part.
@@ -186,7 +229,7 @@ pub fn explore(
                 .filter_map(|m| part_of.get(m.as_str()).map(|p| format!("`{m}` in {}", spec.parts[*p].name)))
                 .collect();
             if let Some(why) = inherent_impl_cut(graph, &unit.modules, &part_of, spec) {
-                return Err(why);
+                return Err(SplitError::InherentImplCut(why));
             }
             let cycle = graph.cycles.iter().find(|c| unit.modules.iter().any(|m| c.modules.contains(m)));
             let breaking = cycle.map_or(String::new(), |c| {
@@ -197,10 +240,7 @@ pub fn explore(
                     .collect();
                 format!("; the cheapest references to remove to break it: {}", edges.join(", "))
             });
-            return Err(format!(
-                "these modules are in one dependency cycle, which cannot be split between crates: {}{breaking}",
-                list.join(", ")
-            ));
+            return Err(SplitError::CycleCut { modules: list.join(", "), breaking });
         }
         match placed.first() {
             Some(p) => parts[u] = *p,
@@ -241,10 +281,10 @@ pub fn explore(
                 parts[u] = named.unwrap_or(0);
             }
             let reason = part_cycle(spec, graph, units, &parts);
-            Err(match (shared_unit, named) {
+            Err(SplitError::PartCycle(match (shared_unit, named) {
                 (Some(_), None) => format!("{reason} (with the root items other modules use in any part)"),
                 _ => reason,
-            })
+            }))
         }
     }
 }
@@ -398,12 +438,14 @@ mod tests {
         assert_eq!(spec.parts.len(), 3);
         assert_eq!(spec.parts[0].globs, ["crate::ir", "crate::graph"]);
         assert_eq!(spec.parts[2].globs, ["*"]);
-        assert!(parse_spec("core").unwrap_err().contains("name=glob"));
-        assert!(parse_spec("a=x; a=y").unwrap_err().contains("named twice"));
-        assert!(parse_spec("a=*; b=*").unwrap_err().contains("more than one part"));
-        assert!(parse_spec("a=crate::[x]").unwrap_err().contains("`[`"));
-        assert!(parse_spec("a=crate::::x").unwrap_err().contains("not a module path"));
-        assert!(parse_spec(" ; ").unwrap_err().contains("no parts"));
+        assert_eq!(parse_spec("core").unwrap_err(), SpecError::NotAPart("core".to_owned()));
+        assert_eq!(parse_spec("a=x; a=y").unwrap_err(), SpecError::NamedTwice("a".to_owned()));
+        assert_eq!(parse_spec("a=*; b=*").unwrap_err(), SpecError::RestTwice("a, b".to_owned()));
+        let bad = parse_spec("a=crate::[x]").unwrap_err();
+        assert_eq!(bad, SpecError::BadCharacter { glob: "crate::[x]".to_owned(), bad: '[' });
+        assert!(bad.to_string().contains("`[`"));
+        assert_eq!(parse_spec("a=crate::::x").unwrap_err(), SpecError::NotAPath("crate::::x".to_owned()));
+        assert_eq!(parse_spec(" ; ").unwrap_err(), SpecError::NoParts);
     }
 
     #[test]

@@ -14,9 +14,9 @@ mod straddle;
 pub use feedback::{FeedbackSet, min_feedback_edges};
 pub use straddle::{CycleItems, StraddlingModule};
 
-use crate::items::{ItemDef, ItemKind};
+use crate::items::ItemKind;
 use crate::modtree::{ModuleId, ModuleTree, Size};
-use crate::resolve::{ItemId, RefKind, Resolution};
+use crate::resolve::{ItemId, RefKind, Resolution, item_def};
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
 use std::collections::{BTreeMap, BTreeSet};
@@ -311,10 +311,6 @@ impl ModuleGraph {
 
 fn counts(e: &Edge, options: GraphOptions) -> bool {
     !e.facade && (options.include_tests || !e.test_only)
-}
-
-pub(crate) fn item_def(tree: &ModuleTree, id: ItemId) -> &ItemDef {
-    &tree.get(id.module).items.items[id.item as usize]
 }
 
 fn depth_of(tree: &ModuleTree, mut m: ModuleId) -> u32 {

@@ -6,29 +6,29 @@
 
 pub mod analysis;
 pub mod apply;
+pub mod cargo;
 pub mod cli;
 pub mod cost;
 pub mod cut;
 pub mod data;
 pub mod error;
 pub mod explore;
+pub mod git;
 pub mod graph;
 pub mod items;
+pub mod measure;
 pub mod modtree;
 pub mod partition;
 pub mod paths;
 pub mod pipeline;
-pub mod prediction;
 pub mod pricing;
 pub mod provenance;
-pub mod record;
 pub mod report;
 pub mod report_dir;
 pub mod resolve;
 pub mod soundness;
-pub mod split_copy;
+pub mod text;
 pub mod tradeoff;
-pub mod verify;
 pub mod workspace;
 pub mod workspace_rank;
 

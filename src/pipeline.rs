@@ -93,7 +93,7 @@ pub fn price(graph: &GraphReport, options: &PriceOptions<'_>) -> Result<Priced, 
         let priced = read_timings(found).and_then(|timings| {
             pricing::prices(graph, Some(&timings), flags, profile)
                 .map(|prices| (prices, timings))
-                .map_err(Error::Usage)
+                .map_err(|e| Error::Usage(e.to_string()))
         });
         match priced {
             Ok((prices, timings)) => {
@@ -122,7 +122,7 @@ pub fn trade_off(
         shown: shown.clone(),
         timings,
         this_machine: (
-            crate::record::cpu_model(),
+            crate::provenance::cpu_model(),
             std::thread::available_parallelism().map_or(1, |n| n.get()),
         ),
     });

@@ -10,6 +10,17 @@ use crate::data::timings::{FitRow, Timings};
 use crate::partition::{CostIntervals, CostModel, CostSource, Profile, Shape, UnitGraph, units_from_graph};
 use std::collections::BTreeMap;
 
+/// Why a recording cannot price a crate.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PricingError {
+    #[error("a recording of `{recorded}`, not of `{analyzed}`")]
+    OtherCrate { recorded: String, analyzed: String },
+    #[error(
+        "no {profile} fit in it (record with --quick, or with --workspace-fit in a workspace of crates of different sizes)"
+    )]
+    NoFit { profile: &'static str },
+}
+
 /// Cost parameters given on the command line (each overrides the recording or the default).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct CostFlags {
@@ -73,7 +84,7 @@ pub fn prices(
     timings: Option<&Timings>,
     flags: CostFlags,
     primary: Profile,
-) -> Result<Prices, String> {
+) -> Result<Prices, PricingError> {
     let other = primary.other();
     let recorded = |profile| timings.map(|t| recorded_cost(t, profile, graph)).transpose();
     let primary_recorded = recorded(primary)?;
@@ -143,7 +154,7 @@ fn with_flags(mut cost: CostModel, flags: CostFlags, recorded: bool) -> CostMode
 
 /// The cost of one profile fitted across the workspace's crates in a recording (any crate's:
 /// the fit is the workspace's), with the dependents' re-run cost where it was recorded.
-pub fn workspace_cost(timings: &Timings, profile: Profile) -> Result<CostModel, String> {
+pub fn workspace_cost(timings: &Timings, profile: Profile) -> Result<CostModel, PricingError> {
     // A fit from fewer samples than the cost module trusts (older recordings) is not used.
     let trusted = |f: &&FitRow| f.samples >= crate::cost::MIN_SAMPLES;
     let fit = timings
@@ -155,10 +166,7 @@ pub fn workspace_cost(timings: &Timings, profile: Profile) -> Result<CostModel, 
         })
         .filter(trusted);
     let Some(fit) = fit else {
-        return Err(format!(
-            "no {} fit in it (record with --workspace-fit, in a workspace of crates of different sizes)",
-            profile.as_str()
-        ));
+        return Err(PricingError::NoFit { profile: profile.as_str() });
     };
     let mut cost = CostModel::assumed();
     cost.fixed = fit.fixed_s.max(0.0);
@@ -203,11 +211,14 @@ pub fn workspace_cost(timings: &Timings, profile: Profile) -> Result<CostModel, 
         None => format!("cargo's own {:.2} s per run assumed (not recorded)", cost.overhead),
     };
     let fitted = if timings.quick {
+        // The scratch crate is the recording's smallest.
+        let probe =
+            timings.workspace_fit.iter().flat_map(|w| &w.crates).map(|c| c.src_lines).min().unwrap_or(0);
         format!(
-            "record --quick: {} edits each of this crate and of a {}-line scratch crate, fitted over the two sizes, R² {:.2}",
-            timings.reps,
-            crate::record::quick::PROBE_SRC_LINES,
-            fit.r2
+            "record --quick: {} edits each of this crate and of a {probe}-line scratch crate, fitted over the two sizes, R² {:.2} \
+             (a line through a tiny crate: mid-size crates cost more than it says, so the savings of a split are upper bounds; \
+             a recording with --workspace-fit fits real crates)",
+            timings.reps, fit.r2
         )
     } else {
         format!("fitted from {} recorded crates, R² {:.2}", fit.samples, fit.r2)
@@ -239,9 +250,12 @@ pub fn recorded_cost(
     timings: &Timings,
     profile: Profile,
     graph: &GraphReport,
-) -> Result<(CostModel, BTreeMap<String, f64>), String> {
+) -> Result<(CostModel, BTreeMap<String, f64>), PricingError> {
     if timings.krate.replace('-', "_") != graph.krate.replace('-', "_") {
-        return Err(format!("a recording of `{}`, not of `{}`", timings.krate, graph.krate));
+        return Err(PricingError::OtherCrate {
+            recorded: timings.krate.clone(),
+            analyzed: graph.krate.clone(),
+        });
     }
     let mut cost = workspace_cost(timings, profile)?;
     // The fit is across crates; this crate's own recorded edits calibrate its level (its code

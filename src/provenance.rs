@@ -8,7 +8,6 @@
 use crate::data::provenance::Provenance;
 use crate::workspace::Package;
 use std::path::Path;
-use std::process::Command;
 
 pub fn provenance(package: &Package) -> Provenance {
     let (git_commit, crate_commit, git_dirty) = git_state(&package.root_dir);
@@ -26,12 +25,8 @@ pub fn provenance(package: &Package) -> Provenance {
 
 /// `HEAD`, the last commit touching `dir`, and whether `dir` has uncommitted changes.
 fn git_state(dir: &Path) -> (Option<String>, Option<String>, bool) {
-    let git = |args: &[&str]| -> Option<String> {
-        let out = Command::new("git").arg("-C").arg(dir).args(args).output().ok()?;
-        let text = String::from_utf8_lossy(&out.stdout).trim().to_owned();
-        (out.status.success() && !text.is_empty()).then_some(text)
-    };
-    let head = git(&["rev-parse", "HEAD"]);
+    let git = |args: &[&str]| crate::git::line(dir, args);
+    let head = crate::git::head(dir);
     let last = head.as_ref().and_then(|_| git(&["log", "-1", "--format=%H", "--", "."]));
     let dirty = head.is_some() && git(&["status", "--porcelain", "--", "."]).is_some();
     (head, last, dirty)
@@ -78,6 +73,15 @@ pub fn tool_and_commit() -> String {
         "" => tool(),
         commit => format!("{} (commit {commit})", tool()),
     }
+}
+
+/// The processor's model name (Linux), for a recording's provenance.
+pub fn cpu_model() -> Option<String> {
+    let info = std::fs::read_to_string("/proc/cpuinfo").ok()?;
+    info.lines()
+        .find_map(|l| l.strip_prefix("model name"))
+        .and_then(|rest| rest.split_once(':'))
+        .map(|(_, name)| name.trim().to_owned())
 }
 
 #[cfg(test)]

@@ -254,7 +254,7 @@ impl<'t> Resolver<'t> {
         // `#[macro_export]` macros live at the crate root for path-based lookups.
         for ids in macros.values() {
             for id in ids {
-                let def = item(tree, *id);
+                let def = item_def(tree, *id);
                 if def.macro_scope && id.module != ModuleId::ROOT {
                     let slot = scopes[0].entry(def.name.clone()).or_default();
                     if slot.mac.is_none() {
@@ -283,7 +283,7 @@ impl<'t> Resolver<'t> {
                 let m = ModuleId(m_idx as u32);
                 for leaf in &self.tree.modules[m_idx].items.uses {
                     let use_id = ItemId { module: m, item: leaf.item };
-                    let public = vis_class(&item(self.tree, use_id).vis);
+                    let public = vis_class(&item_def(self.tree, use_id).vis);
                     match &leaf.name {
                         Some(name) => {
                             if name == "_" {
@@ -353,7 +353,7 @@ impl<'t> Resolver<'t> {
                 }
             }
             Some(Res::Item(enum_id)) => {
-                let variants = item(self.tree, enum_id).variants.clone();
+                let variants = item_def(self.tree, enum_id).variants.clone();
                 for v in variants {
                     for ns in [Ns::Type, Ns::Value] {
                         let binding = Binding {
@@ -459,7 +459,7 @@ impl<'t> Resolver<'t> {
                 Some((b, t))
             }
             Res::Item(id) => {
-                let def = item(self.tree, id);
+                let def = item_def(self.tree, id);
                 if def.kind == ItemKind::Enum && def.variants.iter().any(|v| v == name) && ns != Ns::Macro {
                     Some((
                         Binding {
@@ -498,7 +498,7 @@ impl<'t> Resolver<'t> {
                     return w;
                 }
                 Res::Item(id) => {
-                    let def = item(self.tree, id);
+                    let def = item_def(self.tree, id);
                     if def.kind == ItemKind::Enum && def.variants.iter().any(|v| v == seg) {
                         // A variant: its enum is what the path needs.
                         continue;
@@ -622,7 +622,7 @@ impl<'t> Resolver<'t> {
                         // `Type::item`: the impls that define `item` are needed too.
                         if let Some(assoc) = assoc {
                             for imp in impls_of.get(&to).into_iter().flatten() {
-                                if item(self.tree, *imp).assoc.binary_search(&assoc).is_ok() {
+                                if item_def(self.tree, *imp).assoc.binary_search(&assoc).is_ok() {
                                     push(*imp, RefKind::Method);
                                 }
                             }
@@ -697,7 +697,8 @@ impl<'t> Resolver<'t> {
                 let test_only =
                     module.test_only || call.test_only || module.items.items[call.item as usize].test_only;
                 for imp in impls {
-                    if item(self.tree, *imp).assoc.binary_search(&call.method).is_ok() && imp.module != m {
+                    if item_def(self.tree, *imp).assoc.binary_search(&call.method).is_ok() && imp.module != m
+                    {
                         refs.push(ResolvedRef {
                             from,
                             to: *imp,
@@ -933,13 +934,14 @@ const STD_PRELUDE: &[&str] = &[
     "usize",
 ];
 
-fn item(tree: &ModuleTree, id: ItemId) -> &ItemDef {
+/// The definition of an item: the one lookup from an [`ItemId`] to its [`ItemDef`].
+pub fn item_def(tree: &ModuleTree, id: ItemId) -> &ItemDef {
     &tree.get(id.module).items.items[id.item as usize]
 }
 
 /// What a lone identifier in a pattern can name instead of binding a new variable.
 fn is_pattern_constant(tree: &ModuleTree, id: ItemId) -> bool {
-    let def = item(tree, id);
+    let def = item_def(tree, id);
     match def.kind {
         ItemKind::Const | ItemKind::Static | ItemKind::Enum => true,
         ItemKind::Struct => def.value_too,

@@ -15,17 +15,9 @@ use crate::graph::{ModuleGraph, NodeId};
 use crate::items::ItemKind;
 use crate::modtree::{ModuleId, ModuleTree};
 use crate::resolve::ItemId;
-use quote::ToTokens;
+use crate::text::{TextEdit, byte_offset, without_leaves};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-
-/// One replacement of the byte range `start..end` of a file.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct TextEdit {
-    pub start: usize,
-    pub end: usize,
-    pub replacement: String,
-}
 
 #[derive(Debug, Clone)]
 pub struct DeletionPlan {
@@ -114,7 +106,7 @@ pub fn deletion_plan(
         }
     }
     for &id in &deleted_items {
-        if crate::graph::item_def(tree, id).kind != ItemKind::Mod
+        if crate::resolve::item_def(tree, id).kind != ItemKind::Mod
             && let Some((file, start, end, _)) = locate(tree, id, &mut texts, text)
         {
             edits.entry(file).or_default().push(TextEdit { start, end, replacement: String::new() });
@@ -205,80 +197,7 @@ fn locate(
 /// Whether a `use` path ends at a deleted root item: `crate::name` or `self::name` in the root.
 fn names_root_item(path: &[String], deleted: &BTreeSet<ItemId>, tree: &ModuleTree) -> bool {
     let Some(last) = path.last() else { return false };
-    deleted.iter().any(|id| crate::graph::item_def(tree, *id).name == *last)
-}
-
-/// Applies edits (sorted, non-overlapping after dropping any nested in an earlier one).
-pub fn apply_edits(text: &str, edits: &[TextEdit]) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut pos = 0;
-    for e in edits {
-        if e.start < pos {
-            continue;
-        }
-        out.push_str(&text[pos..e.start]);
-        out.push_str(&e.replacement);
-        pos = e.end;
-    }
-    out.push_str(&text[pos..]);
-    out
-}
-
-/// The byte offset of a 1-based line and 1-based character column.
-pub(crate) fn byte_offset(text: &str, (line, column): (u32, u32)) -> Option<usize> {
-    let mut offset = 0;
-    for (i, l) in text.split_inclusive('\n').enumerate() {
-        if i + 1 == line as usize {
-            let chars = column.saturating_sub(1) as usize;
-            let within = l.char_indices().nth(chars).map_or(l.len(), |(b, _)| b);
-            return Some(offset + within);
-        }
-        offset += l.len();
-    }
-    (line as usize == text.split_inclusive('\n').count() + 1).then_some(text.len())
-}
-
-/// The `use` item `source` without the leaves flagged in `drop` (in the order `items` flattens
-/// use trees), printed by `quote`.
-pub(crate) fn without_leaves(source: &str, drop: &[bool]) -> Option<String> {
-    let mut item: syn::ItemUse = syn::parse_str(source).ok()?;
-    let mut idx = 0;
-    let tree = filter_tree(&item.tree, &mut idx, drop, false)?;
-    item.tree = tree;
-    Some(item.to_token_stream().to_string())
-}
-
-fn filter_tree(
-    tree: &syn::UseTree,
-    idx: &mut usize,
-    drop: &[bool],
-    has_prefix: bool,
-) -> Option<syn::UseTree> {
-    use syn::UseTree;
-    match tree {
-        UseTree::Path(p) => {
-            let inner = filter_tree(&p.tree, idx, drop, true)?;
-            let mut p = p.clone();
-            p.tree = Box::new(inner);
-            Some(UseTree::Path(p))
-        }
-        UseTree::Name(n) if n.ident == "self" && !has_prefix => Some(tree.clone()),
-        UseTree::Name(_) | UseTree::Rename(_) | UseTree::Glob(_) => {
-            let keep = !drop.get(*idx).copied().unwrap_or(false);
-            *idx += 1;
-            keep.then(|| tree.clone())
-        }
-        UseTree::Group(g) => {
-            let mut g = g.clone();
-            let items: Vec<UseTree> =
-                g.items.iter().filter_map(|t| filter_tree(t, idx, drop, has_prefix)).collect();
-            if items.is_empty() {
-                return None;
-            }
-            g.items = items.into_iter().collect();
-            Some(UseTree::Group(g))
-        }
-    }
+    deleted.iter().any(|id| crate::resolve::item_def(tree, *id).name == *last)
 }
 
 /// The non-root nodes of a graph, in path order: the modules to test one by one.

@@ -12,7 +12,8 @@
 
 use splitcheck::analysis::analyze;
 use splitcheck::graph::{GraphOptions, ModuleGraph};
-use splitcheck::soundness::{apply_edits, deletable_nodes, deletion_plan};
+use splitcheck::soundness::{deletable_nodes, deletion_plan};
+use splitcheck::text::apply_edits;
 use splitcheck::workspace::Selection;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

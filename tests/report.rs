@@ -208,8 +208,8 @@ fn explore_prices_a_report_candidate_as_the_report_does() {
 #[test]
 fn the_prediction_check_predicts_the_reports_e() {
     use splitcheck::cut::{PartitionSetup, partition_report};
+    use splitcheck::measure::prediction::{EditKind, predicted_e, predicted_edits};
     use splitcheck::partition::{SearchOptions, Shape, best_partitions};
-    use splitcheck::prediction::{EditKind, predicted_e, predicted_edits};
     use splitcheck::pricing::{CostFlags, without_recording};
     let selection = splitcheck::workspace::Selection {
         krate: None,

@@ -9,9 +9,9 @@
 //! Must not: read files or format text.
 
 use crate::analysis::CrateAnalysis;
-use crate::graph::item_def;
 use crate::items::{ItemKind, Visibility};
 use crate::modtree::{ModuleId, ModuleTree};
+use crate::resolve::item_def;
 use crate::resolve::{ItemId, Target};
 use std::collections::{BTreeMap, BTreeSet};
 

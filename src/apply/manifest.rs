@@ -12,8 +12,22 @@ use toml_edit::{Array, DocumentMut, InlineTable, Item, Table, value};
 
 const DEP_TABLES: [&str; 2] = ["dependencies", "dev-dependencies"];
 
-fn parse(text: &str) -> Result<DocumentMut, String> {
-    text.parse::<DocumentMut>().map_err(|e| e.to_string().lines().next().unwrap_or("").to_owned())
+/// Why a manifest could not be edited.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ManifestError {
+    /// Not TOML: the parser's first line.
+    #[error("{0}")]
+    Toml(String),
+    #[error("`workspace.members` is not a list")]
+    MembersNotAList,
+    /// A table the edit needs is missing.
+    #[error("no [{0}] table")]
+    MissingTable(&'static str),
+}
+
+fn parse(text: &str) -> Result<DocumentMut, ManifestError> {
+    text.parse::<DocumentMut>()
+        .map_err(|e| ManifestError::Toml(e.to_string().lines().next().unwrap_or("").to_owned()))
 }
 
 /// The name a dependency has in code: its key, `-` as `_`.
@@ -38,12 +52,12 @@ pub fn part_manifest(
     parts: &[(String, String)],
     used: &BTreeSet<String>,
     dev_facade: Option<(&str, &str)>,
-) -> Result<String, String> {
+) -> Result<String, ManifestError> {
     let mut doc = parse(original)?;
     let package = doc
         .get_mut("package")
         .and_then(Item::as_table_like_mut)
-        .ok_or_else(|| "no [package] table".to_owned())?;
+        .ok_or(ManifestError::MissingTable("package"))?;
     package.insert("name", value(name));
     package.insert("description", value(description));
     for key in ["build", "links", "default-run", "include", "exclude", "readme", "workspace", "publish"] {
@@ -135,7 +149,7 @@ fn feature_entry_kept(entry: &str, features: &BTreeSet<String>, deps: &BTreeSet<
 
 /// The facade's manifest: the original with a path dependency on each part, and each of its
 /// features forwarded to every part (every part declares every feature).
-pub fn facade_manifest(original: &str, parts: &[(String, String)]) -> Result<String, String> {
+pub fn facade_manifest(original: &str, parts: &[(String, String)]) -> Result<String, ManifestError> {
     let mut doc = parse(original)?;
     let deps = doc.entry("dependencies").or_insert(Item::Table(Table::new()));
     if let Some(table) = deps.as_table_like_mut() {
@@ -156,14 +170,14 @@ pub fn facade_manifest(original: &str, parts: &[(String, String)]) -> Result<Str
 }
 
 /// Adds `members` to the `[workspace]` of `manifest` unless a member glob already covers them.
-pub fn with_members(manifest: &str, members: &[String]) -> Result<String, String> {
+pub fn with_members(manifest: &str, members: &[String]) -> Result<String, ManifestError> {
     let mut doc = parse(manifest)?;
     let workspace = doc
         .get_mut("workspace")
         .and_then(Item::as_table_like_mut)
-        .ok_or_else(|| "no [workspace] table".to_owned())?;
+        .ok_or(ManifestError::MissingTable("workspace"))?;
     let list = workspace.entry("members").or_insert(Item::Value(Array::new().into()));
-    let Some(list) = list.as_array_mut() else { return Err("`workspace.members` is not a list".to_owned()) };
+    let Some(list) = list.as_array_mut() else { return Err(ManifestError::MembersNotAList) };
     let globs: Vec<String> = list.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect();
     for m in members {
         if !globs.iter().any(|g| g == m || (g.contains('*') && crate::explore::glob_matches(g, m))) {
@@ -175,7 +189,7 @@ pub fn with_members(manifest: &str, members: &[String]) -> Result<String, String
 
 /// A virtual workspace of `members`, with the `[profile]` and `[patch]` tables a package that
 /// was its own workspace had (they only count at the root).
-pub fn new_workspace(members: &[String], package_manifest: &str) -> Result<String, String> {
+pub fn new_workspace(members: &[String], package_manifest: &str) -> Result<String, ManifestError> {
     let package = parse(package_manifest)?;
     let mut doc = DocumentMut::new();
     let mut ws = Table::new();
@@ -193,7 +207,7 @@ pub fn new_workspace(members: &[String], package_manifest: &str) -> Result<Strin
 }
 
 /// The package manifest without the tables only a workspace root may have.
-pub fn without_root_tables(manifest: &str) -> Result<String, String> {
+pub fn without_root_tables(manifest: &str) -> Result<String, ManifestError> {
     let mut doc = parse(manifest)?;
     for key in ["workspace", "profile", "patch", "replace"] {
         doc.remove(key);

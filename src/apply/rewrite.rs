@@ -19,11 +19,11 @@ use crate::analysis::CrateAnalysis;
 use crate::items::ItemIdx;
 use crate::modtree::{ModuleId, ModuleTree};
 use crate::resolve::ItemId;
-use crate::soundness::{TextEdit, apply_edits};
+use crate::text::{TextEdit, apply_edits};
 use proc_macro2::{LineColumn, Span};
 use quote::ToTokens;
 use std::collections::{BTreeSet, HashMap};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use syn::spanned::Spanned;
 
 /// Something the rewrite could not do safely, to finish by hand.
@@ -652,7 +652,7 @@ impl<'a> Rewriter<'a> {
         if drop.iter().all(|d| *d) {
             return Some(None);
         }
-        Some(crate::soundness::without_leaves(src.slice(u.span()), &drop))
+        Some(crate::text::without_leaves(src.slice(u.span()), &drop))
     }
 
     /// Whether the `use` path `path`, written in `module`, names something `dest` can see.
@@ -765,14 +765,10 @@ fn inline_dir(m: &syn::ItemMod) -> String {
         .unwrap_or_else(|| m.ident.to_string().trim_start_matches("r#").to_owned())
 }
 
-/// `target` relative to `base`, with `/` separators.
+/// `target` relative to `base`, with `/` separators (`.` for `base` itself).
 pub(crate) fn relative(target: &Path, base: &Path) -> String {
-    let t: Vec<Component> = target.components().collect();
-    let b: Vec<Component> = base.components().collect();
-    let common = t.iter().zip(&b).take_while(|(x, y)| x == y).count();
-    let mut parts: Vec<String> = vec!["..".to_owned(); b.len() - common];
-    parts.extend(t[common..].iter().map(|c| c.as_os_str().to_string_lossy().into_owned()));
-    if parts.is_empty() { ".".to_owned() } else { parts.join("/") }
+    let path = crate::paths::relative(base, target);
+    if path.is_empty() { ".".to_owned() } else { path }
 }
 
 /// Makes `vis` `pub` (with `#[doc(hidden)]` when `hidden`): replaces `pub(…)`, or inserts

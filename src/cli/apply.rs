@@ -4,11 +4,11 @@
 use super::ProfileArg;
 use crate::analysis::{self, CrateAnalysis};
 use crate::apply::layout::SplitInput;
+use crate::apply::verify;
+use crate::cargo::Cargo;
 use crate::data::graph::GraphReport;
 use crate::data::partition::CandidateRow;
 use crate::error::Error;
-use crate::record::Cargo;
-use crate::verify;
 use crate::workspace::Selection;
 use clap::Args;
 use std::collections::BTreeMap;
@@ -100,8 +100,8 @@ pub(super) fn apply(cli: &super::Cli, args: &ApplyArgs, selection: &Selection) -
         workspace_manifest,
         data_files: data_files(&src_dir),
     };
-    let plan = crate::apply::plan(&analysis, &input, &sources).map_err(Error::Usage)?;
-    crate::split_copy::write_copy(&plan, &package.workspace_root, &args.out)?;
+    let plan = crate::apply::plan(&analysis, &input, &sources).map_err(|e| Error::Usage(e.to_string()))?;
+    crate::apply::copy::write_copy(&plan, &package.workspace_root, &args.out)?;
     let mut out = anstream::stdout().lock();
     write_plan_summary(&plan, &chosen, &args.out, quiet, &mut out).map_err(Error::Output)?;
     if args.no_verify {
@@ -183,12 +183,12 @@ pub(super) fn apply(cli: &super::Cli, args: &ApplyArgs, selection: &Selection) -
     }
     if args.measure {
         let dir = args.report.clone().unwrap_or_else(|| PathBuf::from("reports").join(&package.name));
-        let options = crate::prediction::MeasureOptions {
+        let options = crate::measure::prediction::MeasureOptions {
             reps: args.reps,
             top: args.top,
             progress: !quiet && std::io::IsTerminal::is_terminal(&std::io::stderr()),
         };
-        let check = crate::prediction::measure_and_compare(
+        let check = crate::measure::prediction::measure_and_compare(
             &analysis,
             &graph,
             &chosen.prices,
@@ -199,8 +199,8 @@ pub(super) fn apply(cli: &super::Cli, args: &ApplyArgs, selection: &Selection) -
             &args.out,
             &options,
         )?;
-        let written = crate::prediction::write_check(&check, &dir)?;
-        crate::prediction::write_summary(&check, &mut out).map_err(Error::Output)?;
+        let written = crate::measure::prediction::write_check(&check, &dir)?;
+        crate::measure::prediction::write_summary(&check, &mut out).map_err(Error::Output)?;
         writeln!(out, "prediction check: {}", written.display()).map_err(Error::Output)?;
     }
     Ok(())
@@ -335,7 +335,7 @@ fn data_files(dir: &Path) -> Vec<PathBuf> {
         for e in entries.flatten() {
             let path = e.path();
             if path.is_dir() {
-                if !crate::split_copy::skipped(&path) {
+                if !crate::apply::copy::skipped(&path) {
                     stack.push(path);
                 }
             } else if path.extension().is_none_or(|x| x != "rs") {

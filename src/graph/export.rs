@@ -27,7 +27,7 @@ pub fn graph_report(analysis: &CrateAnalysis, graph: &ModuleGraph, focus: Option
     let item_path = |id: ItemId| ModuleGraph::item_path(tree, id);
     let at = |id: ItemId, line: u32| {
         let module = tree.get(id.module);
-        let file_idx = crate::graph::item_def(tree, id).file as usize;
+        let file_idx = crate::resolve::item_def(tree, id).file as usize;
         let file = module.files.get(file_idx).unwrap_or(&module.file);
         format!("{}:{line}", relative(base, file))
     };

@@ -7,10 +7,11 @@
 //! move up (into the facade, for the crate root). If no item-level cycle spans two modules,
 //! moving such items breaks the module cycle entirely.
 
-use super::{ModuleGraph, NodeId, item_def};
+use super::{ModuleGraph, NodeId};
 use crate::items::{ItemKind, Visibility};
 use crate::modtree::{ModuleId, ModuleTree};
 use crate::resolve::ItemId;
+use crate::resolve::item_def;
 use petgraph::graph::{DiGraph, NodeIndex};
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -290,7 +290,7 @@ fn type_path(ty: &Type) -> Option<Vec<String>> {
 }
 
 /// The paths of a `use` tree's leaves, in the order [`UseLeaf`]s are listed and
-/// `soundness::without_leaves` counts them.
+/// `text::without_leaves` counts them.
 pub(crate) fn use_tree_paths(tree: &syn::UseTree) -> Vec<Vec<String>> {
     let mut out = Vec::new();
     flatten_use(tree, &mut Vec::new(), &mut out);

@@ -74,7 +74,7 @@ pub fn walk(root_file: &Path, display_base: &Path) -> ModuleTree {
                 break;
             }
         }
-        let results: Vec<Result<FileFacts, String>> = in_worker_pool(|| {
+        let results: Vec<std::io::Result<FileFacts>> = in_worker_pool(|| {
             layer
                 .par_iter()
                 .map(|task| match &task.expansion {
@@ -88,11 +88,11 @@ pub fn walk(root_file: &Path, display_base: &Path) -> ModuleTree {
         for (task, result) in layer.into_iter().zip(results) {
             match result {
                 Ok(facts) => state.integrate(&task, facts, &mut next),
-                Err(message) => {
+                Err(e) => {
                     let problem = Problem {
                         severity: Severity::Error,
                         location: Some(Location { file: task.file.clone(), line: 0, column: 0 }),
-                        message,
+                        message: format!("cannot read file: {e}"),
                     };
                     state.modules[task.module.index()].problems.push(problem);
                 }
@@ -119,8 +119,8 @@ pub const MAX_PARSED_BYTES: usize = 16 * 1024 * 1024;
 
 /// Reads a source file. Invalid UTF-8, or a file too large to parse, is an error for the module
 /// (returned beside the text, lossy if need be), but its lines still count.
-fn read_source(path: &Path) -> Result<(String, Option<String>), String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read file: {e}"))?;
+fn read_source(path: &Path) -> std::io::Result<(String, Option<String>)> {
+    let bytes = std::fs::read(path)?;
     if bytes.len() > MAX_PARSED_BYTES {
         let message = format!(
             "file not parsed: {:.1} MiB is over the {} MiB splitcheck parses (its lines count; its items and references are missing)",

@@ -6,8 +6,8 @@
 //! each integration test file, doc tests), so the parts' unit tests compare with the
 //! original's. Must not: write source files.
 
+use crate::cargo::Cargo;
 use crate::error::Error;
-use crate::record::Cargo;
 use serde::Serialize;
 use std::collections::BTreeMap;
 

@@ -6,21 +6,14 @@
 //! kill. Writes the raw samples with medians and spreads as JSON.
 //! Must not: decide anything about partitions (the `cost` module fits the numbers).
 
-pub mod cargo_timings;
-pub mod churn;
-pub mod journal;
-pub mod quick;
-pub mod touch;
-
+use super::journal::{self, Journal};
+use super::touch;
 use crate::analysis::CrateAnalysis;
+use crate::cargo::{Cargo, tool_version};
 use crate::cost::spread;
 use crate::data::timings::*;
 use crate::error::Error;
-use journal::Journal;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::sync::OnceLock;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 /// What to record.
@@ -42,17 +35,6 @@ pub struct RecordOptions {
     pub with_dependents: bool,
 }
 
-static INTERRUPTED: AtomicBool = AtomicBool::new(false);
-
-/// Ctrl-C and SIGTERM set a flag the recording loop watches: it stops cargo, restores the files
-/// and exits with 130.
-pub(crate) fn install_interrupt_handler() {
-    static INSTALLED: OnceLock<()> = OnceLock::new();
-    INSTALLED.get_or_init(|| {
-        let _ = ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::SeqCst));
-    });
-}
-
 /// Restores files an earlier `record` left edited (it was killed); returns them.
 pub fn recover(target_dir: &Path) -> Result<Vec<PathBuf>, Error> {
     if !journal::journal_dir(target_dir).join("entries.json").is_file() {
@@ -70,10 +52,7 @@ pub fn recover(target_dir: &Path) -> Result<Vec<PathBuf>, Error> {
 }
 
 pub(crate) fn journal_error(target_dir: &Path, e: std::io::Error) -> Error {
-    Error::Record(format!(
-        "cannot use the edit journal in {}: {e}",
-        journal::journal_dir(target_dir).display()
-    ))
+    Error::File { action: "use the edit journal in", path: journal::journal_dir(target_dir), source: e }
 }
 
 /// Restores every protected file when dropped: on success, error and panic alike.
@@ -90,7 +69,7 @@ impl Drop for Restorer<'_> {
 }
 
 pub fn record(analysis: &CrateAnalysis, options: &RecordOptions) -> Result<Timings, Error> {
-    install_interrupt_handler();
+    crate::cargo::install_interrupt_handler();
     let started = Instant::now();
     let package = &analysis.package;
     let tree = &analysis.tree;
@@ -116,10 +95,7 @@ pub fn record(analysis: &CrateAnalysis, options: &RecordOptions) -> Result<Timin
     }
     let cargo = Cargo { manifest: package.manifest_path.clone(), offline: options.offline, target_dir: None };
     if let Some(pid) = journal::live_owner(&package.target_dir) {
-        return Err(Error::Record(format!(
-            "another `splitcheck record` (pid {pid}) is running on `{}`",
-            package.name
-        )));
+        return Err(Error::Busy { krate: package.name.clone(), pid });
     }
     let _owner = journal::claim(&package.target_dir).map_err(|e| journal_error(&package.target_dir, e))?;
     let mut journal =
@@ -186,14 +162,14 @@ pub fn record(analysis: &CrateAnalysis, options: &RecordOptions) -> Result<Timin
         cargo: tool_version(&Cargo::program()),
         rustc: tool_version("rustc"),
         cores: std::thread::available_parallelism().map_or(1, |n| n.get()),
-        git_commit: git_commit(&package.root_dir),
+        git_commit: crate::git::head(&package.root_dir),
         touch: options.touch,
         reps: options.reps,
         commands: Commands {
             lib: "cargo build --lib (dev profile)".to_owned(),
             test: "cargo test --no-run (test profile)".to_owned(),
         },
-        cpu: cpu_model(),
+        cpu: crate::provenance::cpu_model(),
         quick: false,
         warmup_s: warmup,
         noop_s: Some(ProfilePair { lib: spread(&noop.lib), test: spread(&noop.test) }),
@@ -206,15 +182,6 @@ pub fn record(analysis: &CrateAnalysis, options: &RecordOptions) -> Result<Timin
     })
 }
 
-/// The processor's model name (Linux), for a recording's provenance.
-pub fn cpu_model() -> Option<String> {
-    let info = std::fs::read_to_string("/proc/cpuinfo").ok()?;
-    info.lines()
-        .find_map(|l| l.strip_prefix("model name"))
-        .and_then(|rest| rest.split_once(':'))
-        .map(|(_, name)| name.trim().to_owned())
-}
-
 /// Edits `file` `options.reps` times, timing both profiles after each edit; restores it after.
 fn measure_edits(
     cargo: &Cargo,
@@ -225,8 +192,7 @@ fn measure_edits(
     progress: &indicatif::ProgressBar,
     after_lib: &mut dyn FnMut() -> Result<(), Error>,
 ) -> Result<(ProfilePair<Vec<f64>>, TouchKind), Error> {
-    let original = std::fs::read_to_string(file)
-        .map_err(|e| Error::Record(format!("cannot read {}: {e}", file.display())))?;
+    let original = std::fs::read_to_string(file).map_err(Error::file("read", file))?;
     let mut samples = ProfilePair { lib: Vec::new(), test: Vec::new() };
     let mut applied = options.touch;
     let guard = Restorer { journal };
@@ -252,10 +218,10 @@ pub(crate) fn touch_journaled(
     kind: TouchKind,
     n: u32,
 ) -> Result<TouchKind, Error> {
-    journal.protect(file).map_err(|e| Error::Record(format!("cannot journal {}: {e}", file.display())))?;
+    journal.protect(file).map_err(Error::file("journal", file))?;
     let (text, applied) = touch::touched(original, kind, n);
     if applied == TouchKind::Mtime { journal::bump_mtime(file) } else { std::fs::write(file, text) }
-        .map_err(|e| Error::Record(format!("cannot edit {}: {e}", file.display())))?;
+        .map_err(Error::file("edit", file))?;
     Ok(applied)
 }
 
@@ -275,7 +241,7 @@ fn direct_dependents(
     let names = match (&package.dependents, package.dependents.direct_normal()) {
         (_, Some(names)) => names,
         (crate::workspace::Dependents::Unknown(why), None) => {
-            return Err(Error::Record(format!(
+            return Err(Error::Measure(format!(
                 "--with-dependents: the workspace's dependents are unknown: {why}"
             )));
         }
@@ -322,13 +288,13 @@ fn fit_dependents(runs: Vec<DependentRun>) -> DependentFit {
             Some(crate::cost::Sample { lines: f64::from(c.src_lines), seconds: c.spread_s?.median })
         })
         .collect();
-    DependentFit { lib: crate::cost::fit(&points, 1000, 3).map(FitRow::from), crates }
+    DependentFit { lib: crate::cost::fit(&points, 1000, 3).map(|f| f.row()), crates }
 }
 
 /// The file to edit in a crate for the workspace fit: the root file if the touch can be applied
 /// there as asked (a body edit needs a function), else the largest src module where it can, so
 /// the fit prices the same kind of edit as the module recordings.
-fn edit_target(tree: &crate::modtree::ModuleTree, root: &Path, kind: TouchKind) -> PathBuf {
+pub(crate) fn edit_target(tree: &crate::modtree::ModuleTree, root: &Path, kind: TouchKind) -> PathBuf {
     let applies = |file: &Path| {
         std::fs::read_to_string(file).is_ok_and(|text| touch::touched(&text, kind, 0).1 == kind)
     };
@@ -397,15 +363,15 @@ fn fit_workspace(
             })
             .collect()
     };
-    let lib = crate::cost::fit(&points(false), 1000, 1).map(FitRow::from);
-    let test = crate::cost::fit(&points(true), 1000, 2).map(FitRow::from);
+    let lib = crate::cost::fit(&points(false), 1000, 1).map(|f| f.row());
+    let test = crate::cost::fit(&points(true), 1000, 2).map(|f| f.row());
     let reruns: Vec<crate::cost::Sample> = crates
         .iter()
         .filter_map(|c| {
             Some(crate::cost::Sample { lines: f64::from(c.src_lines), seconds: c.rerun_spread_s?.median })
         })
         .collect();
-    let rerun = crate::cost::fit(&reruns, 1000, 4).map(FitRow::from);
+    let rerun = crate::cost::fit(&reruns, 1000, 4).map(|f| f.row());
     Ok(WorkspaceFit { crates, skipped, lib, test, rerun })
 }
 
@@ -421,147 +387,4 @@ pub(crate) fn progress_bar(show: bool, len: u64) -> indicatif::ProgressBar {
     }
     bar.enable_steady_tick(Duration::from_millis(200));
     bar
-}
-
-/// Cargo for one package, as `$CARGO` (or `cargo`) runs it.
-#[derive(Debug, Clone)]
-pub struct Cargo {
-    pub manifest: PathBuf,
-    pub offline: bool,
-    /// `CARGO_TARGET_DIR` (a copy of the workspace builds in its own, so it never shares the
-    /// user's target directory).
-    pub target_dir: Option<PathBuf>,
-}
-
-impl Cargo {
-    fn program() -> String {
-        std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned())
-    }
-
-    fn build(&self, full: bool) -> Result<f64, Error> {
-        self.timed(&["build", "--lib"], full)
-    }
-
-    fn test_build(&self, full: bool) -> Result<f64, Error> {
-        self.timed(&["test", "--no-run"], full)
-    }
-
-    /// Rebuilds both profiles untimed after a file was restored, so the next edit's samples
-    /// time only that edit.
-    fn resync(&self) -> Result<(), Error> {
-        self.build(false)?;
-        self.test_build(false)?;
-        Ok(())
-    }
-
-    /// Runs cargo to the end and returns whether it succeeded, its stdout and stderr
-    /// interleaved as a terminal shows them, and its wall time.
-    pub fn output(&self, args: &[&str]) -> Result<(bool, String, f64), Error> {
-        use std::io::{Read, Seek};
-        let program = Self::program();
-        let shared = |e: std::io::Error| Error::Record(format!("cannot use a temporary file: {e}"));
-        let mut log = tempfile::tempfile().map_err(shared)?;
-        let mut cmd = self.command(args);
-        cmd.stdin(Stdio::null())
-            .stdout(log.try_clone().map_err(shared)?)
-            .stderr(log.try_clone().map_err(shared)?);
-        let start = Instant::now();
-        let status = cmd.status().map_err(|e| Error::Record(format!("cannot run {program}: {e}")))?;
-        let seconds = start.elapsed().as_secs_f64();
-        let mut text = String::new();
-        let _ = log.seek(std::io::SeekFrom::Start(0));
-        let _ = log.read_to_string(&mut text);
-        Ok((status.success(), text, seconds))
-    }
-
-    /// `cargo args… --manifest-path …`, offline and in the target directory as asked.
-    fn command(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::new(Self::program());
-        cmd.args(args).arg("--manifest-path").arg(&self.manifest);
-        if self.offline {
-            cmd.arg("--offline");
-        }
-        if let Some(dir) = &self.target_dir {
-            cmd.env("CARGO_TARGET_DIR", dir);
-        }
-        cmd.env("CARGO_TERM_COLOR", "never");
-        cmd
-    }
-
-    /// Runs cargo and returns its wall time; stops it (and fails) when interrupted or past the
-    /// build time limit ([`build_limit`]). Cargo's messages go to a temporary file, read only
-    /// on failure: a pipe nobody reads fills up and blocks a build that warns a lot.
-    pub(crate) fn timed(&self, args: &[&str], full: bool) -> Result<f64, Error> {
-        use std::io::{Read, Seek};
-        if INTERRUPTED.load(Ordering::SeqCst) {
-            return Err(Error::Interrupted);
-        }
-        let mut cmd = self.command(args);
-        cmd.arg("--quiet");
-        if full {
-            cmd.env("CARGO_INCREMENTAL", "0");
-        }
-        let shared = |e: std::io::Error| Error::Record(format!("cannot use a temporary file: {e}"));
-        let mut log = tempfile::tempfile().map_err(shared)?;
-        cmd.stdin(Stdio::null()).stdout(Stdio::null()).stderr(log.try_clone().map_err(shared)?);
-        let limit = build_limit();
-        let start = Instant::now();
-        let mut child =
-            cmd.spawn().map_err(|e| Error::Record(format!("cannot run {}: {e}", Self::program())))?;
-        let status = loop {
-            if let Some(status) =
-                child.try_wait().map_err(|e| Error::Record(format!("cannot wait for cargo: {e}")))?
-            {
-                break status;
-            }
-            if INTERRUPTED.load(Ordering::SeqCst) {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(Error::Interrupted);
-            }
-            if start.elapsed() > limit {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(Error::Record(format!(
-                    "`cargo {}` took more than {} s, the limit per build (set {BUILD_LIMIT_VAR} to allow more)",
-                    args.join(" "),
-                    limit.as_secs()
-                )));
-            }
-            std::thread::sleep(Duration::from_millis(10));
-        };
-        let seconds = start.elapsed().as_secs_f64();
-        if !status.success() {
-            let mut stderr = String::new();
-            let _ = log.seek(std::io::SeekFrom::Start(0));
-            let _ = log.read_to_string(&mut stderr);
-            let first =
-                stderr.lines().find(|l| l.contains("error")).unwrap_or("no message").trim().to_owned();
-            return Err(Error::Record(format!("`cargo {}` failed: {first}", args.join(" "))));
-        }
-        Ok(seconds)
-    }
-}
-
-/// The environment variable that sets the time limit per timed build, in seconds.
-pub const BUILD_LIMIT_VAR: &str = "SPLITCHECK_BUILD_TIMEOUT_S";
-
-/// How long one timed build may take: 600 s, or `SPLITCHECK_BUILD_TIMEOUT_S`.
-fn build_limit() -> Duration {
-    let seconds = std::env::var(BUILD_LIMIT_VAR).ok().and_then(|v| v.parse::<u64>().ok()).unwrap_or(600);
-    Duration::from_secs(seconds.max(1))
-}
-
-pub(crate) fn tool_version(program: &str) -> String {
-    Command::new(program)
-        .arg("--version")
-        .output()
-        .ok()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
-        .unwrap_or_default()
-}
-
-fn git_commit(dir: &Path) -> Option<String> {
-    let out = Command::new("git").args(["rev-parse", "HEAD"]).current_dir(dir).output().ok()?;
-    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
 }

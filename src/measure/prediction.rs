@@ -16,15 +16,16 @@
 
 use crate::analysis::CrateAnalysis;
 use crate::apply::SplitPlan;
+use crate::cargo::Cargo;
 use crate::cost::spread;
 use crate::data::graph::GraphReport;
 use crate::data::partition::CandidateRow;
 use crate::data::timings::{Spread, TouchKind};
 use crate::error::Error;
+use crate::measure::journal::{self, Journal};
+use crate::measure::record::Restorer;
 use crate::partition::{Profile, Shape};
 use crate::pricing::Prices;
-use crate::record::journal::{self, Journal};
-use crate::record::{Cargo, Restorer};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -181,7 +182,7 @@ pub fn measure_and_compare(
     copy_root: &Path,
     options: &MeasureOptions,
 ) -> Result<PredictionCheck, Error> {
-    crate::record::install_interrupt_handler();
+    crate::cargo::install_interrupt_handler();
     let started = Instant::now();
     let package = &analysis.package;
     let mut targets = targets(analysis, graph, prices, plan, row, copy_root);
@@ -195,18 +196,18 @@ pub fn measure_and_compare(
         targets.sort_by(|a, b| a.module.cmp(&b.module));
     }
     if targets.is_empty() {
-        return Err(Error::Record("no module with a file of its own to edit".to_owned()));
+        return Err(Error::Measure("no module with a file of its own to edit".to_owned()));
     }
     let downstream = package.dependents.direct_normal().unwrap_or_default();
     let original = Cargo { manifest: package.manifest_path.clone(), offline: copy.offline, target_dir: None };
     let split = copy;
     let copy_target = copy.target_dir.clone().unwrap_or_else(|| copy_root.join("target"));
     let _owner = journal::claim(&package.target_dir)
-        .map_err(|e| crate::record::journal_error(&package.target_dir, e))?;
+        .map_err(|e| crate::measure::record::journal_error(&package.target_dir, e))?;
     let mut journal_o = Journal::open(&package.target_dir)
-        .map_err(|e| crate::record::journal_error(&package.target_dir, e))?;
+        .map_err(|e| crate::measure::record::journal_error(&package.target_dir, e))?;
     let mut journal_s =
-        Journal::open(&copy_target).map_err(|e| crate::record::journal_error(&copy_target, e))?;
+        Journal::open(&copy_target).map_err(|e| crate::measure::record::journal_error(&copy_target, e))?;
     // The workspace workflow on both sides: every library of the crate's crates is built, then
     // every test binary of them (only the ones that see the edit rebuild).
     let facade = package.name.clone();
@@ -250,8 +251,10 @@ pub fn measure_and_compare(
     // Warm both sides once: every later build is incremental.
     settle(Side::Original)?;
     settle(Side::Split)?;
-    let progress =
-        crate::record::progress_bar(options.progress, targets.len() as u64 * u64::from(options.reps));
+    let progress = crate::measure::record::progress_bar(
+        options.progress,
+        targets.len() as u64 * u64::from(options.reps),
+    );
     let mut counter = 0u32;
     let mut checks = Vec::new();
     let mut down_o = Vec::new();
@@ -273,18 +276,29 @@ pub fn measure_and_compare(
                     Side::Original => (&mut journal_o, &t.original_file),
                     Side::Split => (&mut journal_s, &t.copy_file),
                 };
-                let text = std::fs::read_to_string(file)
-                    .map_err(|e| Error::Record(format!("cannot read {}: {e}", file.display())))?;
+                let text = std::fs::read_to_string(file).map_err(Error::file("read", file))?;
                 let guard = Restorer { journal };
                 counter += 1;
-                crate::record::touch_journaled(guard.journal, file, &text, TouchKind::Body, counter)?;
+                crate::measure::record::touch_journaled(
+                    guard.journal,
+                    file,
+                    &text,
+                    TouchKind::Body,
+                    counter,
+                )?;
                 let cargo = cargo_of(side);
                 let lib = run(cargo, &lib_args(side))?;
                 let down = if downstream.is_empty() { None } else { Some(run(cargo, &down_args)?) };
                 let test = run(cargo, &test_args(side))?;
                 let test_crate = if side == Side::Split && crate_differs {
                     counter += 1;
-                    crate::record::touch_journaled(guard.journal, file, &text, TouchKind::Body, counter)?;
+                    crate::measure::record::touch_journaled(
+                        guard.journal,
+                        file,
+                        &text,
+                        TouchKind::Body,
+                        counter,
+                    )?;
                     run(cargo, &lib_args(side))?;
                     run(cargo, &crate_test_args(t))?
                 } else {
@@ -326,7 +340,7 @@ pub fn measure_and_compare(
         crate_commit: crate::provenance::provenance(package).git_commit,
         date: crate::provenance::today(),
         parts: plan.names.clone(),
-        rustc: crate::record::tool_version("rustc"),
+        rustc: crate::cargo::tool_version("rustc"),
         cores: std::thread::available_parallelism().map_or(1, |n| n.get()),
         reps: options.reps,
         touch: "body",

@@ -3,15 +3,17 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 /// Lines added plus deleted per file (absolute paths) over the last `commits` commits of the
 /// repository holding `dir`.
-pub fn lines_changed(dir: &Path, commits: u32) -> Result<BTreeMap<PathBuf, u64>, String> {
-    let top = git(dir, &["rev-parse", "--show-toplevel"])?;
+pub fn lines_changed(dir: &Path, commits: u32) -> Result<BTreeMap<PathBuf, u64>, crate::git::GitError> {
+    let top = crate::git::run(dir, &["rev-parse", "--show-toplevel"])?;
     let top = PathBuf::from(top.trim());
     // `-z`: paths as they are, NUL-terminated (without it git quotes unusual ones).
-    let log = git(dir, &["log", "-n", &commits.to_string(), "--numstat", "-z", "--format=", "--no-renames"])?;
+    let log = crate::git::run(
+        dir,
+        &["log", "-n", &commits.to_string(), "--numstat", "-z", "--format=", "--no-renames"],
+    )?;
     Ok(parse_numstat(&log).into_iter().map(|(path, n)| (top.join(path), n)).fold(
         BTreeMap::new(),
         |mut acc, (path, n)| {
@@ -33,19 +35,6 @@ pub fn parse_numstat(text: &str) -> Vec<(String, u64)> {
             Some((fields.next()?.to_owned(), added + deleted))
         })
         .collect()
-}
-
-fn git(dir: &Path, args: &[&str]) -> Result<String, String> {
-    let out = Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .map_err(|e| format!("cannot run git: {e}"))?;
-    if !out.status.success() {
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        return Err(stderr.lines().next().unwrap_or("git failed").trim().to_owned());
-    }
-    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
 #[cfg(test)]

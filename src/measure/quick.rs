@@ -7,13 +7,13 @@
 //! included: nothing else in the workspace is built.
 //! Must not: edit the user's files except through the journal (every edit restored).
 
-use super::{
-    Cargo, Restorer, edit_target, git_commit, journal, journal_error, tool_version, touch, touch_journaled,
-};
+use super::record::{Restorer, edit_target, journal_error, progress_bar, touch_journaled};
+use super::{journal, touch};
 use crate::analysis::CrateAnalysis;
+use crate::cargo::{Cargo, tool_version};
 use crate::cost::{Sample, spread};
 use crate::data::timings::{
-    Commands, CrateTimings, FitRow, ProfilePair, TIMINGS_SCHEMA_VERSION, Timings, TouchKind, WorkspaceFit,
+    Commands, CrateTimings, ProfilePair, TIMINGS_SCHEMA_VERSION, Timings, TouchKind, WorkspaceFit,
 };
 use crate::error::Error;
 use std::path::{Path, PathBuf};
@@ -56,8 +56,7 @@ publish = false
 ";
 
 /// Lines of the scratch crate counted as the module walk counts them (src, test).
-const PROBE_LINES: (u32, u32) = (PROBE_SRC_LINES, 7);
-pub const PROBE_SRC_LINES: u32 = 9;
+const PROBE_LINES: (u32, u32) = (9, 7);
 
 /// Writes the scratch crate under `target_dir` (kept between runs: its dependencies are none and
 /// its builds stay warm) and returns its manifest.
@@ -69,8 +68,7 @@ fn write_probe(target_dir: &Path) -> Result<(PathBuf, PathBuf), Error> {
         std::fs::write(dir.join("Cargo.toml"), PROBE_MANIFEST)?;
         std::fs::write(&lib, PROBE_LIB)
     };
-    write()
-        .map_err(|e| Error::Record(format!("cannot write the scratch crate in {}: {e}", dir.display())))?;
+    write().map_err(Error::file("write the scratch crate in", &dir))?;
     Ok((dir.join("Cargo.toml"), lib))
 }
 
@@ -95,8 +93,7 @@ impl Side {
             return touch_journaled(journal, &self.file, &self.original, kind, n);
         }
         let (text, applied) = touch::touched(&self.original, kind, n);
-        std::fs::write(&self.file, text)
-            .map_err(|e| Error::Record(format!("cannot edit {}: {e}", self.file.display())))?;
+        std::fs::write(&self.file, text).map_err(Error::file("edit", &self.file))?;
         Ok(applied)
     }
 
@@ -104,8 +101,7 @@ impl Side {
         if self.journaled {
             journal.restore_all().map_err(|e| journal_error(target_dir, e))?;
         } else {
-            std::fs::write(&self.file, &self.original)
-                .map_err(|e| Error::Record(format!("cannot restore {}: {e}", self.file.display())))?;
+            std::fs::write(&self.file, &self.original).map_err(Error::file("restore", &self.file))?;
         }
         self.cargo.resync()
     }
@@ -134,22 +130,18 @@ pub fn record_quick(
     offline: bool,
     show: bool,
 ) -> Result<Timings, Error> {
-    super::install_interrupt_handler();
+    crate::cargo::install_interrupt_handler();
     let started = Instant::now();
     let package = &analysis.package;
     if let Some(pid) = journal::live_owner(&package.target_dir) {
-        return Err(Error::Record(format!(
-            "another `splitcheck record` (pid {pid}) is running on `{}`",
-            package.name
-        )));
+        return Err(Error::Busy { krate: package.name.clone(), pid });
     }
     let _owner = journal::claim(&package.target_dir).map_err(|e| journal_error(&package.target_dir, e))?;
     let mut journal =
         journal::Journal::open(&package.target_dir).map_err(|e| journal_error(&package.target_dir, e))?;
     let (probe_manifest, probe_lib) = write_probe(&package.target_dir)?;
     let crate_file = edit_target(&analysis.tree, &package.lib.src_path, touch_kind);
-    let original = std::fs::read_to_string(&crate_file)
-        .map_err(|e| Error::Record(format!("cannot read {}: {e}", crate_file.display())))?;
+    let original = std::fs::read_to_string(&crate_file).map_err(Error::file("read", &crate_file))?;
     let totals = analysis.tree.totals();
     let crate_cargo = Cargo { manifest: package.manifest_path.clone(), offline, target_dir: None };
     let probe_cargo = Cargo {
@@ -183,7 +175,7 @@ pub fn record_quick(
             rerun: Vec::new(),
         },
     ];
-    let progress = super::progress_bar(show, u64::from(reps) * 6);
+    let progress = progress_bar(show, u64::from(reps) * 6);
     let guard = Restorer { journal: &mut journal };
     progress.set_message("warm-up builds");
     let warmup = ProfilePair { lib: sides[0].cargo.build(false)?, test: sides[0].cargo.test_build(false)? };
@@ -228,7 +220,7 @@ pub fn record_quick(
     let crates = vec![crate_side.timings(package.name.clone()), probe_side.timings(PROBE_NAME.to_owned())];
     let fit = |points: &dyn Fn(&CrateTimings) -> Vec<Sample>, seed| {
         let samples: Vec<Sample> = crates.iter().flat_map(points).collect();
-        crate::cost::fit(&samples, 1000, seed).map(FitRow::from)
+        crate::cost::fit(&samples, 1000, seed).map(|f| f.row())
     };
     let per_sample = |lines: u32, values: &[f64]| -> Vec<Sample> {
         values.iter().map(|&seconds| Sample { lines: f64::from(lines), seconds }).collect()
@@ -244,14 +236,14 @@ pub fn record_quick(
         cargo: tool_version(&Cargo::program()),
         rustc: tool_version("rustc"),
         cores: std::thread::available_parallelism().map_or(1, |n| n.get()),
-        git_commit: git_commit(&package.root_dir),
+        git_commit: crate::git::head(&package.root_dir),
         touch,
         reps,
         commands: Commands {
             lib: "cargo build --lib (dev profile)".to_owned(),
             test: "cargo test --no-run (test profile)".to_owned(),
         },
-        cpu: super::cpu_model(),
+        cpu: crate::provenance::cpu_model(),
         quick: true,
         warmup_s: warmup,
         noop_s: Some(ProfilePair { lib: spread(&noop.lib), test: spread(&noop.test) }),

@@ -42,7 +42,7 @@ fn first_body_offset(text: &str) -> Option<usize> {
         };
         if let Some(span) = brace {
             let end = span.end();
-            found = crate::soundness::byte_offset(text, (end.line as u32, end.column as u32 + 1));
+            found = crate::text::byte_offset(text, (end.line as u32, end.column as u32 + 1));
             break;
         }
     }

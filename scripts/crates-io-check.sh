@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Regenerates reports/aho-corasick/: a quick recording of aho-corasick 1.1.5 from crates.io,
+# its trade-off report, and the prediction check of candidate 2-1 priced by that recording
+# (about 5 minutes on a 2-core machine).
+#   scripts/crates-io-check.sh
+# The crate's source comes from crates.io through cargo, into a temporary directory made a git
+# repository (so the report can name a commit); nothing outside it is edited.
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+out="$here/reports/aho-corasick"
+cargo build --release --locked --manifest-path "$here/Cargo.toml"
+bin="$here/target/release/splitcheck"
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+# Fetch the source as cargo does for a dependency.
+mkdir -p "$scratch/fetch/src"
+cat > "$scratch/fetch/Cargo.toml" <<'TOML'
+[package]
+name = "fetch"
+version = "0.0.0"
+edition = "2021"
+[dependencies]
+aho-corasick = "=1.1.5"
+TOML
+touch "$scratch/fetch/src/lib.rs"
+src=$(cargo metadata --format-version 1 --manifest-path "$scratch/fetch/Cargo.toml" |
+  python3 -c 'import json,sys; m=json.load(sys.stdin); print([p for p in m["packages"] if p["name"]=="aho-corasick"][0]["manifest_path"])')
+cp -r "$(dirname "$src")" "$scratch/aho-corasick"
+cd "$scratch/aho-corasick"
+git init -q && git add -A && git -c user.name=splitcheck -c user.email=splitcheck@localhost commit -qm "aho-corasick 1.1.5 from crates.io"
+mkdir -p "$out"
+"$bin" record --quick --out "$out/timings.json"
+"$bin" --out "$out" --no-pictures >/dev/null
+"$bin" apply --candidate 2-1 --timings "$out/timings.json" --out "$scratch/2-1" --measure --report "$out/checks/2-1"
+"$bin" --out "$out"
