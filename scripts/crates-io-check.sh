@@ -27,7 +27,9 @@ src=$(cargo metadata --format-version 1 --manifest-path "$scratch/fetch/Cargo.to
   python3 -c 'import json,sys; m=json.load(sys.stdin); print([p for p in m["packages"] if p["name"]=="aho-corasick"][0]["manifest_path"])')
 cp -r "$(dirname "$src")" "$scratch/aho-corasick"
 cd "$scratch/aho-corasick"
-git init -q && git add -A && git -c user.name=splitcheck -c user.email=splitcheck@localhost commit -qm "aho-corasick 1.1.5 from crates.io"
+# A fixed author and date give the same commit id on every run.
+git init -q && git add -A && GIT_AUTHOR_DATE=2026-01-01T00:00:00Z GIT_COMMITTER_DATE=2026-01-01T00:00:00Z \
+  git -c user.name=splitcheck -c user.email=splitcheck@localhost commit -qm "aho-corasick 1.1.5 from crates.io"
 mkdir -p "$out"
 "$bin" record --quick --out "$out/timings.json"
 "$bin" --out "$out" --no-pictures >/dev/null

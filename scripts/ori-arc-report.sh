@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Regenerates everything committed under reports/ori_arc/: the recording, the trade-off report
-# and the three prediction checks (about 60 minutes on a 2-core machine).
+# Regenerates everything committed under reports/ori_arc/: the recording, the trade-off report,
+# the three prediction checks, and a quick recording with its own check of 2-1 (about 70
+# minutes on a 2-core machine).
 #   scripts/ori-arc-report.sh PATH-TO-SIGIL-LANG-CHECKOUT [--no-record]
 # The checkout must be upstat-io/sigil-lang at commit 400bb1d2 (the crate is compiler/ori_arc);
 # its files are only edited through splitcheck's journal and are byte-identical afterwards.
@@ -23,6 +24,9 @@ fi
 # the lowering, the original crate as a facade on top.
 "$bin" apply ori_arc --split 'ir=crate::borrow,crate::classify,crate::drop,crate::graph,crate::ir,crate::liveness,crate::ownership,crate::rc_elim,crate::rc_insert; lower=*' \
   --timings "$out/timings.json" --out "$scratch/facade" --measure --report "$out/checks/facade-ir-lower"
+# The same crate priced by a quick recording (the crate and a scratch crate), and its 2-1 checked.
+"$bin" record ori_arc --quick --out "$out/quick/timings.json"
+"$bin" apply ori_arc --candidate 2-1 --timings "$out/quick/timings.json" --out "$scratch/quick-2-1" --measure --report "$out/checks/quick-2-1"
 cp "$out/checks/2-1/prediction-check.md" "$out/prediction-check.md"
 cp "$out/checks/2-1/prediction-check.json" "$out/prediction-check.json"
 "$bin" ori_arc --out "$out"

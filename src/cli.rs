@@ -566,7 +566,7 @@ fn explore(cli: &Cli, args: &ExploreArgs, selection: &Selection) -> Result<(), E
         let dot = report::candidate_to_dot(&graph, row, &explored.names, &title);
         let bytes = match format {
             "dot" => dot.into_bytes(),
-            other => report::render_with_dot(&dot, other).map_err(Error::Graphviz)?,
+            other => report::render_with_dot(&dot, other).map_err(|e| Error::Graphviz(e.to_string()))?,
         };
         match &args.out {
             Some(path) => std::fs::write(path, &bytes).map_err(Error::output_file(path))?,
@@ -720,12 +720,10 @@ fn graph(args: &GraphArgs, selection: &Selection) -> Result<(), Error> {
     let bytes: Vec<u8> = match format {
         GraphFormat::Json => crate::data::json::pretty_json(&report).map_err(Error::Output)?.into_bytes(),
         GraphFormat::Dot => report::to_dot(&report).into_bytes(),
-        GraphFormat::Svg => {
-            report::render_with_dot(&report::to_dot(&report), "svg").map_err(Error::Graphviz)?
-        }
-        GraphFormat::Png => {
-            report::render_with_dot(&report::to_dot(&report), "png").map_err(Error::Graphviz)?
-        }
+        GraphFormat::Svg => report::render_with_dot(&report::to_dot(&report), "svg")
+            .map_err(|e| Error::Graphviz(e.to_string()))?,
+        GraphFormat::Png => report::render_with_dot(&report::to_dot(&report), "png")
+            .map_err(|e| Error::Graphviz(e.to_string()))?,
     };
     match &args.out {
         Some(path) => std::fs::write(path, &bytes).map_err(Error::output_file(path)),

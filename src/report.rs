@@ -14,7 +14,7 @@ mod trade_off_md;
 mod trade_off_summary;
 mod workspace_table;
 
-pub use dot::{candidate_to_dot, render_with_dot, render_with_dot_within, to_dot};
+pub use dot::{GraphvizError, candidate_to_dot, render_with_dot, render_with_dot_within, to_dot};
 pub use growth_svg::growth_svg;
 pub use module_table::{ModuleReport, module_report, write_module_table};
 pub use partition_report::{write_candidate_block, write_partition_table};

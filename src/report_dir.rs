@@ -63,7 +63,10 @@ pub fn write_report_dir(
         dots.iter().map(|_| Err(why.clone())).collect()
     } else if pictures {
         dots.par_iter()
-            .map(|(_, dot)| report::render_with_dot_within(dot, "svg", Some(PICTURE_TIME_LIMIT)))
+            .map(|(_, dot)| {
+                report::render_with_dot_within(dot, "svg", Some(PICTURE_TIME_LIMIT))
+                    .map_err(|e| e.to_string())
+            })
             .collect()
     } else {
         dots.iter().map(|_| Err("--no-pictures".to_owned())).collect()

@@ -283,3 +283,27 @@ fn partition_reads_edit_probabilities_from_git_history() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).starts_with("error: --churn: "));
 }
+
+/// A candidate picture on which Graphviz's ranking fails ("trouble in init_rank", a Graphviz
+/// bug with clusters; aho-corasick 1.1.5's candidate 3-3): it is drawn all the same.
+#[test]
+fn a_picture_graphviz_cannot_rank_is_drawn_with_newrank() {
+    let dot = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/dot/init_rank.dot"),
+    )
+    .unwrap();
+    let mut plain = std::process::Command::new("dot")
+        .arg("-Tsvg")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("Graphviz `dot` is installed (scripts/test installs it)");
+    std::io::Write::write_all(&mut plain.stdin.take().unwrap(), dot.as_bytes()).unwrap();
+    let plain = plain.wait_with_output().unwrap();
+    if !plain.status.success() {
+        assert!(String::from_utf8_lossy(&plain.stderr).contains("init_rank"));
+    }
+    let svg = splitcheck::report::render_with_dot(&dot, "svg").expect("drawn with newrank");
+    assert!(String::from_utf8_lossy(&svg).contains("<svg"));
+}

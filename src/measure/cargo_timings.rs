@@ -33,17 +33,28 @@ fn null_as_empty<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<(String, 
     Ok(Option::<Vec<(String, Phase)>>::deserialize(d)?.unwrap_or_default())
 }
 
-/// The units of a `cargo-timing.html`, or why it cannot be read.
-pub fn parse(html: &str) -> Result<Vec<TimedUnit>, String> {
+/// Why a `cargo-timing.html` cannot be read.
+#[derive(Debug, thiserror::Error)]
+pub enum TimingsHtmlError {
+    #[error("no UNIT_DATA in it (is it a `cargo build --timings` report?)")]
+    NoUnitData,
+    #[error("UNIT_DATA is not as expected: {0}")]
+    Unexpected(#[source] serde_json::Error),
+    #[error("UNIT_DATA is empty")]
+    Empty,
+}
+
+/// The units of a `cargo-timing.html`.
+pub fn parse(html: &str) -> Result<Vec<TimedUnit>, TimingsHtmlError> {
     const MARKER: &str = "const UNIT_DATA = ";
-    let start = html.find(MARKER).ok_or("no UNIT_DATA in it (is it a `cargo build --timings` report?)")?;
+    let start = html.find(MARKER).ok_or(TimingsHtmlError::NoUnitData)?;
     let rest = &html[start + MARKER.len()..];
     // The array is followed by `;` and more script: read exactly one JSON value.
     let mut values = serde_json::Deserializer::from_str(rest).into_iter::<Vec<TimedUnit>>();
     match values.next() {
         Some(Ok(units)) => Ok(units),
-        Some(Err(e)) => Err(format!("UNIT_DATA is not as expected: {e}")),
-        None => Err("UNIT_DATA is empty".to_owned()),
+        Some(Err(e)) => Err(TimingsHtmlError::Unexpected(e)),
+        None => Err(TimingsHtmlError::Empty),
     }
 }
 
@@ -66,7 +77,10 @@ mod tests {
 
     #[test]
     fn says_what_is_wrong() {
-        assert!(parse("<html></html>").unwrap_err().contains("no UNIT_DATA"));
-        assert!(parse("const UNIT_DATA = [{\"name\": 3}];").unwrap_err().contains("not as expected"));
+        assert!(matches!(parse("<html></html>").unwrap_err(), TimingsHtmlError::NoUnitData));
+        assert!(matches!(
+            parse("const UNIT_DATA = [{\"name\": 3}];").unwrap_err(),
+            TimingsHtmlError::Unexpected(_)
+        ));
     }
 }

@@ -324,31 +324,60 @@ pub fn candidate_to_dot(
     print(&report.krate, stmts)
 }
 
-/// Runs Graphviz `dot` to turn DOT into `format` (`svg`, `png`). `Err` explains what failed,
+/// Why Graphviz could not draw a picture.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum GraphvizError {
+    #[error(
+        "--format {format} needs the Graphviz `dot` program, which is not installed (install graphviz, or use --format dot)"
+    )]
+    Missing { format: String },
+    #[error("cannot run Graphviz `dot`: {0}")]
+    Run(String),
+    #[error("Graphviz took over {seconds} s to lay it out; render the DOT file by hand (`dot -T{format}`)")]
+    TimedOut { seconds: u64, format: String },
+    /// `dot` failed: its first line of error output.
+    #[error("Graphviz `dot -T{format}` failed: {message}")]
+    Failed { format: String, message: String },
+}
+
+/// Runs Graphviz `dot` to turn DOT into `format` (`svg`, `png`); `Err` says what failed,
 /// including when `dot` is not installed.
-pub fn render_with_dot(dot_text: &str, format: &str) -> Result<Vec<u8>, String> {
+pub fn render_with_dot(dot_text: &str, format: &str) -> Result<Vec<u8>, GraphvizError> {
     render_with_dot_within(dot_text, format, None)
 }
 
 /// As [`render_with_dot`], giving up (and stopping `dot`) after `limit`: a graph of hundreds of
-/// modules can take Graphviz many minutes.
+/// modules can take Graphviz many minutes. When `dot`'s ranking fails on clusters ("trouble in
+/// init_rank", a known Graphviz bug), it draws again with `newrank`, which ranks them another way.
 pub fn render_with_dot_within(
     dot_text: &str,
     format: &str,
     limit: Option<std::time::Duration>,
-) -> Result<Vec<u8>, String> {
+) -> Result<Vec<u8>, GraphvizError> {
+    match run_dot(dot_text, format, limit, &[]) {
+        Err(GraphvizError::Failed { message, .. }) if message.contains("init_rank") => {
+            run_dot(dot_text, format, limit, &["-Gnewrank=true"])
+        }
+        other => other,
+    }
+}
+
+fn run_dot(
+    dot_text: &str,
+    format: &str,
+    limit: Option<std::time::Duration>,
+    extra: &[&str],
+) -> Result<Vec<u8>, GraphvizError> {
     let mut child = Command::new("dot")
         .arg(format!("-T{format}"))
+        .args(extra)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => format!(
-                "--format {format} needs the Graphviz `dot` program, which is not installed \
-                 (install graphviz, or use --format dot)"
-            ),
-            _ => format!("cannot run Graphviz `dot`: {e}"),
+            std::io::ErrorKind::NotFound => GraphvizError::Missing { format: format.to_owned() },
+            _ => GraphvizError::Run(e.to_string()),
         })?;
     let mut stdin = child.stdin.take().expect("stdin is piped");
     let input = dot_text.as_bytes().to_vec();
@@ -366,15 +395,15 @@ pub fn render_with_dot_within(
     });
     let start = std::time::Instant::now();
     let status = loop {
-        match child.try_wait().map_err(|e| format!("cannot run Graphviz `dot`: {e}"))? {
+        match child.try_wait().map_err(|e| GraphvizError::Run(e.to_string()))? {
             Some(status) => break status,
             None if limit.is_some_and(|l| start.elapsed() > l) => {
                 let _ = child.kill();
                 let _ = child.wait();
-                return Err(format!(
-                    "Graphviz took over {} s to lay it out; render the DOT file by hand (`dot -T{format}`)",
-                    limit.map_or(0, |l| l.as_secs())
-                ));
+                return Err(GraphvizError::TimedOut {
+                    seconds: limit.map_or(0, |l| l.as_secs()),
+                    format: format.to_owned(),
+                });
             }
             None => std::thread::sleep(std::time::Duration::from_millis(20)),
         }
@@ -384,8 +413,8 @@ pub fn render_with_dot_within(
     let stderr = err_reader.join().unwrap_or_default();
     if !status.success() {
         let stderr = String::from_utf8_lossy(&stderr);
-        let first = stderr.lines().next().unwrap_or("no message");
-        return Err(format!("Graphviz `dot -T{format}` failed: {first}"));
+        let message = stderr.lines().next().unwrap_or("no message").to_owned();
+        return Err(GraphvizError::Failed { format: format.to_owned(), message });
     }
     Ok(stdout)
 }
