@@ -20,8 +20,9 @@ const EXIT_CODES: &str = "\
 Exit codes:
   0  success (problems found in single files are reported, not fatal)
   1  failure while working (cargo failed, output could not be written, Graphviz missing;
-     `apply`: the copy is written but does not compile or its tests differ)
-  2  bad input or usage (unknown crate, bad manifest, bad flag, invalid --split)
+     `apply`: the copy is written but does not compile or its tests differ; `check`: the
+     layering is broken or there are more cycles than --max-cycles)
+  2  bad input or usage (unknown crate, bad manifest, bad flag, invalid --split or --layers)
   130  interrupted during `record` (every edited file restored first)";
 
 /// Would splitting this crate into smaller crates cut incremental rebuild time?
@@ -142,6 +143,41 @@ enum Command {
     /// Carry out a split on a copy of the workspace, prove it builds and passes the same tests,
     /// and (with --measure) time the real saving against the prediction.
     Apply(apply::ApplyArgs),
+    /// Keep a chosen layering: fail when a module uses a layer above its own (for CI).
+    Check(CheckArgs),
+}
+
+#[derive(Debug, Args)]
+struct CheckArgs {
+    /// The crate: a package name in the workspace, or a path to a crate directory.
+    #[arg(value_name = "CRATE")]
+    krate: Option<String>,
+
+    /// The layers, bottom first, in explore's syntax: `ir=crate::ir*; passes=crate::rc_*;
+    /// ori_arc=*`. A module may use its own layer and those before it. Default: `layers` of
+    /// `[package.metadata.splitcheck]` (or `[workspace.metadata.splitcheck]`).
+    #[arg(long, value_name = "SPEC")]
+    layers: Option<String>,
+
+    /// Also check references written in test-only code.
+    #[arg(long)]
+    include_tests: bool,
+
+    /// Also fail when the crate has more module cycles than N.
+    #[arg(long, value_name = "N")]
+    max_cycles: Option<usize>,
+
+    /// human: grouped and counted; json: everything (schema_version 1); github: workflow
+    /// commands (`::error file=…,line=…::…`) for GitHub Actions.
+    #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+    format: CheckFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum CheckFormat {
+    Human,
+    Json,
+    Github,
 }
 
 #[derive(Debug, Args)]
@@ -434,6 +470,7 @@ fn run(cli: &Cli) -> Result<(), Error> {
         Some(Command::Record(args)) => record(cli, args, &selection(&args.krate)),
         Some(Command::Explore(args)) => explore(cli, args, &selection(&args.krate)),
         Some(Command::Apply(args)) => apply::apply(cli, args, &selection(&args.krate)),
+        Some(Command::Check(args)) => check(args, &selection(&args.krate)),
     }
 }
 
@@ -592,6 +629,49 @@ fn explore(cli: &Cli, args: &ExploreArgs, selection: &Selection) -> Result<(), E
     .map_err(Error::Output)
 }
 
+/// `splitcheck check`: the layering from `--layers` or the manifest, checked; exit 1 when broken.
+fn check(args: &CheckArgs, selection: &Selection) -> Result<(), Error> {
+    let analysis = analysis::analyze(selection)?;
+    let config = &analysis.package.config;
+    let (text, from) = match (&args.layers, &config.layers) {
+        (Some(flag), _) => (flag.clone(), "--layers".to_owned()),
+        (None, Some(configured)) => {
+            (configured.clone(), format!("layers in {}", config.layers_from.unwrap_or("the manifest")))
+        }
+        (None, None) => {
+            return Err(Error::Usage(format!(
+                "no layers for `{}`: give --layers 'low=crate::a*; high=*' or set `layers` in [package.metadata.splitcheck]",
+                analysis.package.name
+            )));
+        }
+    };
+    let spec = crate::explore::parse_spec(&text).map_err(|e| Error::Usage(format!("{from}: {e}")))?;
+    let graph = crate::graph::export::crate_graph_report(&analysis);
+    let checked = crate::layers::check(&graph, &spec, args.include_tests, args.max_cycles)
+        .map_err(|e| Error::Usage(format!("{from}: {e}")))?;
+    let mut out = anstream::stdout().lock();
+    match args.format {
+        CheckFormat::Human => report::write_layer_check(&checked, &mut out),
+        CheckFormat::Json => {
+            crate::data::json::pretty_json(&checked).and_then(|t| out.write_all(t.as_bytes()))
+        }
+        CheckFormat::Github => {
+            let package = &analysis.package;
+            let dir = crate::paths::relative(&package.workspace_root, &package.root_dir);
+            report::write_layer_check_github(&checked, &dir, &mut out)
+        }
+    }
+    .map_err(Error::Output)?;
+    if checked.holds() {
+        return Ok(());
+    }
+    Err(Error::Layering {
+        krate: checked.krate.clone(),
+        violations: checked.violations.len(),
+        cycles_over: checked.max_cycles.filter(|max| checked.cycles > *max).map(|max| (checked.cycles, max)),
+    })
+}
+
 /// Prices as the report does: a recording given by flag, else the one `record` wrote by default.
 fn explore_prices(
     analysis: &analysis::CrateAnalysis,
@@ -666,6 +746,8 @@ fn write_explored(
     }
     for c in &r.candidates {
         report::write_candidate_block(c, &explored.names, quiet, out)?;
+        // Ready to paste into `splitcheck check --layers` or `[package.metadata.splitcheck]`.
+        writeln!(out, "layers = {:?}", crate::layers::layers_line(c, &r.krate, &explored.names))?;
     }
     Ok(())
 }

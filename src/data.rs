@@ -6,6 +6,7 @@
 
 pub mod graph;
 pub mod json;
+pub mod layers;
 pub mod partition;
 pub mod provenance;
 pub mod timings;

@@ -2,7 +2,8 @@
 //!
 //! Exit codes (documented in the README and in `--help`):
 //! - `0`: success (an analysis with problems in some files still succeeds; they are reported);
-//! - `1`: failure while working (cargo failed, a file could not be written, Graphviz missing);
+//! - `1`: failure while working (cargo failed, a file could not be written, Graphviz missing), or
+//!   `check` found the layering broken;
 //! - `2`: bad input or usage (unknown crate, bad manifest, bad flag, invalid split);
 //! - `130`: interrupted (Ctrl-C, SIGTERM) during `record`, after restoring every edited file.
 
@@ -50,6 +51,9 @@ pub enum Error {
     /// A measurement has nothing to measure, or needs what the workspace does not say.
     #[error("{0}")]
     Measure(String),
+    /// `check`: references break the layering, or the crate has more cycles than allowed.
+    #[error("{}", layering_message(krate, *violations, *cycles_over))]
+    Layering { krate: String, violations: usize, cycles_over: Option<(usize, usize)> },
     /// `apply` wrote the copy, but it does not compile or its tests differ.
     #[error("{0}")]
     Verify(String),
@@ -85,9 +89,21 @@ impl Error {
             | Error::File { .. }
             | Error::Busy { .. }
             | Error::Measure(_)
+            | Error::Layering { .. }
             | Error::Verify(_) => EXIT_FAILURE,
             Error::Interrupted => EXIT_INTERRUPTED,
             Error::Workspace(_) | Error::Usage(_) => EXIT_BAD_INPUT,
         }
     }
+}
+
+fn layering_message(krate: &str, violations: usize, cycles_over: Option<(usize, usize)>) -> String {
+    let mut parts = Vec::new();
+    if violations > 0 {
+        parts.push(format!("{violations} reference(s) break the layering of `{krate}`"));
+    }
+    if let Some((cycles, max)) = cycles_over {
+        parts.push(format!("`{krate}` has {cycles} module cycle(s), more than --max-cycles {max}"));
+    }
+    parts.join("; ")
 }

@@ -169,44 +169,7 @@ pub fn explore(
     let units: &UnitGraph = model.graph;
     let modules: Vec<&str> =
         graph.modules.iter().map(|m| m.path.as_str()).filter(|p| *p != "crate").collect();
-    for part in &spec.parts {
-        for glob in part.globs.iter().filter(|g| *g != "*" && *g != "crate") {
-            if !modules.iter().any(|m| glob_matches(glob, m)) {
-                return Err(SplitError::UnknownGlob {
-                    glob: glob.clone(),
-                    part: part.name.clone(),
-                    closest: crate::paths::closest_modules(glob, modules.iter().copied()),
-                });
-            }
-        }
-    }
-    let rest = spec.parts.iter().position(|p| p.globs.iter().any(|g| g == "*"));
-    let mut part_of: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut unassigned = Vec::new();
-    let mut doubly = Vec::new();
-    for &m in &modules {
-        match claim(spec, m) {
-            Claim::One(p) => {
-                part_of.insert(m, p);
-            }
-            Claim::Many(list) => doubly.push(format!(
-                "`{m}` ({})",
-                list.iter().map(|p| spec.parts[*p].name.as_str()).collect::<Vec<_>>().join(" and ")
-            )),
-            Claim::None => match rest {
-                Some(p) => {
-                    part_of.insert(m, p);
-                }
-                None => unassigned.push(format!("`{m}`")),
-            },
-        }
-    }
-    if !doubly.is_empty() {
-        return Err(SplitError::ClaimedTwice(doubly.join(", ")));
-    }
-    if !unassigned.is_empty() {
-        return Err(SplitError::Unassigned(unassigned.join(", ")));
-    }
+    let part_of = assign(spec, &modules)?;
     let k = spec.parts.len();
     // A part may hold only the root's shared items (its glob `crate`), when there are any.
     let has_shared = units.shared_unit.is_some();
@@ -287,6 +250,51 @@ pub fn explore(
             }))
         }
     }
+}
+
+/// Each of `modules` (paths, the root excluded) assigned to the part whose glob matches it or
+/// its nearest ancestor, `*` taking the rest; every glob must match, no module may be claimed
+/// twice or left out. The one assignment of `explore`, `apply --split` and `check --layers`.
+pub fn assign<'m>(spec: &SplitSpec, modules: &[&'m str]) -> Result<BTreeMap<&'m str, usize>, SplitError> {
+    for part in &spec.parts {
+        for glob in part.globs.iter().filter(|g| *g != "*" && *g != "crate") {
+            if !modules.iter().any(|m| glob_matches(glob, m)) {
+                return Err(SplitError::UnknownGlob {
+                    glob: glob.clone(),
+                    part: part.name.clone(),
+                    closest: crate::paths::closest_modules(glob, modules.iter().copied()),
+                });
+            }
+        }
+    }
+    let rest = spec.parts.iter().position(|p| p.globs.iter().any(|g| g == "*"));
+    let mut part_of: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut unassigned = Vec::new();
+    let mut doubly = Vec::new();
+    for &m in modules {
+        match claim(spec, m) {
+            Claim::One(p) => {
+                part_of.insert(m, p);
+            }
+            Claim::Many(list) => doubly.push(format!(
+                "`{m}` ({})",
+                list.iter().map(|p| spec.parts[*p].name.as_str()).collect::<Vec<_>>().join(" and ")
+            )),
+            Claim::None => match rest {
+                Some(p) => {
+                    part_of.insert(m, p);
+                }
+                None => unassigned.push(format!("`{m}`")),
+            },
+        }
+    }
+    if !doubly.is_empty() {
+        return Err(SplitError::ClaimedTwice(doubly.join(", ")));
+    }
+    if !unassigned.is_empty() {
+        return Err(SplitError::Unassigned(unassigned.join(", ")));
+    }
+    Ok(part_of)
 }
 
 enum Claim {

@@ -16,6 +16,7 @@ pub mod explore;
 pub mod git;
 pub mod graph;
 pub mod items;
+pub mod layers;
 pub mod measure;
 pub mod modtree;
 pub mod partition;

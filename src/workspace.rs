@@ -43,6 +43,33 @@ pub struct Package {
     /// Names the crate's dependencies are known by in its code (renames applied, `-` as `_`),
     /// sorted: paths starting with one of them lead out of the crate.
     pub extern_crates: Vec<String>,
+    /// splitcheck's settings: `[package.metadata.splitcheck]` over
+    /// `[workspace.metadata.splitcheck]` (each key from the first table that has it).
+    pub config: Config,
+}
+
+/// splitcheck's settings in a manifest (flags override them).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Config {
+    /// `layers = "ir=crate::ir*; passes=*"`: the layering `splitcheck check` keeps, bottom first.
+    pub layers: Option<String>,
+    /// Where each setting came from (`[package.metadata.splitcheck]` or the workspace's).
+    pub layers_from: Option<&'static str>,
+}
+
+impl Config {
+    /// The settings of `package` and of its workspace's `workspace_metadata`.
+    fn read(package: &serde_json::Value, workspace: &serde_json::Value) -> Config {
+        let layers_in =
+            |v: &serde_json::Value| v.get("splitcheck")?.get("layers")?.as_str().map(str::to_owned);
+        match (layers_in(package), layers_in(workspace)) {
+            (Some(l), _) => Config { layers: Some(l), layers_from: Some("[package.metadata.splitcheck]") },
+            (None, Some(l)) => {
+                Config { layers: Some(l), layers_from: Some("[workspace.metadata.splitcheck]") }
+            }
+            (None, None) => Config::default(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -174,6 +201,7 @@ pub fn locate(selection: &Selection) -> Result<Package, WorkspaceError> {
         workspace_root: metadata.workspace_root.as_std_path().to_path_buf(),
         target_dir: metadata.target_directory.as_std_path().to_path_buf(),
         extern_crates: extern_crate_names(package),
+        config: Config::read(&package.metadata, &metadata.workspace_metadata),
         lib,
         test_targets,
         dependents,

@@ -397,6 +397,13 @@ fn write_plan_summary(
             "  `{name}` ({at}) is used across crates: its #[non_exhaustive] is dropped (the crate's own exhaustive matches need it; keep it and add `_` arms instead if downstream must not match exhaustively)"
         )?;
     }
+    // The layering this split makes, for `splitcheck check` to keep it: each layer named by
+    // its crate (the parts' names are in part order, the crate's own part left out).
+    let mut names = plan.names.clone();
+    if let Some(own) = chosen.row.crate_part.filter(|_| names.len() < chosen.row.parts.len()) {
+        names.insert(own.min(names.len()), plan.krate.clone());
+    }
+    writeln!(out, "  layers = {:?}", crate::layers::layers_line(&chosen.row, &plan.krate, &names))?;
     for (module, to) in &plan.moved_tests {
         writeln!(out, "  tests `{module}` use a part above their module's: placed in {to}")?;
     }
