@@ -165,6 +165,7 @@ fn recorded(root: &Path, krate: &str, modules: &[&str], fit: bool, dependents: b
         progress: false,
         workspace_fit: fit,
         with_dependents: dependents,
+        cargo: Default::default(),
     };
     record(&analysis, &options).expect("recording the generated crates works")
 }

@@ -23,14 +23,63 @@ pub(crate) fn install_interrupt_handler() {
     });
 }
 
+/// The user's cargo flags for what is built: features, and `--locked`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CargoFlags {
+    /// `--features` (names as cargo takes them, `crate/feature` included).
+    pub features: Vec<String>,
+    pub all_features: bool,
+    pub no_default_features: bool,
+    pub locked: bool,
+}
+
+impl CargoFlags {
+    /// The arguments for `cargo build`/`test`/`check`.
+    pub fn args(&self) -> Vec<String> {
+        let mut args = Vec::new();
+        if !self.features.is_empty() {
+            args.push("--features".to_owned());
+            args.push(self.features.join(","));
+        }
+        if self.all_features {
+            args.push("--all-features".to_owned());
+        }
+        if self.no_default_features {
+            args.push("--no-default-features".to_owned());
+        }
+        if self.locked {
+            args.push("--locked".to_owned());
+        }
+        args
+    }
+
+    /// Which features were built, as a report says it.
+    pub fn describe(&self) -> String {
+        let base = if self.all_features {
+            "all features".to_owned()
+        } else if self.no_default_features {
+            "no default features".to_owned()
+        } else {
+            "the default features".to_owned()
+        };
+        if self.features.is_empty() || self.all_features {
+            base
+        } else {
+            format!("{base} and {}", self.features.join(", "))
+        }
+    }
+}
+
 /// Cargo for one package, as `$CARGO` (or `cargo`) runs it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Cargo {
     pub manifest: PathBuf,
     pub offline: bool,
     /// `CARGO_TARGET_DIR` (a copy of the workspace builds in its own, so it never shares the
     /// user's target directory).
     pub target_dir: Option<PathBuf>,
+    /// Features and `--locked`, for the commands that build.
+    pub flags: CargoFlags,
 }
 
 impl Cargo {
@@ -81,6 +130,11 @@ impl Cargo {
     fn command(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new(Self::program());
         cmd.args(args).arg("--manifest-path").arg(&self.manifest);
+        if matches!(args.first(), Some(&("build" | "test" | "check" | "bench")))
+            || args.starts_with(&["nextest", "run"])
+        {
+            cmd.args(self.flags.args());
+        }
         if self.offline {
             cmd.arg("--offline");
         }

@@ -113,6 +113,39 @@ struct GlobalArgs {
     /// Run cargo without network access.
     #[arg(long, global = true)]
     offline: bool,
+
+    /// The crate, as cargo names it (the same as the CRATE argument).
+    #[arg(short, long, value_name = "NAME", global = true)]
+    package: Option<String>,
+
+    /// Features to build with when splitcheck runs cargo (`record`, `apply`'s checks and
+    /// measurements): comma- or space-separated, or repeated.
+    #[arg(long, value_name = "FEATURES", global = true, value_delimiter = ',')]
+    features: Vec<String>,
+
+    /// Build with every feature when splitcheck runs cargo.
+    #[arg(long, global = true)]
+    all_features: bool,
+
+    /// Build without the default features when splitcheck runs cargo.
+    #[arg(long, global = true)]
+    no_default_features: bool,
+
+    /// Pass `--locked` to cargo: fail rather than change `Cargo.lock`.
+    #[arg(long, global = true)]
+    locked: bool,
+}
+
+impl GlobalArgs {
+    /// The cargo flags for the analyzed crate's builds.
+    fn cargo_flags(&self) -> crate::cargo::CargoFlags {
+        crate::cargo::CargoFlags {
+            features: self.features.iter().flat_map(|f| f.split_whitespace()).map(str::to_owned).collect(),
+            all_features: self.all_features,
+            no_default_features: self.no_default_features,
+            locked: self.locked,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -452,10 +485,30 @@ pub fn main(as_cargo_subcommand: bool) -> ExitCode {
 
 fn run(cli: &Cli) -> Result<(), Error> {
     let selection = |krate: &Option<String>| Selection {
-        krate: krate.clone(),
+        krate: krate.clone().or_else(|| cli.global.package.clone()),
         manifest_path: cli.global.manifest_path.clone(),
         offline: cli.global.offline,
     };
+    let named = [
+        &cli.report.krate,
+        match &cli.command {
+            Some(Command::Modules(a)) => &a.krate,
+            Some(Command::Graph(a)) => &a.krate,
+            Some(Command::Partition(a)) => &a.krate,
+            Some(Command::Record(a)) => &a.krate,
+            Some(Command::Explore(a)) => &a.krate,
+            Some(Command::Apply(a)) => &a.krate,
+            Some(Command::Check(a)) => &a.krate,
+            None => &None,
+        },
+    ];
+    if let (Some(package), Some(krate)) = (&cli.global.package, named.iter().find_map(|k| k.as_ref()))
+        && package != krate
+    {
+        return Err(Error::Usage(format!(
+            "-p {package} and the crate `{krate}` name different crates; give one"
+        )));
+    }
     if let (Some(krate), Some(_)) = (&cli.report.krate, &cli.command) {
         return Err(Error::Usage(format!(
             "`{krate}` stands before the subcommand; write the crate after it (e.g. `splitcheck graph {krate}`)"
@@ -918,6 +971,7 @@ fn record(cli: &Cli, args: &RecordArgs, selection: &Selection) -> Result<(), Err
         progress: !cli.global.quiet && std::io::stderr().is_terminal(),
         workspace_fit: args.workspace_fit,
         with_dependents: args.with_dependents,
+        cargo: cli.global.cargo_flags(),
     };
     let timings = if args.quick {
         if args.reps < 2 {
@@ -925,13 +979,7 @@ fn record(cli: &Cli, args: &RecordArgs, selection: &Selection) -> Result<(), Err
                 "--quick needs --reps 2 or more (a fit needs three timed edits)".to_owned(),
             ));
         }
-        crate::measure::quick::record_quick(
-            &analysis,
-            args.touch.touch(),
-            args.reps,
-            options.offline,
-            options.progress,
-        )?
+        crate::measure::quick::record_quick(&analysis, &options)?
     } else {
         crate::measure::record::record(&analysis, &options)?
     };

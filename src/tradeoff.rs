@@ -228,6 +228,7 @@ fn timings_info(prices: &Prices, recording: Option<&RecordingSource<'_>>) -> Tim
                 dependents_recorded: t.dependents.as_ref().map_or(0, |d| d.crates.len()),
                 test_run_s: t.test_run_s,
                 cpu: t.cpu.clone(),
+                features: t.features.clone(),
                 other_machine: {
                     let (cpu, cores) = &r.this_machine;
                     let differs = *cores != t.cores || (t.cpu.is_some() && cpu.is_some() && *cpu != t.cpu);

@@ -129,3 +129,21 @@ fn bad_requests_are_one_line_errors() {
     assert_eq!(code, 2);
     assert_eq!(std::fs::read_to_string(busy.join("keep.txt")).unwrap(), "mine");
 }
+
+/// `--features` reaches `apply`'s checks: the test behind the feature runs on the original and
+/// on the split only when the feature is asked for.
+#[test]
+fn features_reach_the_verification() {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/features");
+    let before = common::files(&fixture);
+    let out = tempfile::tempdir().unwrap();
+    let split = ["--split", "low=crate::base;high=*"];
+    let (code, plain) = apply(&fixture.join("Cargo.toml"), &split, &out.path().join("plain"));
+    assert_eq!(code, 0, "{plain}");
+    assert!(plain.contains("original 1 passed"), "{plain}");
+    let with: Vec<&str> = split.iter().copied().chain(["--features", "extra"]).collect();
+    let (code, featured) = apply(&fixture.join("Cargo.toml"), &with, &out.path().join("featured"));
+    assert_eq!(code, 0, "{featured}");
+    assert!(featured.contains("original 2 passed") && featured.contains("split 2 passed"), "{featured}");
+    assert!(common::files(&fixture) == before, "the fixture was changed");
+}

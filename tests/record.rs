@@ -58,7 +58,8 @@ fn sandbox_of(source: &str, mode: &str) -> Sandbox {
     std::fs::write(
         &script,
         format!(
-            "#!/bin/sh\ncase \"$1\" in metadata|--version|nextest) exec \"$REAL_CARGO\" \"$@\";; esac\n\
+            "#!/bin/sh\necho \"$*\" >> \"$WRAP_DIR/args\"\n\
+             case \"$1\" in metadata|--version|nextest) exec \"$REAL_CARGO\" \"$@\";; esac\n\
              if [ \"$1\" = test ] && ! echo \"$*\" | grep -q -- --no-run; then exec \"$REAL_CARGO\" \"$@\"; fi\n\
              n=$(cat \"$WRAP_DIR/count\" 2>/dev/null || echo 0); n=$((n+1)); echo $n > \"$WRAP_DIR/count\"\n\
              if [ \"$n\" -ge 3 ]; then {action}; fi\nexec \"$REAL_CARGO\" \"$@\"\n"
@@ -299,4 +300,36 @@ fn a_crate_that_warns_a_lot_is_recorded_and_restored() {
     let timings: serde_json::Value = serde_json::from_slice(&std::fs::read(&out_file).unwrap()).unwrap();
     assert_eq!(timings["modules"][0]["path"], "crate::loud");
     assert!(snapshot(krate.path()) == before, "files differ after recording a crate that warns a lot");
+}
+
+/// `--features` reaches every build of the crate: the module that exists only with the feature is
+/// recorded, and the recording says which features were built.
+#[test]
+fn features_reach_cargo() {
+    let sb = sandbox_of("tests/fixtures/features", "pass");
+    let out_file = sb.wrap.join("timings.json");
+    let out = run(splitcheck(
+        &sb,
+        &[
+            "record",
+            "--features",
+            "extra",
+            "--modules",
+            "crate::extra",
+            "--reps",
+            "1",
+            "--out",
+            out_file.to_str().unwrap(),
+        ],
+    ));
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let args = std::fs::read_to_string(sb.wrap.join("args")).unwrap();
+    let builds: Vec<&str> =
+        args.lines().filter(|l| l.starts_with("build") || l.starts_with("test --no-run")).collect();
+    assert!(!builds.is_empty());
+    assert!(builds.iter().all(|l| l.contains("--features extra")), "{args}");
+    let timings: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out_file).unwrap()).unwrap();
+    assert_eq!(timings["features"], "the default features and extra");
+    assert_eq!(timings["modules"][0]["path"], "crate::extra");
 }

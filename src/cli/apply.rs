@@ -114,9 +114,14 @@ pub(super) fn apply(cli: &super::Cli, args: &ApplyArgs, selection: &Selection) -
             std::path::absolute(args.out.join("target")).unwrap_or_else(|_| args.out.join("target")),
         ),
         offline: cli.global.offline,
+        flags: cli.global.cargo_flags(),
     };
-    let original =
-        Cargo { manifest: package.manifest_path.clone(), target_dir: None, offline: cli.global.offline };
+    let original = Cargo {
+        manifest: package.manifest_path.clone(),
+        offline: cli.global.offline,
+        flags: cli.global.cargo_flags(),
+        ..Cargo::default()
+    };
     let rel = |p: &Path| p.to_string_lossy().replace('\\', "/");
     let original_dir = rel(package.root_dir.strip_prefix(&package.workspace_root).unwrap_or(Path::new("")));
     let mut dirs: Vec<String> = plan.part_dirs.iter().map(|d| rel(d)).collect();

@@ -46,6 +46,9 @@ pub struct Timings {
     /// the machine it was made on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpu: Option<String>,
+    /// Which features were built (`--features`, `--all-features`, `--no-default-features`).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub features: String,
     /// Made by `record --quick`: the fits come from edits of this crate and of a tiny scratch
     /// crate (two sizes), not from its modules or the workspace's crates.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]

@@ -78,6 +78,8 @@ pub struct RecordingInfo {
     pub dependents_recorded: usize,
     pub test_run_s: Option<f64>,
     pub cpu: Option<String>,
+    /// Which features the recording built (empty for recordings that did not say).
+    pub features: String,
     /// Set when this run is on another machine than the recording's: its seconds may not hold.
     pub other_machine: Option<String>,
 }

@@ -56,6 +56,9 @@ pub struct PredictionCheck {
     pub crate_commit: Option<String>,
     pub date: String,
     pub rustc: String,
+    /// Which features were built (as the user's cargo flags say).
+    #[serde(default)]
+    pub features: String,
     pub cores: usize,
     pub reps: u32,
     pub touch: &'static str,
@@ -199,7 +202,12 @@ pub fn measure_and_compare(
         return Err(Error::Measure("no module with a file of its own to edit".to_owned()));
     }
     let downstream = package.dependents.direct_normal().unwrap_or_default();
-    let original = Cargo { manifest: package.manifest_path.clone(), offline: copy.offline, target_dir: None };
+    let original = Cargo {
+        manifest: package.manifest_path.clone(),
+        offline: copy.offline,
+        flags: copy.flags.clone(),
+        ..Cargo::default()
+    };
     let split = copy;
     let copy_target = copy.target_dir.clone().unwrap_or_else(|| copy_root.join("target"));
     let _owner = journal::claim(&package.target_dir)
@@ -341,6 +349,7 @@ pub fn measure_and_compare(
         date: crate::provenance::today(),
         parts: plan.names.clone(),
         rustc: crate::cargo::tool_version("rustc"),
+        features: copy.flags.describe(),
         cores: std::thread::available_parallelism().map_or(1, |n| n.get()),
         reps: options.reps,
         touch: "body",
@@ -570,7 +579,7 @@ pub fn check_markdown(c: &PredictionCheck) -> String {
     md.push_str(&format!(
         "`splitcheck apply --measure` split `{}` into {} and {top} (shape `{}`), proved it builds and passes the \
          same tests, then timed rebuilds after a body edit on the original and on the split copy, \
-         interleaved ({} reps per edit and side, {} cores, {}). {} edits of the src and test code of the {} modules \
+         interleaved ({} reps per edit and side, {} cores, {}, {}). {} edits of the src and test code of the {} modules \
          were measured, carrying {:.0}% of the edit probability; `E` below is the probability-weighted mean over \
          them, per rep, and the saving is `1 - E split / E unsplit` within each rep (median, lowest to highest).\n\n",
         c.krate,
@@ -579,6 +588,7 @@ pub fn check_markdown(c: &PredictionCheck) -> String {
         c.reps,
         c.cores,
         c.rustc,
+        c.features,
         c.modules_measured,
         c.modules_total,
         100.0 * c.measured_share

@@ -125,10 +125,7 @@ impl Side {
 /// sizes, every sample a point. Needs `reps ≥ 2` for a fit of at least three points.
 pub fn record_quick(
     analysis: &CrateAnalysis,
-    touch_kind: TouchKind,
-    reps: u32,
-    offline: bool,
-    show: bool,
+    options: &super::record::RecordOptions,
 ) -> Result<Timings, Error> {
     crate::cargo::install_interrupt_handler();
     let started = Instant::now();
@@ -140,14 +137,21 @@ pub fn record_quick(
     let mut journal =
         journal::Journal::open(&package.target_dir).map_err(|e| journal_error(&package.target_dir, e))?;
     let (probe_manifest, probe_lib) = write_probe(&package.target_dir)?;
+    let (touch_kind, reps, offline) = (options.touch, options.reps, options.offline);
     let crate_file = edit_target(&analysis.tree, &package.lib.src_path, touch_kind);
     let original = std::fs::read_to_string(&crate_file).map_err(Error::file("read", &crate_file))?;
     let totals = analysis.tree.totals();
-    let crate_cargo = Cargo { manifest: package.manifest_path.clone(), offline, target_dir: None };
+    let crate_cargo = Cargo {
+        manifest: package.manifest_path.clone(),
+        offline,
+        flags: options.cargo.clone(),
+        ..Cargo::default()
+    };
     let probe_cargo = Cargo {
         manifest: probe_manifest,
         offline,
         target_dir: Some(package.target_dir.join("splitcheck-probe").join("target")),
+        flags: crate::cargo::CargoFlags::default(),
     };
     let mut sides = [
         Side {
@@ -175,7 +179,7 @@ pub fn record_quick(
             rerun: Vec::new(),
         },
     ];
-    let progress = progress_bar(show, u64::from(reps) * 6);
+    let progress = progress_bar(options.progress, u64::from(reps) * 6);
     let guard = Restorer { journal: &mut journal };
     progress.set_message("warm-up builds");
     let warmup = ProfilePair { lib: sides[0].cargo.build(false)?, test: sides[0].cargo.test_build(false)? };
@@ -244,6 +248,7 @@ pub fn record_quick(
             test: "cargo test --no-run (test profile)".to_owned(),
         },
         cpu: crate::provenance::cpu_model(),
+        features: options.cargo.describe(),
         quick: true,
         warmup_s: warmup,
         noop_s: Some(ProfilePair { lib: spread(&noop.lib), test: spread(&noop.test) }),

@@ -33,6 +33,9 @@ pub struct RecordOptions {
     /// Also time, after each edit, the re-run of rustc on every workspace crate that depends on
     /// this one directly: what a dependent part costs when its own source did not change.
     pub with_dependents: bool,
+    /// Features and `--locked` for this crate's builds (other crates get `--locked` only: a
+    /// feature of this crate may not exist there).
+    pub cargo: crate::cargo::CargoFlags,
 }
 
 /// Restores files an earlier `record` left edited (it was killed); returns them.
@@ -93,7 +96,12 @@ pub fn record(analysis: &CrateAnalysis, options: &RecordOptions) -> Result<Timin
         selected.truncate(top);
         selected.sort_by(|a, b| a.path.cmp(&b.path));
     }
-    let cargo = Cargo { manifest: package.manifest_path.clone(), offline: options.offline, target_dir: None };
+    let cargo = Cargo {
+        manifest: package.manifest_path.clone(),
+        offline: options.offline,
+        flags: options.cargo.clone(),
+        ..Cargo::default()
+    };
     if let Some(pid) = journal::live_owner(&package.target_dir) {
         return Err(Error::Busy { krate: package.name.clone(), pid });
     }
@@ -170,6 +178,7 @@ pub fn record(analysis: &CrateAnalysis, options: &RecordOptions) -> Result<Timin
             test: "cargo test --no-run (test profile)".to_owned(),
         },
         cpu: crate::provenance::cpu_model(),
+        features: options.cargo.describe(),
         quick: false,
         warmup_s: warmup,
         noop_s: Some(ProfilePair { lib: spread(&noop.lib), test: spread(&noop.test) }),
@@ -225,6 +234,11 @@ pub(crate) fn touch_journaled(
     Ok(applied)
 }
 
+/// The cargo flags for the other crates of the workspace: `--locked` only.
+fn others(options: &RecordOptions) -> crate::cargo::CargoFlags {
+    crate::cargo::CargoFlags { locked: options.cargo.locked, ..Default::default() }
+}
+
 /// A direct dependent being timed.
 struct DependentRun {
     name: String,
@@ -263,8 +277,12 @@ fn direct_dependents(
     }
     let mut runs = Vec::new();
     for member in ordered {
-        let cargo =
-            Cargo { manifest: member.manifest_path.clone(), offline: options.offline, target_dir: None };
+        let cargo = Cargo {
+            manifest: member.manifest_path.clone(),
+            offline: options.offline,
+            flags: others(options),
+            ..Cargo::default()
+        };
         cargo.build(false)?;
         let lines = crate::modtree::walk(&member.lib_src, &member.root_dir).totals().src_code;
         runs.push(DependentRun { name: member.name, cargo, lines, samples: Vec::new() });
@@ -322,8 +340,12 @@ fn fit_workspace(
     let mut skipped = Vec::new();
     for member in members {
         progress.set_message(format!("crate {}", member.name));
-        let cargo =
-            Cargo { manifest: member.manifest_path.clone(), offline: options.offline, target_dir: None };
+        let cargo = Cargo {
+            manifest: member.manifest_path.clone(),
+            offline: options.offline,
+            flags: others(options),
+            ..Cargo::default()
+        };
         // A crate that does not build here (a missing system library) is left out, and said.
         if let Err(e) = cargo.build(false).and_then(|_| cargo.test_build(false)) {
             if matches!(e, Error::Interrupted) {

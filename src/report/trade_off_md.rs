@@ -141,10 +141,11 @@ fn timings(w: &mut String, r: &TradeOffReport) {
             rec.git_commit.as_deref().map_or(String::new(), |c| format!(" at commit `{}`", short(c)));
         let _ = writeln!(
             w,
-            "Recorded in `{file}`{commit} with {}, {} cores: {} module edits (touch `{}`, {} timed rebuilds each), \
+            "Recorded in `{file}`{commit} with {}, {} cores{}: {} module edits (touch `{}`, {} timed rebuilds each), \
              an edit in each of {} workspace crates for the fit across sizes, and {} dependent crate(s) re-run after each edit.\n",
             rec.rustc,
             rec.cores,
+            if rec.features.is_empty() { String::new() } else { format!(", {}", rec.features) },
             rec.modules_recorded,
             rec.touch,
             rec.reps,
