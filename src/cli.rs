@@ -878,8 +878,10 @@ fn read_graph_report(path: &Path, flag: &str) -> Result<crate::data::graph::Grap
             version["schema_version"]
         )));
     }
-    serde_json::from_value(version)
-        .map_err(|e| Error::Usage(format!("{flag} {shown}: not a splitcheck graph: {e}")))
+    let mut graph: crate::data::graph::GraphReport = serde_json::from_value(version)
+        .map_err(|e| Error::Usage(format!("{flag} {shown}: not a splitcheck graph: {e}")))?;
+    crate::graph::export::reconcile(&mut graph).map_err(|e| Error::Usage(format!("{flag} {shown}: {e}")))?;
+    Ok(graph)
 }
 
 /// A module of the graph by path; `ir` and `crate::ir` both work.

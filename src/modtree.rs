@@ -121,7 +121,7 @@ pub struct Module {
 
 /// Line and test counts. *Code* lines exclude blank and comment-only lines; *test* lines are
 /// those compiled only for tests (`#[cfg(test)]` items and modules, `#[test]` functions).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Size {
     pub src_lines: u32,
     pub src_code: u32,
@@ -148,7 +148,7 @@ pub struct Location {
     pub column: u32,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Warning,

@@ -18,7 +18,7 @@ mod workspace_table;
 pub use dot::{GraphvizError, candidate_to_dot, render_with_dot, render_with_dot_within, to_dot};
 pub use growth_svg::growth_svg;
 pub use layers::{write_layer_check, write_layer_check_github};
-pub use module_table::{ModuleReport, module_report, write_module_table};
+pub use module_table::{MODULES_SCHEMA_VERSION, ModuleReport, module_report, write_module_table};
 pub use partition_report::{write_candidate_block, write_partition_table};
 pub use timings::write_timings_table;
 pub use trade_off_html::trade_off_html;

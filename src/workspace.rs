@@ -89,7 +89,7 @@ pub enum Dependents {
     Unknown(String),
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Dependent {
     pub name: String,
     /// Kinds of its direct dependency on the crate (empty when it depends only transitively).
@@ -110,7 +110,7 @@ impl Dependents {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum DepKind {
     Normal,

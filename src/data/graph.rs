@@ -1,27 +1,41 @@
 //! The module graph as plain data: the JSON layout of `splitcheck graph` (schema version 1),
-//! which the partition reads and the DOT drawing renders. It can be read back with serde.
+//! which the partition reads and the DOT drawing renders. It can be read back with serde; a
+//! hand-written one needs only `schema_version`, `crate`, modules with `path` and `src_lines`,
+//! and edges with `from` and `to` (see `graph::export::reconcile`). Its JSON Schema is
+//! `schemas/graph.schema.json`.
 
 use serde::{Deserialize, Serialize};
 
 pub const GRAPH_SCHEMA_VERSION: u32 = 1;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+fn one() -> u32 {
+    1
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct GraphReport {
     pub schema_version: u32,
     #[serde(rename = "crate")]
     pub krate: String,
+    #[serde(default)]
     pub options: GraphReportOptions,
     pub modules: Vec<GraphModule>,
+    #[serde(default)]
     pub edges: Vec<GraphEdge>,
+    /// Item-level references: what the partition reads. Absent from a hand-written graph, they
+    /// are made from `edges`; when both are given they must agree.
+    #[serde(default)]
     pub item_edges: Vec<GraphItemEdge>,
+    #[serde(default)]
     pub cycles: Vec<GraphCycle>,
+    #[serde(default)]
     pub resolution: ResolutionSummary,
     /// Where `p_edit` came from when it was filled in (`partition --churn`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub p_edit_note: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct GraphReportOptions {
     pub include_tests: bool,
     pub depth: Option<u32>,
@@ -30,12 +44,15 @@ pub struct GraphReportOptions {
 
 /// A node. Lines are code lines (no blank or comment-only lines) of the module and of every
 /// module folded into it (its test-only submodules; deeper modules under `--depth`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct GraphModule {
     pub path: String,
+    #[serde(default)]
     pub file: String,
     pub src_lines: u32,
+    #[serde(default)]
     pub test_lines: u32,
+    #[serde(default)]
     pub tests: u32,
     /// Probability that an edit lands here (any scale: partitions normalize); `null` means
     /// proportional to src lines.
@@ -50,11 +67,13 @@ pub struct GraphModule {
     #[serde(default)]
     pub edit_factor: Option<f64>,
     /// Modules folded into this node (test-only submodules, deeper modules under `--depth`).
+    #[serde(default)]
     pub folded: Vec<String>,
+    #[serde(default)]
     pub items: Vec<GraphItem>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct GraphItem {
     pub name: String,
     pub kind: String,
@@ -75,21 +94,26 @@ pub struct GraphItem {
     pub impl_trait: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct GraphEdge {
     pub from: String,
     pub to: String,
-    /// Number of references.
+    /// Number of references (1 when not given).
+    #[serde(default = "one")]
     pub weight: u32,
+    #[serde(default)]
     pub test_only: bool,
+    #[serde(default)]
     pub facade: bool,
     /// The items of `to` that are referenced, sorted.
+    #[serde(default)]
     pub items: Vec<String>,
     /// Every reference: the item referenced, the item referencing it and where (`file:line`).
+    #[serde(default)]
     pub refs: Vec<GraphRef>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct GraphRef {
     pub item: String,
     pub from: String,
@@ -99,15 +123,17 @@ pub struct GraphRef {
     pub crate_path: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct GraphItemEdge {
     pub from: String,
     pub to: String,
+    #[serde(default = "one")]
     pub weight: u32,
+    #[serde(default)]
     pub test_only: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct GraphCycle {
     pub modules: Vec<String>,
     /// The cheapest edges whose removal breaks the cycle.
@@ -120,14 +146,14 @@ pub struct GraphCycle {
     pub breakable_by_moving_items: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct WeightedEdge {
     pub from: String,
     pub to: String,
     pub weight: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct StraddlingRow {
     pub module: String,
     /// Used by the rest of the cycle, using none of it: could move down into a base part.
@@ -140,7 +166,7 @@ pub struct StraddlingRow {
     pub breaks_cycle_alone: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ResolutionSummary {
     pub paths: u32,
     pub to_crate: u32,

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 pub const LAYERS_SCHEMA_VERSION: u32 = 1;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct LayerCheck {
     pub schema_version: u32,
     #[serde(rename = "crate")]
@@ -20,13 +20,13 @@ pub struct LayerCheck {
     pub max_cycles: Option<usize>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Layer {
     pub name: String,
     pub modules: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 pub struct Violation {
     /// Relative to the package, as the graph has it.
     pub file: String,

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 pub const PARTITION_SCHEMA_VERSION: u32 = 1;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct PartitionReport {
     pub schema_version: u32,
     #[serde(rename = "crate")]
@@ -27,14 +27,14 @@ pub struct PartitionReport {
     pub candidates: Vec<CandidateRow>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct Unsplit {
     pub expected_rebuild_s: f64,
     pub lib_expected_rebuild_s: f64,
     pub test_expected_rebuild_s: f64,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct SearchInfo {
     pub modules: usize,
     /// Units: modules, with modules in a cycle merged (a cycle never splits).
@@ -46,19 +46,19 @@ pub struct SearchInfo {
     pub dropped_for_new_pub: usize,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct FacadeInfo {
     pub stays: Vec<ItemLines>,
     pub moves_down: Vec<ItemLines>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct ItemLines {
     pub item: String,
     pub lines: u32,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct CandidateRow {
     /// `k-rank`, e.g. `2-1`: the best candidate for 2 parts (as in `candidate-2-1.svg`).
     pub id: String,
@@ -101,14 +101,14 @@ pub struct CandidateRow {
     pub blockers: Vec<Blocker>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct PartSize {
     pub src_lines: f64,
     pub test_lines: f64,
     pub tests: u32,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct ProfilePrice {
     pub expected_rebuild_s: f64,
     pub unsplit_s: f64,
@@ -122,7 +122,7 @@ pub struct ProfilePrice {
     pub crate_workflow_s: Option<f64>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct Crossing {
     pub from: String,
     pub to: String,
@@ -134,7 +134,7 @@ pub struct Crossing {
 /// The saving (%) of a split at crate sizes ×`factors` of today's, per profile; for the ranking
 /// profile with its range over the fitted cost intervals; and the smallest size (×, on a grid
 /// of quarters up to ×8) at which each profile's saving turns positive.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct Growth {
     pub factors: Vec<f64>,
     pub test_pct: Vec<f64>,
@@ -148,14 +148,14 @@ pub struct Growth {
 /// The sizes a growth curve is drawn at.
 pub const GROWTH_FACTORS: [f64; 7] = [1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0];
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct ItemMove {
     pub item: String,
     pub lines: u32,
     pub to_part: usize,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord, schemars::JsonSchema)]
 pub struct Blocker {
     /// `infeasible` (cannot compile as separate crates as is) or `edit` (needs the edits counted).
     pub severity: &'static str,

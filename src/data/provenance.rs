@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 /// What was analyzed, when and by what; gathered by the caller (git, the clock).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Provenance {
     #[serde(rename = "crate")]
     pub krate: String,

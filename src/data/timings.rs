@@ -5,7 +5,9 @@
 use serde::{Deserialize, Serialize};
 
 /// How a module file is edited before each timed rebuild.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum TouchKind {
     /// Add a statement to the body of the file's first function, as a real edit would.
@@ -19,7 +21,7 @@ pub enum TouchKind {
 }
 
 /// Median, minimum and maximum of some timings.
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct Spread {
     pub median: f64,
     pub min: f64,
@@ -28,7 +30,7 @@ pub struct Spread {
 
 pub const TIMINGS_SCHEMA_VERSION: u32 = 1;
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Timings {
     pub schema_version: u32,
     #[serde(rename = "crate")]
@@ -78,7 +80,7 @@ pub struct Timings {
     pub total_s: f64,
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct WorkspaceFit {
     pub crates: Vec<CrateTimings>,
     /// Crates left out because they do not build here, with cargo's first error.
@@ -93,7 +95,7 @@ pub struct WorkspaceFit {
     pub rerun: Option<FitRow>,
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct DependentFit {
     pub crates: Vec<DependentTimings>,
     /// `seconds = dep_fixed + dep_per_line × src lines` of `cargo build --lib` of a dependent
@@ -101,7 +103,7 @@ pub struct DependentFit {
     pub lib: Option<FitRow>,
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct DependentTimings {
     pub name: String,
     pub src_lines: u32,
@@ -109,7 +111,7 @@ pub struct DependentTimings {
     pub spread_s: Option<Spread>,
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CrateTimings {
     pub name: String,
     pub src_lines: u32,
@@ -125,7 +127,7 @@ pub struct CrateTimings {
     pub rerun_spread_s: Option<Spread>,
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct FitRow {
     pub fixed_s: f64,
     pub per_line_s: f64,
@@ -135,19 +137,19 @@ pub struct FitRow {
     pub per_line_interval_s: (f64, f64),
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Commands {
     pub lib: String,
     pub test: String,
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ProfilePair<T> {
     pub lib: T,
     pub test: T,
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ModuleTimings {
     pub path: String,
     pub file: String,

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 pub const TRADE_OFF_SCHEMA_VERSION: u32 = 1;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct TradeOffReport {
     pub schema_version: u32,
     pub analyzed: Provenance,
@@ -21,7 +21,7 @@ pub struct TradeOffReport {
     pub splits: Vec<SplitsForK>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct Glance {
     /// Modules in the source, test-only ones included.
     pub modules: usize,
@@ -39,21 +39,21 @@ pub struct Glance {
     pub unresolved_crate_paths: usize,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct EdgeCounts {
     pub src: usize,
     pub test_only: usize,
     pub facade: usize,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct CycleInfo {
     pub modules: Vec<String>,
     pub src_lines: u32,
     pub breaking_weight: u32,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct TimingsInfo {
     /// `recorded`, `flags` or `assumed`.
     pub source: &'static str,
@@ -66,7 +66,7 @@ pub struct TimingsInfo {
     pub warning: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct RecordingInfo {
     pub git_commit: Option<String>,
     pub rustc: String,
@@ -78,13 +78,14 @@ pub struct RecordingInfo {
     pub dependents_recorded: usize,
     pub test_run_s: Option<f64>,
     pub cpu: Option<String>,
-    /// Which features the recording built (empty for recordings that did not say).
+    /// Which features the recording built (absent for recordings that did not say).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub features: String,
     /// Set when this run is on another machine than the recording's: its seconds may not hold.
     pub other_machine: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct CostParams {
     pub fixed_s: f64,
     pub per_line_s: f64,
@@ -93,7 +94,7 @@ pub struct CostParams {
     pub source: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct Baseline {
     /// Expected rebuild per edit of the unsplit crate.
     pub lib_s: f64,
@@ -107,7 +108,7 @@ pub struct Baseline {
     pub downstream_rerun_s: Option<f64>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct Downstream {
     pub name: String,
     /// `normal`, `build`, `dev`; empty when it depends only through other crates.
@@ -115,7 +116,7 @@ pub struct Downstream {
     pub rerun_s: Option<f64>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct SplitsForK {
     /// Crates after the split, the original crate included (both shapes).
     pub crates: usize,

@@ -4,7 +4,7 @@ use serde::Serialize;
 
 pub const WORKSPACE_SCHEMA_VERSION: u32 = 1;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct WorkspaceRanking {
     pub schema_version: u32,
     /// The workspace root directory's name.
@@ -17,7 +17,7 @@ pub struct WorkspaceRanking {
     pub failed: Vec<CrateFailure>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct CrateRank {
     #[serde(rename = "crate")]
     pub krate: String,
@@ -39,14 +39,14 @@ pub struct CrateRank {
     pub coupling_pct: Option<f64>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct BestSaving {
     pub unsplit_s: f64,
     pub saving_s: f64,
     pub saving_pct: f64,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct CrateFailure {
     #[serde(rename = "crate")]
     pub krate: String,

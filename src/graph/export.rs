@@ -175,3 +175,84 @@ fn cycle_row(graph: &ModuleGraph, tree: &crate::modtree::ModuleTree, c: &Cycle) 
         breakable_by_moving_items: c.items.breakable_by_moving_items,
     }
 }
+
+/// Why a graph JSON cannot be partitioned as it stands.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum GraphJsonError {
+    #[error("edge {from} -> {to}: no module `{missing}` in `modules`")]
+    UnknownModule { from: String, to: String, missing: String },
+    /// `edges` and `item_edges` say different things: one was edited, not the other.
+    #[error(
+        "`edges` and `item_edges` disagree on {from} -> {to}{tests}: weight {edges} in edges, {items} in item_edges \
+         (edit both, or drop `item_edges` to partition by `edges`)"
+    )]
+    Disagree { from: String, to: String, tests: &'static str, edges: u32, items: u32 },
+}
+
+/// Makes a graph read from JSON one source of truth for the partition, which reads
+/// `item_edges`: a graph without them gets one per edge (an item edge between the two modules,
+/// of the edge's weight); a graph with both must have them agree, module pair by module pair.
+pub fn reconcile(graph: &mut GraphReport) -> Result<(), GraphJsonError> {
+    let modules: std::collections::BTreeSet<&str> = graph.modules.iter().map(|m| m.path.as_str()).collect();
+    for e in &graph.edges {
+        for end in [&e.from, &e.to] {
+            if !modules.contains(end.as_str()) {
+                return Err(GraphJsonError::UnknownModule {
+                    from: e.from.clone(),
+                    to: e.to.clone(),
+                    missing: end.clone(),
+                });
+            }
+        }
+    }
+    if graph.item_edges.is_empty() {
+        graph.item_edges = graph
+            .edges
+            .iter()
+            .map(|e| GraphItemEdge {
+                from: format!("{}::{{module}}", e.from),
+                to: format!("{}::{{module}}", e.to),
+                weight: e.weight,
+                test_only: e.test_only,
+            })
+            .collect();
+        return Ok(());
+    }
+    let module_of = |item: &str| -> String {
+        let mut prefix = item;
+        while let Some((head, _)) = prefix.rsplit_once("::") {
+            if modules.contains(head) {
+                return head.to_owned();
+            }
+            prefix = head;
+        }
+        "crate".to_owned()
+    };
+    type Pair = (String, String, bool);
+    let mut from_items: std::collections::BTreeMap<Pair, u32> = Default::default();
+    for e in &graph.item_edges {
+        let (a, b) = (module_of(&e.from), module_of(&e.to));
+        if a != b {
+            *from_items.entry((a, b, e.test_only)).or_default() += e.weight;
+        }
+    }
+    let mut from_edges: std::collections::BTreeMap<Pair, u32> = Default::default();
+    for e in &graph.edges {
+        *from_edges.entry((e.from.clone(), e.to.clone(), e.test_only)).or_default() += e.weight;
+    }
+    let pairs: std::collections::BTreeSet<&Pair> = from_items.keys().chain(from_edges.keys()).collect();
+    for pair in pairs {
+        let (edges, items) =
+            (from_edges.get(pair).copied().unwrap_or(0), from_items.get(pair).copied().unwrap_or(0));
+        if edges != items {
+            return Err(GraphJsonError::Disagree {
+                from: pair.0.clone(),
+                to: pair.1.clone(),
+                tests: if pair.2 { " (test code)" } else { "" },
+                edges,
+                items,
+            });
+        }
+    }
+    Ok(())
+}

@@ -41,7 +41,7 @@ pub struct MeasureOptions {
     pub progress: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct PredictionCheck {
     pub schema_version: u32,
     #[serde(rename = "crate")]
@@ -75,7 +75,7 @@ pub struct PredictionCheck {
     pub total_s: f64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ProfileCheck {
     pub profile: &'static str,
     pub predicted_unsplit_s: f64,
@@ -93,14 +93,14 @@ pub struct ProfileCheck {
     pub split_error_pct: f64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Downstream {
     pub crates: Vec<String>,
     pub original_s: Spread,
     pub split_s: Spread,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ModuleCheck {
     pub module: String,
     /// Whether the module's src code or its test code was edited.
@@ -118,7 +118,7 @@ pub struct ModuleCheck {
 /// One value per measure: the library build, and the test build in the workspace workflow
 /// (every test binary of the crate's crates that sees the edit) and in the crate workflow
 /// (only the test binary of the crate holding the edit).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Pair<T> {
     pub lib: T,
     pub test: T,
@@ -166,7 +166,7 @@ struct Target {
     predicted: Pair<(f64, f64)>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum EditKind {
     Src,

@@ -10,9 +10,9 @@ use std::io::{self, Write};
 use std::path::Path;
 
 /// Version of the JSON layout below; bumped on any incompatible change.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const MODULES_SCHEMA_VERSION: u32 = 1;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct ModuleReport {
     pub schema_version: u32,
     #[serde(rename = "crate")]
@@ -23,7 +23,7 @@ pub struct ModuleReport {
     pub dependents: DependentsRow,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct CrateInfo {
     pub name: String,
     pub version: String,
@@ -32,7 +32,7 @@ pub struct CrateInfo {
     pub root_file: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct Totals {
     pub modules: usize,
     pub files: usize,
@@ -42,7 +42,7 @@ pub struct Totals {
     pub warnings: usize,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct ModuleRow {
     pub path: String,
     pub file: String,
@@ -60,14 +60,14 @@ pub struct ModuleRow {
     pub problems: Vec<ProblemRow>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct ProblemRow {
     pub severity: Severity,
     pub location: Option<String>,
     pub message: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct TestTargetRow {
     pub name: String,
     pub root_file: String,
@@ -78,7 +78,7 @@ pub struct TestTargetRow {
     pub problems: Vec<ProblemRow>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct DependentsRow {
     /// `known`, `none` (no other workspace member) or `unknown`.
     pub status: &'static str,
@@ -117,7 +117,7 @@ pub fn module_report(analysis: &CrateAnalysis) -> ModuleReport {
         }
     };
     ModuleReport {
-        schema_version: SCHEMA_VERSION,
+        schema_version: MODULES_SCHEMA_VERSION,
         krate: CrateInfo {
             name: analysis.package.name.clone(),
             version: analysis.package.version.clone(),
