@@ -65,8 +65,8 @@ struct ReportArgs {
 
     /// Rank candidates by the library build alone, or by the library with its unit tests
     /// (`cargo test` after an edit).
-    #[arg(long, value_enum, default_value_t = ProfileArg::Test)]
-    profile: ProfileArg,
+    #[arg(long, value_enum)]
+    profile: Option<ProfileArg>,
 
     /// Candidates shown for each number of parts (2, 3 and 4).
     #[arg(long, default_value_t = 3, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=20))]
@@ -200,6 +200,10 @@ struct CheckArgs {
     #[arg(long, value_name = "N")]
     max_cycles: Option<usize>,
 
+    /// Check every library crate of the workspace that has `layers` configured.
+    #[arg(long, conflicts_with_all = ["krate", "layers"])]
+    workspace: bool,
+
     /// human: grouped and counted; json: everything (schema_version 1); github: workflow
     /// commands (`::error file=…,line=…::…`) for GitHub Actions.
     #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
@@ -254,16 +258,16 @@ struct PartitionArgs {
     krate: Option<String>,
 
     /// Number of parts (future crates; the crate root stays on top as a facade).
-    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u8).range(1..=6))]
-    parts: u8,
+    #[arg(long, value_parser = clap::value_parser!(u8).range(1..=6))]
+    parts: Option<u8>,
 
     /// Drop candidates that need more than N items to become `pub`.
     #[arg(long, value_name = "N")]
     max_new_pub: Option<usize>,
 
     /// Price the library build alone or with its unit tests.
-    #[arg(long, value_enum, default_value_t = ProfileArg::Lib)]
-    profile: ProfileArg,
+    #[arg(long, value_enum)]
+    profile: Option<ProfileArg>,
 
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
@@ -523,6 +527,7 @@ fn run(cli: &Cli) -> Result<(), Error> {
         Some(Command::Record(args)) => record(cli, args, &selection(&args.krate)),
         Some(Command::Explore(args)) => explore(cli, args, &selection(&args.krate)),
         Some(Command::Apply(args)) => apply::apply(cli, args, &selection(&args.krate)),
+        Some(Command::Check(args)) if args.workspace => check_workspace(args, &selection(&None)),
         Some(Command::Check(args)) => check(args, &selection(&args.krate)),
     }
 }
@@ -532,7 +537,12 @@ fn trade_off_report(cli: &Cli, selection: &Selection) -> Result<(), Error> {
     let args = &cli.report;
     let analysis = analysis::analyze(selection)?;
     recover_edits(&analysis)?;
-    let dir = args.out.clone().unwrap_or_else(|| PathBuf::from("reports").join(&analysis.package.name));
+    let configured = analysis.package.config.out.as_ref().map(PathBuf::from);
+    let dir = args
+        .out
+        .clone()
+        .or(configured)
+        .unwrap_or_else(|| PathBuf::from("reports").join(&analysis.package.name));
     let graph = crate::graph::export::crate_graph_report(&analysis);
     let (trade_off, _) = build_trade_off(&analysis, &graph, args, &dir, cli.global.quiet)?;
     let written = crate::report_dir::write_report_dir(&dir, &trade_off, &graph, !args.no_pictures)?;
@@ -565,15 +575,16 @@ fn build_trade_off(
     dir: &Path,
     quiet: bool,
 ) -> Result<(crate::data::trade_off::TradeOffReport, pricing::Prices), Error> {
+    let config = &analysis.package.config;
     let options = crate::pipeline::PriceOptions {
-        profile: args.profile.profile(),
+        profile: configured_profile(args.profile, config, Profile::Test)?,
         given: args.timings.as_deref(),
         beside: Some(dir.join("timings.json")),
         ..Default::default()
     };
     let report = crate::tradeoff::TradeOffOptions {
         per_k: args.top as usize,
-        max_new_pub: args.max_new_pub,
+        max_new_pub: args.max_new_pub.or(config.max_new_pub),
         ..Default::default()
     };
     let (trade_off, priced) = crate::pipeline::trade_off(analysis, graph, &options, &report)?;
@@ -591,7 +602,8 @@ fn notes(notes: &[String], quiet: bool) {
 fn workspace_report(cli: &Cli, selection: &Selection) -> Result<(), Error> {
     let args = &cli.report;
     let dir = args.out.clone().unwrap_or_else(|| PathBuf::from("reports"));
-    let ranking = crate::workspace_rank::rank_workspace(selection, &dir, args.profile.profile())?;
+    let profile = args.profile.map_or(Profile::Test, ProfileArg::profile);
+    let ranking = crate::workspace_rank::rank_workspace(selection, &dir, profile)?;
     std::fs::create_dir_all(&dir).map_err(Error::output_file(&dir))?;
     let (md, json) = (dir.join("workspace.md"), dir.join("workspace.json"));
     let json_text = crate::data::json::pretty_json(&ranking).map_err(Error::Output)?;
@@ -680,6 +692,38 @@ fn explore(cli: &Cli, args: &ExploreArgs, selection: &Selection) -> Result<(), E
         _ => write_explored(&partition_report, &explored, cli.global.quiet, &mut out),
     }
     .map_err(Error::Output)
+}
+
+/// `splitcheck check --workspace`: every member with `layers` configured, checked in turn; exit 1
+/// when any is broken.
+fn check_workspace(args: &CheckArgs, selection: &Selection) -> Result<(), Error> {
+    let (_, members) = crate::workspace::selected_workspace_libraries(selection)?;
+    let (mut checked, mut broken) = (0, Vec::new());
+    for member in members {
+        let member_selection = Selection {
+            krate: None,
+            manifest_path: Some(member.manifest_path.clone()),
+            offline: selection.offline,
+        };
+        let analysis = analysis::analyze(&member_selection)?;
+        if analysis.package.config.layers.is_none() {
+            continue;
+        }
+        checked += 1;
+        match check(args, &member_selection) {
+            Err(Error::Layering { krate, .. }) => broken.push(krate),
+            other => other?,
+        }
+    }
+    if checked == 0 {
+        return Err(Error::Usage(
+            "--workspace: no library crate of the workspace has `layers` in its splitcheck table".to_owned(),
+        ));
+    }
+    if broken.is_empty() {
+        return Ok(());
+    }
+    Err(Error::LayeringBroken(broken))
 }
 
 /// `splitcheck check`: the layering from `--layers` or the manifest, checked; exit 1 when broken.
@@ -899,10 +943,12 @@ fn find_module(graph: &ModuleGraph, path: &str) -> Result<NodeId, Error> {
 }
 
 fn partition(args: &PartitionArgs, selection: &Selection) -> Result<(), Error> {
+    let mut config = crate::workspace::Config::default();
     let graph_report = match &args.graph_json {
         Some(path) => read_graph_report(path, "--graph-json")?,
         None => {
             let analysis = analysis::analyze(selection)?;
+            config = analysis.package.config.clone();
             recover_edits(&analysis)?;
             let module_graph =
                 ModuleGraph::build(&analysis.tree, analysis.resolution(), GraphOptions::default());
@@ -920,7 +966,7 @@ fn partition(args: &PartitionArgs, selection: &Selection) -> Result<(), Error> {
         dep_per_line: args.dep_per_line,
     };
     let options = crate::pipeline::PriceOptions {
-        profile: args.profile.profile(),
+        profile: configured_profile(args.profile, &config, Profile::Lib)?,
         flags,
         given: args.timings.as_deref(),
         ..Default::default()
@@ -928,7 +974,7 @@ fn partition(args: &PartitionArgs, selection: &Selection) -> Result<(), Error> {
     let prices = crate::pipeline::price(&graph_report, &options)?.prices;
     let primary = prices.primary();
     let model = partition::Model::new(&primary.units, primary.cost.clone(), primary.profile);
-    let k = usize::from(args.parts);
+    let k = usize::from(args.parts.or(config.parts).unwrap_or(2));
     let free = primary.units.units.len() - usize::from(primary.units.facade.is_some());
     if k > free {
         return Err(Error::Usage(format!(
@@ -941,7 +987,7 @@ fn partition(args: &PartitionArgs, selection: &Selection) -> Result<(), Error> {
         graph: &graph_report,
         prices: &prices,
         k,
-        max_new_pub: args.max_new_pub,
+        max_new_pub: args.max_new_pub.or(config.max_new_pub),
         shown: args.top,
     };
     let partition_report = crate::cut::partition_report(&setup, &result.candidates, result.exact);
@@ -1050,6 +1096,23 @@ fn cargo_timings(html: &Path, out: Option<&Path>) -> Result<(), Error> {
         Ok(())
     };
     write().map_err(Error::Output)
+}
+
+/// The profile: the flag, else `profile` of the manifest's splitcheck table, else `default`.
+fn configured_profile(
+    flag: Option<ProfileArg>,
+    config: &crate::workspace::Config,
+    default: Profile,
+) -> Result<Profile, Error> {
+    match (flag, config.profile.as_deref()) {
+        (Some(p), _) => Ok(p.profile()),
+        (None, Some("lib")) => Ok(Profile::Lib),
+        (None, Some("test")) => Ok(Profile::Test),
+        (None, Some(other)) => Err(Error::Usage(format!(
+            "profile = \"{other}\" in the manifest's splitcheck table: expected \"lib\" or \"test\""
+        ))),
+        (None, None) => Ok(default),
+    }
 }
 
 impl ProfileArg {

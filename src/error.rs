@@ -54,6 +54,9 @@ pub enum Error {
     /// `check`: references break the layering, or the crate has more cycles than allowed.
     #[error("{}", layering_message(krate, *violations, *cycles_over))]
     Layering { krate: String, violations: usize, cycles_over: Option<(usize, usize)> },
+    /// `check --workspace`: these crates' layerings are broken (each said above).
+    #[error("the layering of {} is broken", .0.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", "))]
+    LayeringBroken(Vec<String>),
     /// `apply` wrote the copy, but it does not compile or its tests differ.
     #[error("{0}")]
     Verify(String),
@@ -90,6 +93,7 @@ impl Error {
             | Error::Busy { .. }
             | Error::Measure(_)
             | Error::Layering { .. }
+            | Error::LayeringBroken(_)
             | Error::Verify(_) => EXIT_FAILURE,
             Error::Interrupted => EXIT_INTERRUPTED,
             Error::Workspace(_) | Error::Usage(_) => EXIT_BAD_INPUT,

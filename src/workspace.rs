@@ -48,26 +48,42 @@ pub struct Package {
     pub config: Config,
 }
 
-/// splitcheck's settings in a manifest (flags override them).
+/// splitcheck's settings in a manifest (flags override them): each key of
+/// `[package.metadata.splitcheck]`, else of `[workspace.metadata.splitcheck]`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Config {
     /// `layers = "ir=crate::ir*; passes=*"`: the layering `splitcheck check` keeps, bottom first.
     pub layers: Option<String>,
-    /// Where each setting came from (`[package.metadata.splitcheck]` or the workspace's).
+    /// Which table `layers` came from.
     pub layers_from: Option<&'static str>,
+    /// `profile = "lib"` or `"test"`: the profile reports rank by.
+    pub profile: Option<String>,
+    /// `parts = 3`: `splitcheck partition`'s number of parts.
+    pub parts: Option<u8>,
+    /// `max-new-pub = 20`: drop candidates needing more items made `pub`.
+    pub max_new_pub: Option<usize>,
+    /// `out = "target/splitcheck"`: the report directory (relative to the current directory,
+    /// as `--out`).
+    pub out: Option<String>,
 }
 
 impl Config {
     /// The settings of `package` and of its workspace's `workspace_metadata`.
     fn read(package: &serde_json::Value, workspace: &serde_json::Value) -> Config {
-        let layers_in =
-            |v: &serde_json::Value| v.get("splitcheck")?.get("layers")?.as_str().map(str::to_owned);
-        match (layers_in(package), layers_in(workspace)) {
-            (Some(l), _) => Config { layers: Some(l), layers_from: Some("[package.metadata.splitcheck]") },
-            (None, Some(l)) => {
-                Config { layers: Some(l), layers_from: Some("[workspace.metadata.splitcheck]") }
-            }
-            (None, None) => Config::default(),
+        let tables = [
+            ("[package.metadata.splitcheck]", package.get("splitcheck")),
+            ("[workspace.metadata.splitcheck]", workspace.get("splitcheck")),
+        ];
+        let find = |key: &str| tables.iter().find_map(|(name, t)| Some((*name, t.as_ref()?.get(key)?)));
+        let text = |key: &str| find(key).and_then(|(_, v)| v.as_str().map(str::to_owned));
+        let number = |key: &str| find(key).and_then(|(_, v)| v.as_u64());
+        Config {
+            layers: text("layers"),
+            layers_from: find("layers").map(|(name, _)| name),
+            profile: text("profile"),
+            parts: number("parts").and_then(|n| u8::try_from(n).ok()),
+            max_new_pub: number("max-new-pub").and_then(|n| usize::try_from(n).ok()),
+            out: text("out"),
         }
     }
 }
