@@ -10,11 +10,9 @@
 use super::record::{Restorer, edit_target, journal_error, progress_bar, touch_journaled};
 use super::{journal, touch};
 use crate::analysis::CrateAnalysis;
-use crate::cargo::{Cargo, tool_version};
+use crate::cargo::Cargo;
 use crate::cost::{Sample, spread};
-use crate::data::timings::{
-    Commands, CrateTimings, ProfilePair, TIMINGS_SCHEMA_VERSION, Timings, TouchKind, WorkspaceFit,
-};
+use crate::data::timings::{CrateTimings, ProfilePair, Timings, TouchKind, WorkspaceFit};
 use crate::error::Error;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -234,30 +232,13 @@ pub fn record_quick(
     let rerun = fit(&|c| per_sample(c.src_lines, &c.rerun_samples_s), 4);
     let touch = crates[0].touch;
     Ok(Timings {
-        schema_version: TIMINGS_SCHEMA_VERSION,
-        krate: package.name.clone(),
-        version: package.version.clone(),
-        cargo: tool_version(&Cargo::program()),
-        rustc: tool_version("rustc"),
-        cores: std::thread::available_parallelism().map_or(1, |n| n.get()),
-        git_commit: crate::git::head(&package.root_dir),
         touch,
-        reps,
-        commands: Commands {
-            lib: "cargo build --lib (dev profile)".to_owned(),
-            test: "cargo test --no-run (test profile)".to_owned(),
-        },
-        cpu: crate::provenance::cpu_model(),
-        features: options.cargo.describe(),
         quick: true,
         warmup_s: warmup,
         noop_s: Some(ProfilePair { lib: spread(&noop.lib), test: spread(&noop.test) }),
-        test_run_s: None,
-        nextest_run_s: None,
-        modules: Vec::new(),
         workspace_fit: Some(WorkspaceFit { crates, skipped: Vec::new(), lib, test, rerun }),
-        dependents: None,
         total_s: started.elapsed().as_secs_f64(),
+        ..super::record::new_timings(package, options)
     })
 }
 

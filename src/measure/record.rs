@@ -163,7 +163,24 @@ pub fn record(analysis: &CrateAnalysis, options: &RecordOptions) -> Result<Timin
         noop.test.push(cargo.test_build(false)?);
     }
     progress.finish_and_clear();
+    let noop_s = Some(ProfilePair { lib: spread(&noop.lib), test: spread(&noop.test) });
     Ok(Timings {
+        warmup_s: warmup,
+        noop_s,
+        test_run_s,
+        nextest_run_s,
+        modules,
+        workspace_fit,
+        dependents: options.with_dependents.then(|| fit_dependents(dependents)),
+        total_s: started.elapsed().as_secs_f64(),
+        ..new_timings(package, options)
+    })
+}
+
+/// A recording of `package` as `options` make it, with the machine, the tools and the commands
+/// filled in and nothing measured yet: the caller adds what it timed.
+pub(crate) fn new_timings(package: &crate::workspace::Package, options: &RecordOptions) -> Timings {
+    Timings {
         schema_version: TIMINGS_SCHEMA_VERSION,
         krate: package.name.clone(),
         version: package.version.clone(),
@@ -180,15 +197,15 @@ pub fn record(analysis: &CrateAnalysis, options: &RecordOptions) -> Result<Timin
         cpu: crate::provenance::cpu_model(),
         features: options.cargo.describe(),
         quick: false,
-        warmup_s: warmup,
-        noop_s: Some(ProfilePair { lib: spread(&noop.lib), test: spread(&noop.test) }),
-        test_run_s,
-        nextest_run_s,
-        modules,
-        workspace_fit,
-        dependents: options.with_dependents.then(|| fit_dependents(dependents)),
-        total_s: started.elapsed().as_secs_f64(),
-    })
+        warmup_s: ProfilePair { lib: 0.0, test: 0.0 },
+        noop_s: None,
+        test_run_s: None,
+        nextest_run_s: None,
+        modules: Vec::new(),
+        workspace_fit: None,
+        dependents: None,
+        total_s: 0.0,
+    }
 }
 
 /// Edits `file` `options.reps` times, timing both profiles after each edit; restores it after.
