@@ -89,8 +89,8 @@ fn example_report() {
         assert!(x == y, "{name} differs between two runs");
     }
 
-    // The committed report is what this version writes; regenerate it with
-    // `cargo run --release -- --manifest-path examples/midend/Cargo.toml` after changing either.
+    // The committed report is what this version writes; regenerate it with `cargo run --release
+    // -- --manifest-path examples/midend/Cargo.toml --out reports/midend` after changing either.
     let committed = root().join("reports/midend");
     let old_provenance = provenance(&committed);
     let names: Vec<&String> = first.iter().map(|f| &f.0).collect();
