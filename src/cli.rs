@@ -710,7 +710,7 @@ fn check_workspace(args: &CheckArgs, selection: &Selection) -> Result<(), Error>
             continue;
         }
         checked += 1;
-        match check(args, &member_selection) {
+        match check_analysis(args, &analysis) {
             Err(Error::Layering { krate, .. }) => broken.push(krate),
             other => other?,
         }
@@ -728,7 +728,11 @@ fn check_workspace(args: &CheckArgs, selection: &Selection) -> Result<(), Error>
 
 /// `splitcheck check`: the layering from `--layers` or the manifest, checked; exit 1 when broken.
 fn check(args: &CheckArgs, selection: &Selection) -> Result<(), Error> {
-    let analysis = analysis::analyze(selection)?;
+    check_analysis(args, &analysis::analyze(selection)?)
+}
+
+/// `check` of one analysed crate.
+fn check_analysis(args: &CheckArgs, analysis: &analysis::CrateAnalysis) -> Result<(), Error> {
     let config = &analysis.package.config;
     let (text, from) = match (&args.layers, &config.layers) {
         (Some(flag), _) => (flag.clone(), "--layers".to_owned()),
@@ -743,7 +747,7 @@ fn check(args: &CheckArgs, selection: &Selection) -> Result<(), Error> {
         }
     };
     let spec = crate::explore::parse_spec(&text).map_err(|e| Error::Usage(format!("{from}: {e}")))?;
-    let graph = crate::graph::export::crate_graph_report(&analysis);
+    let graph = crate::graph::export::crate_graph_report(analysis);
     let checked = crate::layers::check(&graph, &spec, args.include_tests, args.max_cycles)
         .map_err(|e| Error::Usage(format!("{from}: {e}")))?;
     let mut out = anstream::stdout().lock();

@@ -1,7 +1,23 @@
-//! Showing paths relative to the analyzed package, so output holds no machine-specific prefix,
-//! and suggesting the module paths closest to a mistyped one.
+//! Showing paths relative to the analyzed package, so output holds no machine-specific prefix;
+//! the module part of an item path; and suggesting the module paths closest to a mistyped one.
 
 use std::path::{Component, Path, PathBuf};
+
+/// The longest `::`-prefix of an item path that `is_module` accepts (`""` when none): the module
+/// the item is written in. Prefixes stop at an impl name (`<impl …>`) or a `{use …}` item.
+pub fn longest_module_prefix(item: &str, is_module: impl Fn(&str) -> bool) -> &str {
+    let mut best = &item[..0];
+    for (i, _) in item.match_indices("::") {
+        let prefix = &item[..i];
+        if prefix.contains('<') || prefix.contains('{') {
+            break;
+        }
+        if is_module(prefix) {
+            best = prefix;
+        }
+    }
+    best
+}
 
 /// `path` relative to `base`, with `/` separators; `..` steps when it lies outside `base`.
 /// Falls back to the path as given when the two share no prefix (different drives).

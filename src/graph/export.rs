@@ -219,14 +219,10 @@ pub fn reconcile(graph: &mut GraphReport) -> Result<(), GraphJsonError> {
         return Ok(());
     }
     let module_of = |item: &str| -> String {
-        let mut prefix = item;
-        while let Some((head, _)) = prefix.rsplit_once("::") {
-            if modules.contains(head) {
-                return head.to_owned();
-            }
-            prefix = head;
+        match crate::paths::longest_module_prefix(item, |prefix| modules.contains(prefix)) {
+            "" => "crate".to_owned(),
+            module => module.to_owned(),
         }
-        "crate".to_owned()
     };
     type Pair = (String, String, bool);
     let mut from_items: std::collections::BTreeMap<Pair, u32> = Default::default();

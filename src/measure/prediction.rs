@@ -286,27 +286,18 @@ pub fn measure_and_compare(
                 };
                 let text = std::fs::read_to_string(file).map_err(Error::file("read", file))?;
                 let guard = Restorer { journal };
-                counter += 1;
-                crate::measure::record::touch_journaled(
-                    guard.journal,
-                    file,
-                    &text,
-                    TouchKind::Body,
-                    counter,
-                )?;
+                // Each edit differs from the last build: the `counter`-th body edit of the file.
+                let edit = |journal: &mut Journal, counter: &mut u32| {
+                    *counter += 1;
+                    crate::measure::record::touch_journaled(journal, file, &text, TouchKind::Body, *counter)
+                };
+                edit(guard.journal, &mut counter)?;
                 let cargo = cargo_of(side);
                 let lib = run(cargo, &lib_args(side))?;
                 let down = if downstream.is_empty() { None } else { Some(run(cargo, &down_args)?) };
                 let test = run(cargo, &test_args(side))?;
                 let test_crate = if side == Side::Split && crate_differs {
-                    counter += 1;
-                    crate::measure::record::touch_journaled(
-                        guard.journal,
-                        file,
-                        &text,
-                        TouchKind::Body,
-                        counter,
-                    )?;
+                    edit(guard.journal, &mut counter)?;
                     run(cargo, &lib_args(side))?;
                     run(cargo, &crate_test_args(t))?
                 } else {

@@ -110,7 +110,9 @@ impl UnitGraph {
 
     /// The module an item path belongs to: the longest known module path that prefixes it.
     pub fn module_of_item<'a>(&self, item: &'a str) -> &'a str {
-        longest_module_prefix(item, |prefix| prefix == "crate" || self.unit_of_module.contains_key(prefix))
+        crate::paths::longest_module_prefix(item, |prefix| {
+            prefix == "crate" || self.unit_of_module.contains_key(prefix)
+        })
     }
 
     /// The unit an item is in: its module's, or for the root's items the shared or facade unit.
@@ -129,22 +131,6 @@ impl UnitGraph {
     }
 }
 
-/// The longest `::`-prefix of an item path that `is_module` accepts (`""` when none): the module
-/// the item is written in. Prefixes stop at an impl name (`<impl …>`) or a `{use …}` item.
-fn longest_module_prefix(item: &str, is_module: impl Fn(&str) -> bool) -> &str {
-    let mut best = &item[..0];
-    for (i, _) in item.match_indices("::") {
-        let prefix = &item[..i];
-        if prefix.contains('<') || prefix.contains('{') {
-            break;
-        }
-        if is_module(prefix) {
-            best = prefix;
-        }
-    }
-    best
-}
-
 pub const SHARED_ROOT: &str = "crate (shared items)";
 pub const FACADE_ROOT: &str = "crate (facade)";
 
@@ -154,7 +140,7 @@ pub fn units_from_graph(report: &GraphReport, include_tests: bool) -> UnitGraph 
     // The module an item path belongs to: the longest module path that prefixes it.
     // An item of no known module (a folded test module's) counts as the root's.
     let module_of = |item: &str| -> String {
-        match longest_module_prefix(item, |prefix| module_paths.contains(prefix)) {
+        match crate::paths::longest_module_prefix(item, |prefix| module_paths.contains(prefix)) {
             "" => "crate".to_owned(),
             module => module.to_owned(),
         }
