@@ -80,6 +80,15 @@ struct ReportArgs {
     #[arg(long)]
     no_pictures: bool,
 
+    /// Predict clean builds with this recording of `splitcheck record --clean` (default:
+    /// clean.json in the report directory, when it is there).
+    #[arg(long, value_name = "FILE")]
+    clean_timings: Option<PathBuf>,
+
+    /// Cores the clean-build prediction schedules on (default: this machine's).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
+    cores: Option<u32>,
+
     /// Analyze every library crate of the workspace and rank them: which one is worth splitting?
     #[arg(long, conflicts_with_all = ["krate", "timings"])]
     workspace: bool,
@@ -353,6 +362,13 @@ struct RecordArgs {
     #[arg(long, conflicts_with_all = ["modules", "top", "workspace_fit", "with_dependents"])]
     quick: bool,
 
+    /// Record clean builds instead (for the clean-build prediction): every library of the
+    /// workspace rebuilt from nothing (`CARGO_INCREMENTAL=0`, its own target directory), its
+    /// library and unit-test binary timed by cargo's `--timings`. Written to clean.json.
+    /// With --from-cargo-timings, read them from that report instead of building.
+    #[arg(long, conflicts_with_all = ["modules", "top", "workspace_fit", "with_dependents", "quick"])]
+    clean: bool,
+
     /// Only restore files an interrupted recording left edited, then exit.
     #[arg(long, conflicts_with_all = ["touch", "reps", "modules", "top", "out", "workspace_fit", "with_dependents", "quick"])]
     restore: bool,
@@ -576,10 +592,22 @@ fn build_trade_off(
     quiet: bool,
 ) -> Result<(crate::data::trade_off::TradeOffReport, pricing::Prices), Error> {
     let config = &analysis.package.config;
+    let beside = dir.join("clean.json");
+    let clean = match &args.clean_timings {
+        Some(file) => {
+            Some((crate::pipeline::read_clean(file, "--clean-timings")?, file.display().to_string()))
+        }
+        None if beside.is_file() => {
+            Some((crate::pipeline::read_clean(&beside, "reading")?, "clean.json".to_owned()))
+        }
+        None => None,
+    };
     let options = crate::pipeline::PriceOptions {
         profile: configured_profile(args.profile, config, Profile::Test)?,
         given: args.timings.as_deref(),
         beside: Some(dir.join("timings.json")),
+        clean: clean.as_ref().map(|(c, shown)| (c, shown.clone())),
+        cores: args.cores.map(|c| c as usize),
         ..Default::default()
     };
     let report = crate::tradeoff::TradeOffOptions {
@@ -1006,6 +1034,9 @@ fn partition(args: &PartitionArgs, selection: &Selection) -> Result<(), Error> {
 }
 
 fn record(cli: &Cli, args: &RecordArgs, selection: &Selection) -> Result<(), Error> {
+    if args.clean {
+        return record_clean(cli, args, selection);
+    }
     if let Some(html) = &args.from_cargo_timings {
         return cargo_timings(html, args.out.as_deref());
     }
@@ -1049,6 +1080,43 @@ fn record(cli: &Cli, args: &RecordArgs, selection: &Selection) -> Result<(), Err
     write().map_err(Error::output_file(&out))?;
     let mut stdout = anstream::stdout().lock();
     report::write_timings_table(&timings, &shown, cli.global.quiet, &mut stdout).map_err(Error::Output)
+}
+
+/// `record --clean`: the clean-build recording, measured or read from cargo's report.
+fn record_clean(cli: &Cli, args: &RecordArgs, selection: &Selection) -> Result<(), Error> {
+    let analysis = analysis::analyze(selection)?;
+    recover_edits(&analysis)?;
+    let recording = match &args.from_cargo_timings {
+        Some(html) => crate::measure::clean::from_cargo_timings(&analysis, html, cli.global.offline)?,
+        None => {
+            let options = crate::measure::record::RecordOptions {
+                touch: TouchArg::Comment.touch(),
+                reps: args.reps,
+                modules: Vec::new(),
+                top: None,
+                offline: cli.global.offline,
+                progress: !cli.global.quiet && std::io::stderr().is_terminal(),
+                workspace_fit: false,
+                with_dependents: false,
+                cargo: cli.global.cargo_flags(),
+            };
+            crate::measure::clean::record_clean(&analysis, &options)?
+        }
+    };
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("reports").join(&analysis.package.name).join("clean.json"));
+    let write = || -> std::io::Result<()> {
+        if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)?;
+        }
+        std::fs::write(&out, crate::data::json::pretty_json(&recording)?)
+    };
+    write().map_err(Error::output_file(&out))?;
+    let mut stdout = anstream::stdout().lock();
+    report::write_clean_table(&recording, &out.display().to_string(), cli.global.quiet, &mut stdout)
+        .map_err(Error::Output)
 }
 
 /// Restores files a killed `splitcheck record` left edited, and says so.

@@ -399,6 +399,7 @@ fn candidate_row(
         pareto,
         status,
         blockers,
+        clean: None,
     }
 }
 

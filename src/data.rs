@@ -4,6 +4,7 @@
 //! Invariant: this module imports no other module of splitcheck; each stage imports it.
 //! Must not: compute anything beyond serialization.
 
+pub mod clean;
 pub mod graph;
 pub mod json;
 pub mod layers;

@@ -7,6 +7,7 @@
 pub mod analysis;
 pub mod apply;
 pub mod cargo;
+pub mod clean_build;
 pub mod cli;
 pub mod cost;
 pub mod cut;
@@ -27,6 +28,7 @@ pub mod provenance;
 pub mod report;
 pub mod report_dir;
 pub mod resolve;
+pub mod schedule;
 pub mod soundness;
 pub mod text;
 pub mod tradeoff;

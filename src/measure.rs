@@ -4,6 +4,7 @@
 
 pub mod cargo_timings;
 pub mod churn;
+pub mod clean;
 pub mod journal;
 pub mod prediction;
 pub mod quick;

@@ -8,6 +8,7 @@
 //! Must not: print (notes are returned) or decide anything about the partitions themselves.
 
 use crate::analysis::CrateAnalysis;
+use crate::data::clean::CleanRecording;
 use crate::data::graph::GraphReport;
 use crate::data::timings::Timings;
 use crate::data::trade_off::TradeOffReport;
@@ -31,6 +32,11 @@ pub struct PriceOptions<'a> {
     /// Another crate's recording whose fit across the workspace prices this crate when it has
     /// no recording of its own (`--workspace`).
     pub workspace_fit: Option<&'a Timings>,
+    /// A clean-build recording and its file as shown: every candidate gets its clean build on
+    /// `cores` cores.
+    pub clean: Option<(&'a CleanRecording, String)>,
+    /// Cores for the clean-build schedule (default: this machine's).
+    pub cores: Option<usize>,
 }
 
 /// Where the prices came from.
@@ -63,6 +69,14 @@ pub struct Priced {
     pub source: PriceSource,
     /// Recordings found but not used, and why.
     pub notes: Vec<String>,
+}
+
+/// Reads a clean-build recording (`clean.json`); `flag` names where it came from in errors.
+pub fn read_clean(path: &Path, flag: &str) -> Result<CleanRecording, Error> {
+    let shown = path.display();
+    let text = std::fs::read_to_string(path).map_err(|e| Error::Usage(format!("{flag} {shown}: {e}")))?;
+    serde_json::from_str(&text)
+        .map_err(|e| Error::Usage(format!("{flag} {shown}: not a splitcheck clean-build recording: {e}")))
 }
 
 /// Reads a recording (`flag` names it in errors: `--timings`).
@@ -127,7 +141,14 @@ pub fn trade_off(
         ),
     });
     let provenance = crate::provenance::provenance(&analysis.package);
-    let trade_off =
+    let mut trade_off =
         crate::tradeoff::trade_off(analysis, graph, &priced.prices, provenance, recording, report);
+    if let Some((clean, shown)) = &options.clean {
+        let cores =
+            options.cores.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+        let cpu = crate::provenance::cpu_model();
+        crate::clean_build::attach(&mut trade_off, clean, shown, cores, cpu.as_deref())
+            .map_err(|e| Error::Usage(format!("{shown}: {e}")))?;
+    }
     Ok((trade_off, priced))
 }

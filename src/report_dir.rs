@@ -93,6 +93,10 @@ pub fn write_report_dir(
         let svg = report::growth_svg(c);
         svgs.insert(format!("growth-{}.svg", c.id), svg.clone());
         files.insert(format!("growth-{}.svg", c.id), svg.into_bytes());
+        if let Some(svg) = report::clean_svg(c) {
+            svgs.insert(format!("clean-{}.svg", c.id), svg.clone());
+            files.insert(format!("clean-{}.svg", c.id), svg.into_bytes());
+        }
     }
     let mut markdown = report::trade_off_markdown(trade_off, &missing);
     // A prediction check `apply --measure` wrote here becomes the report's last section.
@@ -125,7 +129,7 @@ fn remove_stale_pictures(dir: &Path) -> std::io::Result<()> {
         let path = entry?.path();
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
         let ours = (name.starts_with("candidate-") && (name.ends_with(".dot") || name.ends_with(".svg")))
-            || (name.starts_with("growth-") && name.ends_with(".svg"));
+            || ((name.starts_with("growth-") || name.starts_with("clean-")) && name.ends_with(".svg"));
         if ours && path.is_file() {
             std::fs::remove_file(&path)?;
         }

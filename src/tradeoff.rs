@@ -91,6 +91,7 @@ pub fn trade_off(
         ranked_by: primary.profile.as_str(),
         facade: facade.unwrap_or(FacadeInfo { stays: Vec::new(), moves_down: Vec::new() }),
         splits,
+        clean: None,
     }
 }
 

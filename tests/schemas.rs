@@ -35,6 +35,11 @@ fn schemas() -> Vec<(String, serde_json::Value)> {
             v("prediction-check", splitcheck::measure::prediction::PREDICTION_SCHEMA_VERSION),
             json(schema_for!(splitcheck::measure::prediction::PredictionCheck)),
         ),
+        (v("clean", data::clean::CLEAN_SCHEMA_VERSION), json(schema_for!(data::clean::CleanRecording))),
+        (
+            v("clean-check", splitcheck::measure::clean::CLEAN_CHECK_SCHEMA_VERSION),
+            json(schema_for!(splitcheck::measure::clean::CleanCheck)),
+        ),
         (
             v("modules", splitcheck::report::MODULES_SCHEMA_VERSION),
             json(schema_for!(splitcheck::report::ModuleReport)),
@@ -66,6 +71,8 @@ fn schema_of(file: &Path) -> Option<&'static str> {
         "timings.json" => Some("timings"),
         "prediction-check.json" => Some("prediction-check"),
         "workspace.json" => Some("workspace"),
+        "clean.json" => Some("clean"),
+        "clean-check.json" => Some("clean-check"),
         _ => None,
     }
 }

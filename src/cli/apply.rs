@@ -64,6 +64,21 @@ pub(super) struct ApplyArgs {
     #[arg(long, value_name = "N")]
     top: Option<usize>,
 
+    /// Also (or only, without --measure) time clean builds of the original and of the copy
+    /// (`CARGO_INCREMENTAL=0`, interleaved, --reps each) beside the clean-build prediction, into
+    /// clean-check.md/.json in the report directory. Needs a clean-build recording.
+    #[arg(long, conflicts_with = "no_verify")]
+    clean: bool,
+
+    /// The clean-build recording for --clean (default: reports/<crate>/clean.json).
+    #[arg(long, value_name = "FILE")]
+    clean_timings: Option<PathBuf>,
+
+    /// Cores the clean-build prediction schedules on (default: this machine's); the check also
+    /// predicts 8 cores.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
+    cores: Option<u32>,
+
     /// Where --measure writes prediction-check.md/.json (default: reports/<crate>).
     #[arg(long, value_name = "DIR")]
     report: Option<PathBuf>,
@@ -186,6 +201,17 @@ pub(super) fn apply(cli: &super::Cli, args: &ApplyArgs, selection: &Selection) -
             args.out.display()
         )));
     }
+    // Read before anything is timed: a missing recording should not cost a measurement.
+    let clean = if args.clean {
+        let file = args
+            .clean_timings
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("reports").join(&package.name).join("clean.json"));
+        let flag = if args.clean_timings.is_some() { "--clean-timings" } else { "--clean: reading" };
+        Some((crate::pipeline::read_clean(&file, flag)?, file))
+    } else {
+        None
+    };
     if args.measure {
         let dir = args.report.clone().unwrap_or_else(|| PathBuf::from("reports").join(&package.name));
         let options = crate::measure::prediction::MeasureOptions {
@@ -208,7 +234,102 @@ pub(super) fn apply(cli: &super::Cli, args: &ApplyArgs, selection: &Selection) -
         crate::measure::prediction::write_summary(&check, &mut out).map_err(Error::Output)?;
         writeln!(out, "prediction check: {}", written.display()).map_err(Error::Output)?;
     }
+    if let Some((recording, file)) = clean {
+        let dir = args.report.clone().unwrap_or_else(|| PathBuf::from("reports").join(&package.name));
+        let written =
+            clean_check(&analysis, &chosen, &plan, &copy, &original, (&recording, &file), args, &dir)?;
+        writeln!(out, "clean-build check: {}", written.display()).map_err(Error::Output)?;
+    }
     Ok(())
+}
+
+/// `--clean`: the chosen split's predicted clean build, then clean builds of both sides timed.
+#[allow(clippy::too_many_arguments)]
+fn clean_check(
+    analysis: &CrateAnalysis,
+    chosen: &Chosen,
+    plan: &crate::apply::SplitPlan,
+    copy: &Cargo,
+    original: &Cargo,
+    (recording, file): (&crate::data::clean::CleanRecording, &Path),
+    args: &ApplyArgs,
+    dir: &Path,
+) -> Result<PathBuf, Error> {
+    use crate::measure::clean::{self, CleanTarget};
+    let package = &analysis.package;
+    let shown = file.display().to_string();
+    let costs = crate::clean_build::CleanCosts::of(recording, &package.name)
+        .map_err(|e| Error::Usage(format!("--clean {shown}: {e}")))?;
+    let totals = analysis.tree.totals();
+    let totals = (f64::from(totals.src_code), f64::from(totals.test_code));
+    let parts = crate::clean_build::Parts::of(&chosen.row);
+    let cores = args
+        .cores
+        .map_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()), |c| c as usize);
+    let predict = |cores: usize| {
+        crate::clean_build::clean_build(&parts, &package.name, totals, &costs, cores)
+            .ok_or_else(|| Error::Measure("the split's crates depend on each other in a cycle".to_owned()))
+    };
+    let predicted = predict(cores)?;
+    let other_cores = [8usize]
+        .into_iter()
+        .filter(|&c| c != cores)
+        .map(|c| {
+            predict(c).map(|b| clean::OtherCores {
+                cores: c,
+                lib_s: (b.lib.unsplit_s, b.lib.split_s),
+                test_s: b.test.as_ref().map(|t| (t.unsplit_s, t.split_s)),
+            })
+        })
+        .collect::<Result<Vec<_>, Error>>()?;
+    // Each side builds clean in a target directory of its own.
+    let clean_dir = |base: &Path| base.join("splitcheck-clean");
+    let original = Cargo { target_dir: Some(clean_dir(&package.target_dir)), ..original.clone() };
+    let copy_target = copy.target_dir.clone().unwrap_or_else(|| args.out.join("target"));
+    let split = Cargo { target_dir: Some(clean_dir(&copy_target)), ..copy.clone() };
+    let lib_rel = package.lib.src_path.strip_prefix(&package.root_dir).unwrap_or(Path::new("src/lib.rs"));
+    let target = |name: &str, root_file: PathBuf| CleanTarget {
+        name: name.to_owned(),
+        root_file,
+        src_lines: 0,
+        test_lines: 0,
+    };
+    let original_targets = vec![target(&package.name, package.lib.src_path.clone())];
+    let mut split_targets: Vec<CleanTarget> = plan
+        .names
+        .iter()
+        .zip(&plan.part_dirs)
+        .map(|(name, d)| target(name, args.out.join(d).join("src").join("lib.rs")))
+        .collect();
+    split_targets.push(target(&package.name, args.out.join(&plan.facade_dir).join(lib_rel)));
+    let _owner = crate::measure::journal::claim(&package.target_dir)
+        .map_err(|e| crate::measure::record::journal_error(&package.target_dir, e))?;
+    let mut journal_o = crate::measure::journal::Journal::open(&package.target_dir)
+        .map_err(|e| crate::measure::record::journal_error(&package.target_dir, e))?;
+    let mut journal_s = crate::measure::journal::Journal::open(&copy_target)
+        .map_err(|e| crate::measure::record::journal_error(&copy_target, e))?;
+    crate::cargo::install_interrupt_handler();
+    let measured = clean::measure_clean(
+        clean::CleanSides { original: (&original, original_targets), split: (&split, split_targets) },
+        (&mut journal_o, &mut journal_s),
+        args.reps,
+    )?;
+    let header = clean::CleanCheckHeader {
+        krate: package.name.clone(),
+        split: chosen.label.clone(),
+        shape: chosen.row.shape,
+        parts: plan.names.clone(),
+        crate_commit: crate::provenance::provenance(package).git_commit,
+        reps: args.reps,
+        recording: shown,
+    };
+    let check = clean::clean_check(header, &predicted, measured, other_cores);
+    std::fs::create_dir_all(dir).map_err(Error::output_file(dir))?;
+    let (md, json) = (dir.join("clean-check.md"), dir.join("clean-check.json"));
+    std::fs::write(&md, clean::clean_check_markdown(&check)).map_err(Error::output_file(&md))?;
+    let body = crate::data::json::pretty_json(&check).map_err(Error::Output)?;
+    std::fs::write(&json, body).map_err(Error::output_file(&json))?;
+    Ok(md)
 }
 
 fn choose(

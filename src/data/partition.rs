@@ -99,6 +99,9 @@ pub struct CandidateRow {
     /// `feasible`, `needs N edits` or `infeasible as is`.
     pub status: String,
     pub blockers: Vec<Blocker>,
+    /// The clean build on N cores, when a clean-build recording was given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub clean: Option<crate::data::clean::CleanBuild>,
 }
 
 #[derive(Debug, Serialize, schemars::JsonSchema)]

@@ -19,6 +19,31 @@ pub struct TradeOffReport {
     pub ranked_by: &'static str,
     pub facade: FacadeInfo,
     pub splits: Vec<SplitsForK>,
+    /// Where the clean-build predictions come from, when a clean-build recording was given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub clean: Option<CleanInfo>,
+}
+
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct CleanInfo {
+    /// The recording file, as shown.
+    pub file: String,
+    /// `record --clean` or `cargo build --timings`.
+    pub source: String,
+    pub git_commit: Option<String>,
+    /// Cores the schedule assumes, and the recording's machine's.
+    pub cores: usize,
+    pub recorded_cores: usize,
+    /// Crates recorded, and whether costs were fitted across them (else the crate alone,
+    /// with a prior fixed cost).
+    pub crates: usize,
+    pub fitted: bool,
+    /// The unsplit crate's clean library and test binary, as recorded (median seconds).
+    pub crate_lib_s: f64,
+    pub crate_test_s: Option<f64>,
+    /// Set when the schedule is for another number of cores than the recording's machine has,
+    /// or the recording was made on another machine.
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Serialize, schemars::JsonSchema)]

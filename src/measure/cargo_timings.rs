@@ -12,6 +12,9 @@ pub struct TimedUnit {
     pub mode: String,
     #[serde(default)]
     pub target: String,
+    /// Seconds from the start of the build to the unit's start.
+    #[serde(default)]
+    pub start: f64,
     /// Seconds from start to end of the unit.
     pub duration: f64,
     /// Seconds until its metadata was ready (pipelined builds), when cargo recorded it.

@@ -163,3 +163,68 @@ fn write_dependents(d: &crate::data::timings::DependentFit, out: &mut dyn Write)
     }
     Ok(())
 }
+
+/// The summary `splitcheck record --clean` prints.
+pub fn write_clean_table(
+    r: &crate::data::clean::CleanRecording,
+    written_to: &str,
+    quiet: bool,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    if !quiet {
+        writeln!(
+            out,
+            "{BOLD}{}{BOLD:#}: clean builds ({}), {} rep(s); {}; {} cores",
+            r.krate, r.source, r.reps, r.rustc, r.cores
+        )?;
+        writeln!(
+            out,
+            "{DIM}seconds per compiled unit, as cargo's --timings reports them: median (min–max){DIM:#}"
+        )?;
+        writeln!(out)?;
+    }
+    let width = r.crates.iter().map(|c| c.name.len()).max().unwrap_or(5).max(5);
+    let cell = |s: Option<crate::data::timings::Spread>| {
+        s.map_or("-".to_owned(), |s| format!("{:.2} ({:.2}–{:.2})", s.median, s.min, s.max))
+    };
+    writeln!(
+        out,
+        "{:<width$}  {:>6}  {:>6}  {:>20}  {:>20}  {:>20}",
+        "CRATE", "SRC", "TEST", "LIB S", "METADATA S", "TEST S"
+    )?;
+    for c in &r.crates {
+        writeln!(
+            out,
+            "{:<width$}  {:>6}  {:>6}  {:>20}  {:>20}  {:>20}",
+            c.name,
+            c.src_lines,
+            c.test_lines,
+            cell(Some(c.lib_s)),
+            cell(c.metadata_s),
+            cell(c.test_s)
+        )?;
+    }
+    for s in &r.skipped {
+        writeln!(out, "skipped {s}")?;
+    }
+    for (profile, fit) in [("lib", &r.lib), ("test", &r.test)] {
+        match fit {
+            Some(f) => writeln!(
+                out,
+                "fit {profile}: {:.3} s + {:.3} ms/line (R² {:.2}, {} crates)",
+                f.fixed_s,
+                f.per_line_s * 1000.0,
+                f.r2,
+                f.samples
+            )?,
+            None => {
+                writeln!(out, "fit {profile}: not possible (fewer than three crates of different sizes)")?
+            }
+        }
+    }
+    if !quiet {
+        writeln!(out)?;
+        writeln!(out, "every sample in {written_to}")?;
+    }
+    Ok(())
+}

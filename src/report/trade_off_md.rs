@@ -49,6 +49,7 @@ pub fn trade_off_markdown(r: &TradeOffReport, missing: &BTreeMap<String, String>
     timings(w, r);
     baseline(w, r);
     candidates_table(w, r);
+    clean_builds(w, r);
     for split in &r.splits {
         for c in &split.candidates {
             candidate(w, r, c, missing);
@@ -245,19 +246,33 @@ fn candidates_table(w: &mut String, r: &TradeOffReport) {
          `facade`: it becomes a thin facade crate on top of the new ones.\n",
         r.ranked_by
     );
+    let (clean_head, clean_rule) = if r.clean.is_some() { (" Clean build |", "---|") } else { ("", "") };
     let _ = writeln!(
         w,
-        "| Candidate | Crates | Shape | Test saving | Lib saving | Crossing edges (references) | New `pub` items | Status |"
+        "| Candidate | Crates | Shape | Test saving | Lib saving |{clean_head} Crossing edges (references) | New `pub` items | Status |"
     );
-    let _ = writeln!(w, "|---|---|---|---|---|---|---|---|");
+    let _ = writeln!(w, "|---|---|---|---|---|{clean_rule}---|---|---|");
     for split in &r.splits {
         if let Some(note) = &split.note {
-            let _ = writeln!(w, "| – | {} | | {note} | | | | |", split.crates);
-        }
-        for c in &split.candidates {
             let _ = writeln!(
                 w,
-                "| [{}](#candidate-{}) | {} | {} | {} | {} | {} ({}) | {} | {} |",
+                "| – | {} | | {note} | |{} | | |",
+                split.crates,
+                if r.clean.is_some() { " |" } else { "" }
+            );
+        }
+        for c in &split.candidates {
+            let clean = match (&r.clean, &c.clean) {
+                (None, _) => String::new(),
+                (Some(_), None) => " – |".to_owned(),
+                (Some(_), Some(b)) => {
+                    let p = b.test.as_ref().unwrap_or(&b.lib);
+                    format!(" {:.2} s ({:+.1}%) |", p.split_s, -p.saving_pct)
+                }
+            };
+            let _ = writeln!(
+                w,
+                "| [{}](#candidate-{}) | {} | {} | {} | {} |{clean} {} ({}) | {} | {} |",
                 c.id,
                 c.id,
                 c.crates,
@@ -272,6 +287,60 @@ fn candidates_table(w: &mut String, r: &TradeOffReport) {
         }
     }
     let _ = writeln!(w);
+}
+
+/// Where the clean-build predictions come from, and what they model.
+fn clean_builds(w: &mut String, r: &TradeOffReport) {
+    let Some(info) = &r.clean else { return };
+    let _ = writeln!(w, "## Clean builds\n");
+    let commit = info.git_commit.as_deref().map_or(String::new(), |c| format!(" at commit `{}`", short(c)));
+    let test = info.crate_test_s.map_or(String::new(), |t| format!(", its unit-test binary {t:.2} s"));
+    let _ = writeln!(
+        w,
+        "A clean build (CI, a fresh checkout, a toolchain bump) gains nothing from reuse; a split changes it \
+         through parallelism: crates that do not depend on each other compile at the same time, a crate \
+         starts once the crates it uses have written their metadata (cargo's pipelining), a test binary once \
+         they have ended, and every crate adds its own fixed cost. The *Clean build* column is the predicted \
+         wall time of `cargo test --no-run` of the crate's crates (every library and unit-test binary, their \
+         dependencies already built) on **{} cores**, and its change against the unsplit crate (+: slower).\n",
+        info.cores
+    );
+    let fitted = if info.fitted {
+        format!(
+            "fitted across the {} recorded crates of the workspace and scaled so the unsplit crate costs what was measured for it",
+            info.crates
+        )
+    } else {
+        "the crate alone with a prior fixed cost per crate (no fit across crates)".to_owned()
+    };
+    let _ = writeln!(
+        w,
+        "Costs from `{}` ({}{commit}, {} cores): the unsplit library {:.2} s{test}, clean; each part's costs {fitted}. \
+         Each unit holds one core; the ready unit with the longest path to the end starts first.\n",
+        info.file, info.source, info.recorded_cores, info.crate_lib_s
+    );
+    if let Some(note) = &info.note {
+        let _ = writeln!(w, "> **Note: {note}.**\n");
+    }
+}
+
+/// A candidate's clean build: both profiles and its picture.
+fn clean_paragraph(w: &mut String, c: &CandidateRow) {
+    let Some(b) = &c.clean else { return };
+    let change = |name: &str, p: &crate::data::clean::CleanProfile| {
+        format!("{name} {:.2} s → {:.2} s ({:+.1}%)", p.unsplit_s, p.split_s, -p.saving_pct)
+    };
+    let mut parts = vec![format!(
+        "{}, crates depending on the crate may start at {:.2} s (unsplit {:.2} s)",
+        change("`cargo build --lib`", &b.lib),
+        b.lib.downstream_start_s.0,
+        b.lib.downstream_start_s.1
+    )];
+    if let Some(test) = &b.test {
+        parts.push(change("`cargo test --no-run`", test));
+    }
+    let _ = writeln!(w, "Clean build on {} cores, predicted: {}.\n", b.cores, parts.join("; "));
+    let _ = writeln!(w, "![Candidate {} clean build schedule](clean-{}.svg)\n", c.id, c.id);
 }
 
 /// The fitted range belongs to the ranking profile only.
@@ -361,6 +430,7 @@ fn candidate(w: &mut String, r: &TradeOffReport, c: &CandidateRow, missing: &BTr
         from(g.lib_pays_from)
     );
     let _ = writeln!(w, "![Candidate {} as the crate grows](growth-{}.svg)\n", c.id, c.id);
+    clean_paragraph(w, c);
     let _ = writeln!(w, "| Part | Modules | Src lines | Test lines | Tests | Uses parts |");
     let _ = writeln!(w, "|---|---|---|---|---|---|");
     for (i, (modules, size)) in c.parts.iter().zip(&c.part_sizes).enumerate() {
