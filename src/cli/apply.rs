@@ -279,6 +279,8 @@ fn clean_check(
                 cores: c,
                 lib_s: (b.lib.unsplit_s, b.lib.split_s),
                 test_s: b.test.as_ref().map(|t| (t.unsplit_s, t.split_s)),
+                full_throughput: b.full_throughput,
+                unit_speedup: b.unit_speedup,
             })
         })
         .collect::<Result<Vec<_>, Error>>()?;

@@ -35,6 +35,10 @@ pub struct CleanRecording {
 }
 
 /// One crate's clean build, as cargo timed its units (medians over the reps).
+///
+/// `record --clean` builds each crate alone (its dependencies already built) on one job
+/// (`-j1`), so each figure is the unit's work in seconds of one thread; read from a user's
+/// `cargo build --timings` report, they are the units' durations in that build.
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CleanCrate {
     pub name: String,
@@ -47,12 +51,33 @@ pub struct CleanCrate {
     pub metadata_s: Option<Spread>,
     /// The unit-test binary (`cargo test --no-run`), when it was built.
     pub test_s: Option<Spread>,
+    /// The same units built alone on every core (the analyzed crate only): how much faster
+    /// rustc's codegen gets with more threads on this machine.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parallel: Option<ParallelUnits>,
+}
+
+/// A crate's units built alone with `jobs` jobs.
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct ParallelUnits {
+    pub jobs: usize,
+    pub lib_s: Spread,
+    pub test_s: Option<Spread>,
+    /// Its library and unit-test binary built together (`cargo test --no-run`), from the first
+    /// unit's start to the last one's end: whether two units side by side slow each other.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub together_s: Option<Spread>,
 }
 
 /// A candidate's predicted clean build, both profiles, on `cores` cores.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct CleanBuild {
     pub cores: usize,
+    /// One-thread seconds of work the cores get through per second with all of them busy (the
+    /// number of cores for ideal cores; fitted from the crate's recorded builds).
+    pub full_throughput: f64,
+    /// A unit's codegen speedup on every core, relative to one thread, on ideal cores.
+    pub unit_speedup: f64,
     /// `cargo build --lib` of the crate's crates.
     pub lib: CleanProfile,
     /// `cargo test --no-run` of the crate's crates: every library and unit-test binary (when

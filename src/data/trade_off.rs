@@ -41,6 +41,14 @@ pub struct CleanInfo {
     /// The unsplit crate's clean library and test binary, as recorded (median seconds).
     pub crate_lib_s: f64,
     pub crate_test_s: Option<f64>,
+    /// One-thread seconds of work the cores get through per second with all of them busy, a
+    /// unit's codegen speedup on every core, whether the speedup was measured (the crate built
+    /// alone on every core; else ideal cores, one thread per unit), and whether the machine's
+    /// share of it was fitted (the crate's library beside its test binary; else ideal cores).
+    pub full_throughput: f64,
+    pub unit_speedup: f64,
+    pub throughput_measured: bool,
+    pub machine_fitted: bool,
     /// Set when the schedule is for another number of cores than the recording's machine has,
     /// or the recording was made on another machine.
     pub note: Option<String>,

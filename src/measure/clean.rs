@@ -1,7 +1,14 @@
-//! Clean builds, measured: `record --clean` (every workspace library rebuilt with
-//! `CARGO_INCREMENTAL=0`, cargo's `--timings` report read for each unit's duration and when its
-//! metadata was ready), the same from a report the user made, and `apply --measure --clean`'s
-//! timing of the original crate against its split copy.
+//! Clean builds, measured: `record --clean` (every workspace library rebuilt alone with
+//! `CARGO_INCREMENTAL=0` on one job, cargo's `--timings` report read for each unit's duration
+//! and when its metadata was ready; the analyzed crate also on every core), the same from a
+//! report the user made, and `apply --measure --clean`'s timing of the original crate against
+//! its split copy.
+//!
+//! Why alone and on one job: units timed while others build beside them are slowed by their
+//! neighbours (on a 2-core machine `ori_arc`'s library took 1.33 s beside its test binary,
+//! 1.03 s alone), and rustc's codegen uses every core it can get. One job gives each unit's
+//! work in one-thread seconds, the crate on every core how much the cores add; the schedule
+//! shares the cores from there.
 //!
 //! Clean builds run in their own target directory (`<target>/splitcheck-clean`): a
 //! non-incremental build would otherwise replace the incremental artifacts the user's next
@@ -18,7 +25,7 @@ use super::record::{Restorer, journal_error, touch_journaled};
 use crate::analysis::CrateAnalysis;
 use crate::cargo::Cargo;
 use crate::cost::{Sample, spread};
-use crate::data::clean::{CLEAN_SCHEMA_VERSION, CleanCrate, CleanRecording};
+use crate::data::clean::{CLEAN_SCHEMA_VERSION, CleanCrate, CleanRecording, ParallelUnits};
 use crate::data::timings::{Spread, TouchKind};
 use crate::error::Error;
 use serde::Serialize;
@@ -40,6 +47,16 @@ struct UnitSamples {
     lib: Vec<f64>,
     metadata: Vec<f64>,
     test: Vec<f64>,
+    /// Library and test binary built together: the span of the two.
+    together: Vec<f64>,
+}
+
+/// Samples of the crates' units, on one job and (the analyzed crate) on `jobs`.
+#[derive(Debug, Default, Clone)]
+struct Samples {
+    one_job: BTreeMap<String, UnitSamples>,
+    parallel: BTreeMap<String, UnitSamples>,
+    jobs: usize,
 }
 
 /// Whether a unit of cargo's report is a library's unit-test binary (`target` reads like
@@ -75,15 +92,30 @@ fn add_units(units: &[TimedUnit], names: &[String], samples: &mut BTreeMap<Strin
     }
 }
 
+/// From the first unit's start to the last one's end (0 with none).
+fn units_span(units: &[&TimedUnit]) -> f64 {
+    let start = units.iter().map(|u| u.start).fold(f64::INFINITY, f64::min);
+    let end = units.iter().map(|u| u.start + u.duration).fold(0.0, f64::max);
+    if start.is_finite() { end - start } else { 0.0 }
+}
+
 /// The recording's crates and fits from the samples.
 fn crates_and_fits(
     targets: &[CleanTarget],
-    samples: &BTreeMap<String, UnitSamples>,
+    samples: &Samples,
 ) -> (Vec<CleanCrate>, Option<crate::data::timings::FitRow>, Option<crate::data::timings::FitRow>) {
     let crates: Vec<CleanCrate> = targets
         .iter()
         .filter_map(|t| {
-            let s = samples.get(&t.name)?;
+            let s = samples.one_job.get(&t.name)?;
+            let parallel = samples.parallel.get(&t.name).and_then(|p| {
+                Some(ParallelUnits {
+                    jobs: samples.jobs,
+                    lib_s: spread(&p.lib)?,
+                    test_s: spread(&p.test),
+                    together_s: spread(&p.together),
+                })
+            });
             Some(CleanCrate {
                 name: t.name.clone(),
                 src_lines: t.src_lines,
@@ -91,6 +123,7 @@ fn crates_and_fits(
                 lib_s: spread(&s.lib)?,
                 metadata_s: spread(&s.metadata),
                 test_s: spread(&s.test),
+                parallel,
             })
         })
         .collect();
@@ -115,7 +148,7 @@ fn recording(
     reps: u32,
     features: String,
     targets: &[CleanTarget],
-    samples: &BTreeMap<String, UnitSamples>,
+    samples: &Samples,
     skipped: Vec<String>,
 ) -> CleanRecording {
     let (crates, lib, test) = crates_and_fits(targets, samples);
@@ -167,9 +200,9 @@ pub fn from_cargo_timings(
         .map_err(|e| Error::Usage(format!("--from-cargo-timings {shown}: {e}")))?;
     let targets = workspace_targets(analysis, offline)?;
     let names: Vec<String> = targets.iter().map(|t| t.name.clone()).collect();
-    let mut samples = BTreeMap::new();
-    add_units(&units, &names, &mut samples);
-    if !samples.contains_key(&analysis.package.name) {
+    let mut samples = Samples::default();
+    add_units(&units, &names, &mut samples.one_job);
+    if !samples.one_job.contains_key(&analysis.package.name) {
         return Err(Error::Usage(format!(
             "--from-cargo-timings {shown}: no unit of crate `{}` in it (was it built in that run?)",
             analysis.package.name
@@ -222,8 +255,9 @@ fn timed_units(cargo: &Cargo, args: &[String]) -> Result<(f64, Vec<TimedUnit>), 
     Ok((wall, units))
 }
 
-/// `record --clean`: `reps` clean builds of every library of the workspace (libraries, then
-/// unit-test binaries), each crate's units timed by cargo.
+/// `record --clean`: `reps` clean builds of every library of the workspace, each crate alone
+/// (its library, then its unit-test binary) on one job, and the analyzed crate also on every
+/// core; each crate's units timed by cargo.
 pub fn record_clean(
     analysis: &CrateAnalysis,
     options: &super::record::RecordOptions,
@@ -237,16 +271,21 @@ pub fn record_clean(
     let mut journal =
         Journal::open(&package.target_dir).map_err(|e| journal_error(&package.target_dir, e))?;
     let flags = crate::cargo::CargoFlags { locked: options.cargo.locked, ..Default::default() };
-    let clean_dir = package.target_dir.join("splitcheck-clean");
+    let cargo = clean_cargo(
+        &package.manifest_path,
+        package.target_dir.join("splitcheck-clean"),
+        options.offline,
+        flags,
+    );
+    let jobs = std::thread::available_parallelism().map_or(1, |n| n.get());
     let progress = super::record::progress_bar(options.progress, 0);
     // A crate that does not build here (a missing system library) is left out, and said.
     let mut targets = Vec::new();
     let mut skipped = Vec::new();
     let all = workspace_targets(analysis, options.offline)?;
-    progress.inc_length(all.len() as u64 + 2 * u64::from(options.reps));
+    progress.inc_length(all.len() as u64);
     for t in all {
         progress.set_message(format!("first build of {}", t.name));
-        let cargo = clean_cargo(&package.manifest_path, clean_dir.clone(), options.offline, flags.clone());
         let names = std::slice::from_ref(&t.name);
         let built =
             [with_packages(&["build", "--lib"], names), with_packages(&["test", "--no-run", "--lib"], names)]
@@ -261,8 +300,7 @@ pub fn record_clean(
             Err(e) => skipped.push(format!("{}: {e}", t.name)),
         }
     }
-    let names: Vec<String> = targets.iter().map(|t| t.name.clone()).collect();
-    if !names.contains(&package.name) {
+    if !targets.iter().any(|t| t.name == package.name) {
         return Err(Error::Measure(format!(
             "`{}` does not build with CARGO_INCREMENTAL=0: {}",
             package.name,
@@ -273,20 +311,51 @@ pub fn record_clean(
         .iter()
         .map(|t| std::fs::read_to_string(&t.root_file).map_err(Error::file("read", &t.root_file)))
         .collect::<Result<_, _>>()?;
-    let cargo = clean_cargo(&package.manifest_path, clean_dir, options.offline, flags);
-    let mut samples = BTreeMap::new();
+    // Each crate on one job; the analyzed crate again on every core, right after its one-job
+    // run: its dependencies are then up to date, so nothing else compiles beside it (a
+    // dependency touched in between would be rebuilt in the same run and share the cores).
+    let mut runs = Vec::new();
+    for (i, t) in targets.iter().enumerate() {
+        runs.push((i, 1));
+        if jobs > 1 && t.name == package.name {
+            runs.push((i, jobs));
+        }
+    }
+    progress.inc_length(u64::from(options.reps) * runs.len() as u64);
+    let mut samples = Samples { jobs, ..Samples::default() };
     let guard = Restorer { journal: &mut journal };
     let mut n = 0;
     for _ in 0..options.reps {
-        for args in [
-            with_packages(&["build", "--lib"], &names),
-            with_packages(&["test", "--no-run", "--lib"], &names),
-        ] {
+        for &(i, run_jobs) in &runs {
+            let t = &targets[i];
             n += 1;
-            progress.set_message(format!("clean build {n}"));
-            touch_all(guard.journal, &targets, &originals, n)?;
-            let (_, units) = timed_units(&cargo, &args)?;
-            add_units(&units, &names, &mut samples);
+            progress.set_message(format!("{} alone on {run_jobs} job(s)", t.name));
+            touch_journaled(guard.journal, &t.root_file, &originals[i], TouchKind::Comment, n)?;
+            let into = if run_jobs == 1 { &mut samples.one_job } else { &mut samples.parallel };
+            let names = std::slice::from_ref(&t.name);
+            let j = run_jobs.to_string();
+            // The library first: the test binary's build then has only its own unit to compile.
+            for args in [
+                with_packages(&["build", "--lib", "-j", &j], names),
+                with_packages(&["test", "--no-run", "--lib", "-j", &j], names),
+            ] {
+                let (_, units) = timed_units(&cargo, &args)?;
+                add_units(&units, names, into);
+            }
+            if run_jobs > 1 {
+                // Then both at once, as `cargo test --no-run` builds them: how much two units
+                // side by side slow each other.
+                n += 1;
+                touch_journaled(guard.journal, &t.root_file, &originals[i], TouchKind::Comment, n)?;
+                let (_, units) = timed_units(&cargo, &with_packages(&["test", "--no-run", "-j", &j], names))?;
+                let own: Vec<&TimedUnit> = units
+                    .iter()
+                    .filter(|u| u.name == t.name && u.duration > 0.0 && unit_kind(u).is_some())
+                    .collect();
+                if own.len() == 2 {
+                    into.entry(t.name.clone()).or_default().together.push(units_span(&own));
+                }
+            }
             progress.inc(1);
         }
     }
@@ -359,10 +428,8 @@ pub fn measure_clean(
                 n += 1;
                 touch_all(guard.journal, targets, &originals[side], n)?;
                 let (wall, units) = timed_units(cargo, &args(targets, test))?;
-                let start =
-                    units.iter().filter(|u| u.duration > 0.0).map(|u| u.start).fold(f64::INFINITY, f64::min);
-                let end = units.iter().map(|u| u.start + u.duration).fold(0.0, f64::max);
-                samples[profile][side].0.push(if start.is_finite() { end - start } else { 0.0 });
+                let built: Vec<&TimedUnit> = units.iter().filter(|u| u.duration > 0.0).collect();
+                samples[profile][side].0.push(units_span(&built));
                 samples[profile][side].1.push(wall);
             }
             drop(guard);
@@ -387,9 +454,9 @@ mod tests {
         let html = include_str!("../../tests/fixtures/cargo_timings/cargo-timing.html");
         let units = cargo_timings::parse(html).unwrap();
         let names = vec!["resolution".to_owned(), "serde".to_owned()];
-        let mut samples = BTreeMap::new();
-        add_units(&units, &names, &mut samples);
-        let own = &samples["resolution"];
+        let mut samples = Samples::default();
+        add_units(&units, &names, &mut samples.one_job);
+        let own = &samples.one_job["resolution"];
         assert_eq!(own.lib.len(), 1);
         assert!(own.metadata.len() == 1 && own.metadata[0] <= own.lib[0]);
         let targets = [CleanTarget {
@@ -442,6 +509,10 @@ pub struct CleanCheck {
     pub reps: u32,
     /// The clean-build recording the prediction used.
     pub recording: String,
+    /// The cores as the prediction schedules them: one-thread work per second with every core
+    /// busy, and a unit's codegen speedup on every core.
+    pub full_throughput: f64,
+    pub unit_speedup: f64,
     pub profiles: Vec<CleanProfileCheck>,
     /// The same split predicted for other numbers of cores (predictions only).
     pub other_cores: Vec<OtherCores>,
@@ -467,6 +538,9 @@ pub struct OtherCores {
     pub cores: usize,
     pub lib_s: (f64, f64),
     pub test_s: Option<(f64, f64)>,
+    /// The machine and unit speedup scheduled on there (grown from the recording's).
+    pub full_throughput: f64,
+    pub unit_speedup: f64,
 }
 
 /// Sets the measured clean builds beside the predicted ones.
@@ -507,6 +581,8 @@ pub fn clean_check(
         cores: predicted.cores,
         reps: header.reps,
         recording: header.recording,
+        full_throughput: predicted.full_throughput,
+        unit_speedup: predicted.unit_speedup,
         profiles,
         other_cores,
     }
@@ -543,11 +619,15 @@ pub fn clean_check_markdown(c: &CleanCheck) -> String {
          same tests, then timed clean builds of the original crate and of the split's crates, interleaved \
          ({} reps per side): a comment appended to each crate's root file and `CARGO_INCREMENTAL=0`, in a \
          target directory of their own, dependencies built before. *Build* is the span of the crates' units \
-         in cargo's `--timings` report (what the prediction schedules); *wall* is cargo's whole run.\n",
+         in cargo's `--timings` report (what the prediction schedules); *wall* is cargo's whole run. The \
+         schedule's cores, from the recording: with every core busy they get through {:.2} cores' work, and a \
+         unit's codegen on all of them runs {:.2}× as fast as on one.\n",
         c.krate,
         c.parts.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(", "),
         c.shape,
-        c.reps
+        c.reps,
+        c.full_throughput,
+        c.unit_speedup
     );
     let _ = writeln!(
         w,
@@ -581,8 +661,9 @@ pub fn clean_check_markdown(c: &CleanCheck) -> String {
             o.test_s.map_or(String::new(), |(u, s)| format!("; `cargo test --no-run` {u:.2} s → {s:.2} s"));
         let _ = writeln!(
             w,
-            "Predicted (not measured) on {} cores: `cargo build --lib` {:.2} s → {:.2} s{test}.\n",
-            o.cores, o.lib_s.0, o.lib_s.1
+            "Predicted (not measured) on {} cores: `cargo build --lib` {:.2} s → {:.2} s{test} (each extra core \
+             adding what each added on this machine: {:.2} cores' work with all busy, a unit's codegen {:.2}× one core).\n",
+            o.cores, o.lib_s.0, o.lib_s.1, o.full_throughput, o.unit_speedup
         );
     }
     w

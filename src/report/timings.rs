@@ -177,9 +177,10 @@ pub fn write_clean_table(
             "{BOLD}{}{BOLD:#}: clean builds ({}), {} rep(s); {}; {} cores",
             r.krate, r.source, r.reps, r.rustc, r.cores
         )?;
+        let alone = if r.source == "record --clean" { "; each crate built alone on one job" } else { "" };
         writeln!(
             out,
-            "{DIM}seconds per compiled unit, as cargo's --timings reports them: median (min–max){DIM:#}"
+            "{DIM}seconds per compiled unit, as cargo's --timings reports them: median (min–max){alone}{DIM:#}"
         )?;
         writeln!(out)?;
     }
@@ -203,6 +204,21 @@ pub fn write_clean_table(
             cell(c.metadata_s),
             cell(c.test_s)
         )?;
+    }
+    for c in &r.crates {
+        if let Some(p) = &c.parallel {
+            let together = p.together_s.map_or(String::new(), |t| {
+                format!(", library and test binary together {}", cell(Some(t)))
+            });
+            writeln!(
+                out,
+                "{} on {} jobs: library {}, test binary {}{together}",
+                c.name,
+                p.jobs,
+                cell(Some(p.lib_s)),
+                cell(p.test_s)
+            )?;
+        }
     }
     for s in &r.skipped {
         writeln!(out, "skipped {s}")?;

@@ -313,10 +313,30 @@ fn clean_builds(w: &mut String, r: &TradeOffReport) {
     } else {
         "the crate alone with a prior fixed cost per crate (no fit across crates)".to_owned()
     };
+    let cores = if !info.throughput_measured {
+        "Each unit holds one core (the recording did not time the crate on every core)".to_owned()
+    } else {
+        let machine = if info.machine_fitted {
+            format!(
+                "with every core busy the machine gets through {:.2} cores' work (fitted so the crate's library beside \
+                 its test binary takes what it took)",
+                info.full_throughput
+            )
+        } else {
+            "cores are taken to be independent (the recording did not time the library beside the test binary)"
+                .to_owned()
+        };
+        format!(
+            "Each unit holds a core and the cores no unit holds speed up the codegen of running units: on every core a \
+             unit's codegen runs {:.2}× as fast as on one (from the crate built alone on one job and on every core); \
+             {machine}",
+            info.unit_speedup
+        )
+    };
     let _ = writeln!(
         w,
         "Costs from `{}` ({}{commit}, {} cores): the unsplit library {:.2} s{test}, clean; each part's costs {fitted}. \
-         Each unit holds one core; the ready unit with the longest path to the end starts first.\n",
+         {cores}; the ready unit with the longest path to the end starts first.\n",
         info.file, info.source, info.recorded_cores, info.crate_lib_s
     );
     if let Some(note) = &info.note {
