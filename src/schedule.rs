@@ -3,8 +3,10 @@
 //!
 //! A unit (one rustc run) may wait for another's *metadata* (a library depending on a library
 //! starts once the dependency's `.rmeta` is out) or for its *end* (a test binary links its
-//! dependencies' `.rlib`s). While cores are free, the ready unit with the longest remaining path
-//! starts first (cargo ranks its queue the same way); at most `cores` units run at once.
+//! dependencies' `.rlib`s). While cores are free, the ready unit that the most units wait for,
+//! directly or not, starts first, as cargo ranks its queue when every unit costs the same (ties:
+//! the unit given first; `clean_build` gives libraries first, which is what cargo started first
+//! in the recorded builds); at most `cores` units run at once.
 //!
 //! A unit is two phases of work, in seconds of one thread: the *frontend* (parsing, type
 //! checking; one thread, its end is when the metadata is out) and the *codegen* (up to
@@ -122,9 +124,11 @@ pub enum ScheduleError {
 /// Times and work equal to within this are equal (sums of float costs).
 const EPSILON: f64 = 1e-9;
 
-/// Each unit's longest path to the end of the build in one-thread work, itself included (its
-/// priority).
-fn remaining_paths(units: &[Unit]) -> Result<Vec<f64>, ScheduleError> {
+/// The units in an order where each comes after what it waits for, and each one's dependents
+/// (`true`: waiting for its metadata).
+type Order = (Vec<usize>, Vec<Vec<(usize, bool)>>);
+
+fn topological(units: &[Unit]) -> Result<Order, ScheduleError> {
     let n = units.len();
     let mut dependents: Vec<Vec<(usize, bool)>> = vec![Vec::new(); n];
     let mut waits = vec![0usize; n];
@@ -154,15 +158,26 @@ fn remaining_paths(units: &[Unit]) -> Result<Vec<f64>, ScheduleError> {
     if order.len() < n {
         return Err(ScheduleError::Cycle);
     }
-    let mut path = vec![0.0; n];
+    Ok((order, dependents))
+}
+
+/// Each unit's rank in cargo's queue: how many units wait for it, directly or not.
+fn priorities(units: &[Unit]) -> Result<Vec<f64>, ScheduleError> {
+    let (order, dependents) = topological(units)?;
+    let n = units.len();
+    // Units are few (a crate's parts, twice): a set of waiting units per unit.
+    let mut waiting: Vec<Vec<bool>> = vec![Vec::new(); n];
     for &u in order.iter().rev() {
-        let after = dependents[u]
-            .iter()
-            .map(|&(v, on_metadata)| if on_metadata { units[u].frontend } else { units[u].work() } + path[v])
-            .fold(units[u].work(), f64::max);
-        path[u] = after;
+        let mut set = vec![false; n];
+        for &(v, _) in &dependents[u] {
+            set[v] = true;
+            for (s, w) in set.iter_mut().zip(&waiting[v]) {
+                *s |= *w;
+            }
+        }
+        waiting[u] = set;
     }
-    Ok(path)
+    Ok(waiting.iter().map(|w| w.iter().filter(|&&x| x).count() as f64).collect())
 }
 
 /// Threads per running unit (`running` in priority order, `in_codegen` whether each is past
@@ -191,7 +206,7 @@ pub fn schedule(units: &[Unit], machine: Machine) -> Result<Schedule, ScheduleEr
         return Err(ScheduleError::NoCores);
     }
     let n = units.len();
-    let priority = remaining_paths(units)?;
+    let priority = priorities(units)?;
     let by_priority = |a: &usize, b: &usize| priority[*b].total_cmp(&priority[*a]).then(a.cmp(b));
     let mut start: Vec<Option<f64>> = vec![None; n];
     let mut metadata: Vec<Option<f64>> = vec![None; n];
@@ -286,6 +301,21 @@ pub fn schedule(units: &[Unit], machine: Machine) -> Result<Schedule, ScheduleEr
 mod tests {
     use super::*;
 
+    /// Each unit's longest path to the end of the build in one-thread work, itself included.
+    fn remaining_paths(units: &[Unit]) -> Result<Vec<f64>, ScheduleError> {
+        let (order, dependents) = topological(units)?;
+        let n = units.len();
+        let mut path = vec![0.0; n];
+        for &u in order.iter().rev() {
+            let after = dependents[u]
+                .iter()
+                .map(|&(v, on_metadata)| if on_metadata { units[u].frontend } else { units[u].work() } + path[v])
+                .fold(units[u].work(), f64::max);
+            path[u] = after;
+        }
+        Ok(path)
+    }
+
     fn unit(cost: f64, metadata: f64, after_metadata: &[usize], after_end: &[usize]) -> Unit {
         Unit {
             frontend: metadata,
@@ -300,7 +330,7 @@ mod tests {
     /// The plain list schedule stepped one time unit at a time over integer costs: at every
     /// tick, end what ends, then start the ready units by priority while cores are free.
     fn list_brute_force(units: &[Unit], cores: usize) -> f64 {
-        let priority = remaining_paths(units).unwrap();
+        let priority = priorities(units).unwrap();
         let n = units.len();
         let mut start: Vec<Option<u64>> = vec![None; n];
         let cost = |u: usize| units[u].work() as u64;
@@ -330,7 +360,7 @@ mod tests {
     /// priority while fewer than `cores` run, share the threads, and take `dt` of work off each
     /// running unit's phase. Returns the wall time (within a few `dt` of the exact one).
     fn shared_brute_force(units: &[Unit], machine: Machine, dt: f64) -> f64 {
-        let priority = remaining_paths(units).unwrap();
+        let priority = priorities(units).unwrap();
         let n = units.len();
         let mut left: Vec<(f64, f64)> = units.iter().map(|u| (u.frontend, u.codegen)).collect();
         let mut started = vec![false; n];
@@ -514,6 +544,16 @@ mod tests {
         let other = Unit { threads: 1, speedup: 1.0, frontend: 2.0, codegen: 0.0, ..lumpy.clone() };
         let s = schedule(&[lumpy, other], machine).unwrap();
         assert!((s.wall - (2.0 + 2.0 / 1.5)).abs() < 1e-9);
+    }
+
+    #[test]
+    fn the_unit_others_wait_for_starts_first_as_in_cargo() {
+        // One core; a (unit 1, 1 s) has a dependent, b (unit 0, 5 s) none: a first, though b is
+        // longer. Then b and a's dependent rank alike: the unit given first, b.
+        let units = [unit(5.0, 5.0, &[], &[]), unit(1.0, 1.0, &[], &[]), unit(1.0, 1.0, &[], &[1])];
+        let s = schedule(&units, Machine::ideal(1)).unwrap();
+        assert_eq!((s.slots[1].start, s.slots[0].start, s.slots[2].start), (0.0, 1.0, 6.0));
+        assert_eq!(priorities(&units).unwrap(), [0.0, 1.0, 0.0]);
     }
 
     #[test]

@@ -323,7 +323,11 @@ fn clean_check(
         parts: plan.names.clone(),
         crate_commit: crate::provenance::provenance(package).git_commit,
         reps: args.reps,
-        recording: shown,
+        // Relative to the check, so the check names no machine's paths.
+        recording: std::path::absolute(file)
+            .ok()
+            .zip(std::path::absolute(dir).ok())
+            .map_or(shown, |(file, dir)| crate::paths::relative(&dir, &file)),
     };
     let check = clean::clean_check(header, &predicted, measured, other_cores);
     std::fs::create_dir_all(dir).map_err(Error::output_file(dir))?;

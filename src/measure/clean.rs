@@ -507,7 +507,7 @@ pub struct CleanCheck {
     pub rustc: String,
     pub cores: usize,
     pub reps: u32,
-    /// The clean-build recording the prediction used.
+    /// The clean-build recording the prediction used (relative to the check's directory).
     pub recording: String,
     /// The cores as the prediction schedules them: one-thread work per second with every core
     /// busy, and a unit's codegen speedup on every core.

@@ -207,9 +207,9 @@ pub fn write_clean_table(
     }
     for c in &r.crates {
         if let Some(p) = &c.parallel {
-            let together = p.together_s.map_or(String::new(), |t| {
-                format!(", library and test binary together {}", cell(Some(t)))
-            });
+            let together = p
+                .together_s
+                .map_or(String::new(), |t| format!(", library and test binary together {}", cell(Some(t))));
             writeln!(
                 out,
                 "{} on {} jobs: library {}, test binary {}{together}",
