@@ -336,7 +336,7 @@ fn clean_builds(w: &mut String, r: &TradeOffReport) {
     let _ = writeln!(
         w,
         "Costs from `{}` ({}{commit}, {} cores): the unsplit library {:.2} s{test}, clean; each part's costs {fitted}. \
-         {cores}; the ready unit with the longest path to the end starts first.\n",
+         {cores}; the ready unit that most others wait for starts first, as cargo orders its queue.\n",
         info.file, info.source, info.recorded_cores, info.crate_lib_s
     );
     if let Some(note) = &info.note {
