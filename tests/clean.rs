@@ -102,19 +102,24 @@ fn the_report_predicts_every_candidates_clean_build() {
     assert!(md.contains("## Clean builds") && md.contains("| Clean build |"), "{md}");
 }
 
-#[test]
-fn bad_clean_input_is_a_one_line_error() {
-    let dir = tempfile::tempdir().unwrap();
-    let missing = dir.path().join("nope.json");
-    let out = splitcheck(&[
+/// The report of the fixture into `dir`, priced for clean builds by `recording`.
+fn report_with(dir: &std::path::Path, recording: &std::path::Path) -> std::process::Output {
+    splitcheck(&[
         "--manifest-path",
         MANIFEST,
         "--no-pictures",
         "--out",
-        dir.path().to_str().unwrap(),
+        dir.to_str().unwrap(),
         "--clean-timings",
-        missing.to_str().unwrap(),
-    ]);
+        recording.to_str().unwrap(),
+    ])
+}
+
+#[test]
+fn bad_clean_input_is_a_one_line_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nope.json");
+    let out = report_with(dir.path(), &missing);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -126,15 +131,7 @@ fn bad_clean_input_is_a_one_line_error() {
     json["crates"][0]["name"] = "other".into();
     json["crate"] = "other".into();
     std::fs::write(&file, serde_json::to_string(&json).unwrap()).unwrap();
-    let out = splitcheck(&[
-        "--manifest-path",
-        MANIFEST,
-        "--no-pictures",
-        "--out",
-        dir.path().to_str().unwrap(),
-        "--clean-timings",
-        file.to_str().unwrap(),
-    ]);
+    let out = report_with(dir.path(), &file);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("no entry for crate `resolution`") && err.contains("`other`"), "{err}");

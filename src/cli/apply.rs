@@ -317,11 +317,12 @@ fn clean_check(
         args.reps,
     )?;
     let header = clean::CleanCheckHeader {
-        krate: package.name.clone(),
-        split: chosen.label.clone(),
-        shape: chosen.row.shape,
-        parts: plan.names.clone(),
-        crate_commit: crate::provenance::provenance(package).git_commit,
+        checked: crate::measure::prediction::CheckedSplit::new(
+            package,
+            &chosen.label,
+            chosen.row.shape,
+            plan.names.clone(),
+        ),
         reps: args.reps,
         // Relative to the check, so the check names no machine's paths.
         recording: std::path::absolute(file)

@@ -21,6 +21,7 @@
 
 use super::cargo_timings::{self, TimedUnit};
 use super::journal::{self, Journal};
+use super::prediction::CheckedSplit;
 use super::record::{Restorer, journal_error, touch_journaled};
 use crate::analysis::CrateAnalysis;
 use crate::cargo::Cargo;
@@ -496,15 +497,8 @@ pub const CLEAN_CHECK_SCHEMA_VERSION: u32 = 1;
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct CleanCheck {
     pub schema_version: u32,
-    #[serde(rename = "crate")]
-    pub krate: String,
-    pub split: String,
-    pub shape: &'static str,
-    pub parts: Vec<String>,
-    pub tool: String,
-    pub crate_commit: Option<String>,
-    pub date: String,
-    pub rustc: String,
+    #[serde(flatten)]
+    pub checked: CheckedSplit,
     pub cores: usize,
     pub reps: u32,
     /// The clean-build recording the prediction used (relative to the check's directory).
@@ -570,14 +564,7 @@ pub fn clean_check(
     }
     CleanCheck {
         schema_version: CLEAN_CHECK_SCHEMA_VERSION,
-        krate: header.krate,
-        split: header.split,
-        shape: header.shape,
-        parts: header.parts,
-        tool: crate::provenance::tool_and_commit(),
-        crate_commit: header.crate_commit,
-        date: crate::provenance::today(),
-        rustc: crate::cargo::tool_version("rustc"),
+        checked: header.checked,
         cores: predicted.cores,
         reps: header.reps,
         recording: header.recording,
@@ -590,11 +577,7 @@ pub fn clean_check(
 
 /// What a clean check is of.
 pub struct CleanCheckHeader {
-    pub krate: String,
-    pub split: String,
-    pub shape: &'static str,
-    pub parts: Vec<String>,
-    pub crate_commit: Option<String>,
+    pub checked: CheckedSplit,
     pub reps: u32,
     pub recording: String,
 }
@@ -603,15 +586,16 @@ pub struct CleanCheckHeader {
 pub fn clean_check_markdown(c: &CleanCheck) -> String {
     use std::fmt::Write as _;
     let mut w = String::new();
-    let _ = writeln!(w, "# {}: clean-build check of {}\n", c.krate, c.split);
+    let _ = writeln!(w, "# {}: clean-build check of {}\n", c.checked.krate, c.checked.split);
     let commit = c
+        .checked
         .crate_commit
         .as_deref()
         .map_or("(no commit)".to_owned(), |s| format!("`{}`", &s[..s.len().min(12)]));
     let _ = writeln!(
         w,
         "Checked by {} on {}, `{}` at commit {commit}, {}, {} cores; costs from `{}`.\n",
-        c.tool, c.date, c.krate, c.rustc, c.cores, c.recording
+        c.checked.tool, c.checked.date, c.checked.krate, c.checked.rustc, c.cores, c.recording
     );
     let _ = writeln!(
         w,
@@ -622,9 +606,9 @@ pub fn clean_check_markdown(c: &CleanCheck) -> String {
          in cargo's `--timings` report (what the prediction schedules); *wall* is cargo's whole run. The \
          schedule's cores, from the recording: with every core busy they get through {:.2} cores' work, and a \
          unit's codegen on all of them runs {:.2}× as fast as on one.\n",
-        c.krate,
-        c.parts.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(", "),
-        c.shape,
+        c.checked.krate,
+        c.checked.parts.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(", "),
+        c.checked.shape,
         c.reps,
         c.full_throughput,
         c.unit_speedup

@@ -41,9 +41,9 @@ pub struct MeasureOptions {
     pub progress: bool,
 }
 
+/// What a check (of rebuilds or of clean builds) is of, and what made it.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
-pub struct PredictionCheck {
-    pub schema_version: u32,
+pub struct CheckedSplit {
     #[serde(rename = "crate")]
     pub krate: String,
     pub split: String,
@@ -56,6 +56,35 @@ pub struct PredictionCheck {
     pub crate_commit: Option<String>,
     pub date: String,
     pub rustc: String,
+}
+
+impl CheckedSplit {
+    /// `split` (a label) of `package` into the crates `parts`, checked today by this splitcheck.
+    pub fn new(
+        package: &crate::workspace::Package,
+        split: &str,
+        shape: &'static str,
+        parts: Vec<String>,
+    ) -> Self {
+        CheckedSplit {
+            krate: package.name.clone(),
+            split: split.to_owned(),
+            shape,
+            parts,
+            tool: crate::provenance::tool_and_commit(),
+            crate_commit: crate::provenance::provenance(package).git_commit,
+            date: crate::provenance::today(),
+            rustc: crate::cargo::tool_version("rustc"),
+        }
+    }
+}
+
+/// `apply --measure`: a split's rebuilds after each edit measured beside its prediction.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct PredictionCheck {
+    pub schema_version: u32,
+    #[serde(flatten)]
+    pub checked: CheckedSplit,
     /// Which features were built (as the user's cargo flags say).
     #[serde(default)]
     pub features: String,
@@ -332,14 +361,7 @@ pub fn measure_and_compare(
     let profiles = Measure::ALL.map(|measure| profile_check(measure, &checks, options.reps)).to_vec();
     Ok(PredictionCheck {
         schema_version: PREDICTION_SCHEMA_VERSION,
-        krate: package.name.clone(),
-        split: label.to_owned(),
-        shape: row.shape,
-        tool: crate::provenance::tool_and_commit(),
-        crate_commit: crate::provenance::provenance(package).git_commit,
-        date: crate::provenance::today(),
-        parts: plan.names.clone(),
-        rustc: crate::cargo::tool_version("rustc"),
+        checked: CheckedSplit::new(package, label, row.shape, plan.names.clone()),
         features: copy.flags.describe(),
         cores: std::thread::available_parallelism().map_or(1, |n| n.get()),
         reps: options.reps,
@@ -559,13 +581,13 @@ pub fn check_markdown(c: &PredictionCheck) -> String {
     let s = |x: &Spread| format!("{:.2} s ({:.2}–{:.2})", x.median, x.min, x.max);
     let pct = |x: &Spread| format!("{:.1}% ({:.1} to {:.1})", x.median, x.min, x.max);
 
-    let top = if c.shape == "facade" { "the facade on top" } else { "the crate itself on top" };
+    let top = if c.checked.shape == "facade" { "the facade on top" } else { "the crate itself on top" };
     md.push_str(&format!(
         "Checked by {} on {}, `{}` at commit `{}`.\n\n",
-        c.tool,
-        c.date,
-        c.krate,
-        c.crate_commit.as_deref().map_or("(not in git)", |h| &h[..h.len().min(12)])
+        c.checked.tool,
+        c.checked.date,
+        c.checked.krate,
+        c.checked.crate_commit.as_deref().map_or("(not in git)", |h| &h[..h.len().min(12)])
     ));
     md.push_str(&format!(
         "`splitcheck apply --measure` split `{}` into {} and {top} (shape `{}`), proved it builds and passes the \
@@ -573,12 +595,12 @@ pub fn check_markdown(c: &PredictionCheck) -> String {
          interleaved ({} reps per edit and side, {} cores, {}, {}). {} edits of the src and test code of the {} modules \
          were measured, carrying {:.0}% of the edit probability; `E` below is the probability-weighted mean over \
          them, per rep, and the saving is `1 - E split / E unsplit` within each rep (median, lowest to highest).\n\n",
-        c.krate,
-        c.parts.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(", "),
-        c.shape,
+        c.checked.krate,
+        c.checked.parts.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(", "),
+        c.checked.shape,
         c.reps,
         c.cores,
-        c.rustc,
+        c.checked.rustc,
         c.features,
         c.modules_measured,
         c.modules_total,
@@ -661,7 +683,8 @@ pub fn write_check(c: &PredictionCheck, dir: &Path) -> Result<PathBuf, Error> {
     std::fs::create_dir_all(dir).map_err(Error::output_file(dir))?;
     let md = dir.join("prediction-check.md");
     let json = dir.join("prediction-check.json");
-    let text = format!("# {}: prediction check of {}\n\n{}", c.krate, c.split, check_markdown(c));
+    let text =
+        format!("# {}: prediction check of {}\n\n{}", c.checked.krate, c.checked.split, check_markdown(c));
     std::fs::write(&md, text).map_err(Error::output_file(&md))?;
     let body = crate::data::json::pretty_json(c).map_err(Error::Output)?;
     std::fs::write(&json, body).map_err(Error::output_file(&json))?;
