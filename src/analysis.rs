@@ -34,10 +34,22 @@ impl CrateAnalysis {
     }
 }
 
-/// Locates the crate and walks its module tree and those of its integration tests.
+/// Locates the crate and walks its module tree and those of its integration tests; the
+/// workspace dependents are asked of cargo meanwhile, on a thread of their own (the query mostly
+/// waits for cargo).
 pub fn analyze(selection: &Selection) -> Result<CrateAnalysis, Error> {
-    let package = workspace::locate(selection)?;
-    Ok(analyze_package(package))
+    let (package, query) = workspace::locate(selection)?;
+    let Some(query) = query else { return Ok(analyze_package(package)) };
+    let (dependents, mut analysis) = std::thread::scope(|scope| {
+        let dependents = scope.spawn(|| query.run());
+        let analysis = analyze_package(package);
+        let dependents = dependents
+            .join()
+            .unwrap_or_else(|_| workspace::Dependents::Unknown("the dependents query failed".to_owned()));
+        (dependents, analysis)
+    });
+    analysis.package.dependents = dependents;
+    Ok(analysis)
 }
 
 /// Walks an already located package. Never fails: file problems are data on the modules.

@@ -929,7 +929,16 @@ fn graph(args: &GraphArgs, selection: &Selection) -> Result<(), Error> {
         }
     };
     let bytes: Vec<u8> = match format {
-        GraphFormat::Json => crate::data::json::pretty_json(&report).map_err(Error::Output)?.into_bytes(),
+        // Written as it is made: tens of megabytes on large crates.
+        GraphFormat::Json => {
+            return match &args.out {
+                Some(path) => std::fs::File::create(path)
+                    .and_then(|file| crate::data::json::write_pretty_json(&report, file))
+                    .map_err(Error::output_file(path)),
+                None => crate::data::json::write_pretty_json(&report, std::io::stdout().lock())
+                    .map_err(Error::Output),
+            };
+        }
         GraphFormat::Dot => report::to_dot(&report).into_bytes(),
         GraphFormat::Svg => report::render_with_dot(&report::to_dot(&report), "svg")
             .map_err(|e| Error::Graphviz(e.to_string()))?,

@@ -179,11 +179,15 @@ pub fn resolve(tree: &ModuleTree, edition: Edition, extern_crates: &[String]) ->
     r.resolve_all()
 }
 
+type Scope = HashMap<String, PerNs, foldhash::fast::FixedState>;
+
 struct Resolver<'t> {
     tree: &'t ModuleTree,
     edition: Edition,
     externs: HashSet<&'t str>,
-    scopes: Vec<BTreeMap<String, PerNs>>,
+    /// Each module's names. Hashed: lookups dominate on crates with huge flat modules (libc),
+    /// and nothing iterates a scope in an order that shows (a glob binds each name alone).
+    scopes: Vec<Scope>,
     /// `macro_rules!` by name, for textual scope.
     macros: HashMap<&'t str, Vec<ItemId>>,
 }
@@ -203,7 +207,7 @@ impl<'t> Resolver<'t> {
     fn new(tree: &'t ModuleTree, edition: Edition, extern_crates: &'t [String]) -> Self {
         let mut externs: HashSet<&str> = extern_crates.iter().map(String::as_str).collect();
         externs.extend(SYSROOT_CRATES);
-        let mut scopes = vec![BTreeMap::new(); tree.modules.len()];
+        let mut scopes = vec![Scope::default(); tree.modules.len()];
         let mut macros: HashMap<&str, Vec<ItemId>> = HashMap::new();
         for (m_idx, module) in tree.modules.iter().enumerate() {
             let m = ModuleId(m_idx as u32);
@@ -319,7 +323,13 @@ impl<'t> Resolver<'t> {
 
     /// Binds `name` in `m`; an explicit binding replaces a glob one. Returns whether it changed.
     fn bind(&mut self, m: ModuleId, name: &str, ns: Ns, binding: Binding) -> bool {
-        let slot = self.scopes[m.index()].entry(name.to_owned()).or_default().slot(ns);
+        let scope = &mut self.scopes[m.index()];
+        // Most binds meet a name already there (every settling round binds again): no key copy.
+        let per_ns = match scope.get_mut(name) {
+            Some(per_ns) => per_ns,
+            None => scope.entry(name.to_owned()).or_default(),
+        };
+        let slot = per_ns.slot(ns);
         match slot {
             None => {
                 *slot = Some(binding);
@@ -337,20 +347,22 @@ impl<'t> Resolver<'t> {
         let walked = self.walk(m, path, true, Ns::Type);
         let mut changed = false;
         match walked.res {
-            Some(Res::Module(t)) => {
-                let entries: Vec<(String, PerNs)> =
-                    self.scopes[t.index()].iter().map(|(k, v)| (k.clone(), *v)).collect();
-                for (name, per_ns) in entries {
+            Some(Res::Module(t)) if t != m => {
+                // The target's scope is set aside while `m`'s fills (they are different
+                // scopes), so its names are read in place, not copied.
+                let target = std::mem::take(&mut self.scopes[t.index()]);
+                for (name, per_ns) in &target {
                     for ns in ALL_NS {
                         let Some(b) = per_ns.get(ns) else { continue };
-                        if t == m || !self.visible(b.public, t, m) {
+                        if !self.visible(b.public, t, m) {
                             continue;
                         }
                         let via = hop(b, t, m);
                         let binding = Binding { res: b.res, import: Some(use_id), via, glob: true, public };
-                        changed |= self.bind(m, &name, ns, binding);
+                        changed |= self.bind(m, name, ns, binding);
                     }
                 }
+                self.scopes[t.index()] = target;
             }
             Some(Res::Item(enum_id)) => {
                 let variants = item_def(self.tree, enum_id).variants.clone();

@@ -7,8 +7,9 @@
 //! Two metadata runs, on purpose: a `--no-deps` run finds the package fast, offline, and without
 //! writing a lockfile (so any crate on disk, even one in cargo's registry cache, can be analyzed);
 //! the full run that guppy needs for dependency queries happens only when the workspace has other
-//! members that could depend on the crate. If that second run fails, the dependents are reported
-//! as unknown, with the reason, instead of sinking the analysis.
+//! members that could depend on the crate, and [`locate`] hands it back as a [`DependentsQuery`]
+//! so the caller can run it while the crate is parsed. If that second run fails, the dependents
+//! are reported as unknown, with the reason, instead of sinking the analysis.
 
 use cargo_metadata::{Metadata, MetadataCommand, TargetKind};
 use guppy::graph::DependencyDirection;
@@ -186,8 +187,28 @@ fn did_you_mean(suggestions: &[String]) -> String {
     }
 }
 
-/// Finds the package and library target the user means.
-pub fn locate(selection: &Selection) -> Result<Package, WorkspaceError> {
+/// The workspace packages that depend on the crate, still to be asked of cargo (its full
+/// metadata takes a few times the `--no-deps` run: worth running beside the parse).
+#[derive(Debug, Clone)]
+pub struct DependentsQuery {
+    workspace_manifest: PathBuf,
+    name: String,
+    offline: bool,
+}
+
+impl DependentsQuery {
+    pub fn run(&self) -> Dependents {
+        match workspace_dependents(&self.workspace_manifest, &self.name, self.offline) {
+            Ok(list) => Dependents::Known(list),
+            Err(reason) => Dependents::Unknown(reason),
+        }
+    }
+}
+
+/// Finds the package and library target the user means, and everything about it but its
+/// workspace dependents: those come from the query, when the workspace has other members
+/// (until it runs, the package says `Unknown`).
+pub fn locate(selection: &Selection) -> Result<(Package, Option<DependentsQuery>), WorkspaceError> {
     let (manifest, name) = manifest_and_name(selection)?;
     let metadata = run_metadata(&manifest, selection.offline)?;
     let members = metadata.workspace_packages();
@@ -200,28 +221,33 @@ pub fn locate(selection: &Selection) -> Result<Package, WorkspaceError> {
         package.targets.iter().filter(|t| t.is_kind(TargetKind::Test)).map(target).collect();
     test_targets.sort_by(|a, b| a.name.cmp(&b.name));
     let workspace_manifest = metadata.workspace_root.as_std_path().join("Cargo.toml");
-    let dependents = if members.len() <= 1 {
-        Dependents::NoOtherMembers
+    let (dependents, query) = if members.len() <= 1 {
+        (Dependents::NoOtherMembers, None)
     } else {
-        match workspace_dependents(&workspace_manifest, package.name.as_str(), selection.offline) {
-            Ok(list) => Dependents::Known(list),
-            Err(reason) => Dependents::Unknown(reason),
-        }
+        let query = DependentsQuery {
+            workspace_manifest,
+            name: package.name.to_string(),
+            offline: selection.offline,
+        };
+        (Dependents::Unknown("not asked yet".to_owned()), Some(query))
     };
     let manifest_path = package.manifest_path.as_std_path().to_path_buf();
-    Ok(Package {
-        name: package.name.to_string(),
-        version: package.version.to_string(),
-        root_dir: manifest_path.parent().map(Path::to_path_buf).unwrap_or_default(),
-        manifest_path,
-        workspace_root: metadata.workspace_root.as_std_path().to_path_buf(),
-        target_dir: metadata.target_directory.as_std_path().to_path_buf(),
-        extern_crates: extern_crate_names(package),
-        config: Config::read(&package.metadata, &metadata.workspace_metadata),
-        lib,
-        test_targets,
-        dependents,
-    })
+    Ok((
+        Package {
+            name: package.name.to_string(),
+            version: package.version.to_string(),
+            root_dir: manifest_path.parent().map(Path::to_path_buf).unwrap_or_default(),
+            manifest_path,
+            workspace_root: metadata.workspace_root.as_std_path().to_path_buf(),
+            target_dir: metadata.target_directory.as_std_path().to_path_buf(),
+            extern_crates: extern_crate_names(package),
+            config: Config::read(&package.metadata, &metadata.workspace_metadata),
+            lib,
+            test_targets,
+            dependents,
+        },
+        query,
+    ))
 }
 
 /// A library crate of the workspace: enough to time its rebuilds.

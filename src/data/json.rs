@@ -6,3 +6,15 @@ pub fn pretty_json<T: serde::Serialize + ?Sized>(value: &T) -> std::io::Result<S
     text.push('\n');
     Ok(text)
 }
+
+/// The same, written as it is made (a crate's graph can be tens of megabytes: no copy of it in
+/// memory).
+pub fn write_pretty_json<T: serde::Serialize + ?Sized>(
+    value: &T,
+    out: impl std::io::Write,
+) -> std::io::Result<()> {
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
+    serde_json::to_writer_pretty(&mut out, value).map_err(std::io::Error::from)?;
+    std::io::Write::write_all(&mut out, b"\n")?;
+    std::io::Write::flush(&mut out)
+}
