@@ -7,9 +7,9 @@
 
 use crate::data::graph::{GraphItem, GraphReport};
 use crate::data::partition::*;
-use crate::partition::{Candidate, Model, Shape, pareto_frontier};
+use crate::partition::{Candidate, Model, Shape, UnitGraph, pareto_frontier};
 use crate::pricing::Prices;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 fn growth(model: &Model<'_>, (lib, test): (&Model<'_>, &Model<'_>), parts: &[usize], k: usize) -> Growth {
     let saving = |m: &Model<'_>, f: f64| {
@@ -65,6 +65,7 @@ pub fn partition_report(
     let models = |shape| (primary.model(shape), l.model(shape), t.model(shape));
     let (facade_models, top_models) = (models(Shape::Facade), models(Shape::CrateOnTop));
     let items = item_index(setup.graph);
+    let places = ItemPlaces::new(setup.graph, &primary.units);
     let mut rows: Vec<CandidateRow> = Vec::new();
     let mut dropped = 0;
     let frontier: BTreeSet<usize> = pareto_frontier(candidates).into_iter().collect();
@@ -77,7 +78,7 @@ pub fn partition_report(
             Shape::Facade => &facade_models,
             Shape::CrateOnTop => &top_models,
         };
-        let row = candidate_row(setup, model, (lib, test), &items, c, frontier.contains(&i));
+        let row = candidate_row(setup, model, (lib, test), (&items, &places), c, frontier.contains(&i));
         if setup.max_new_pub.is_some_and(|max| row.new_pub_items > max) {
             dropped += 1;
             continue;
@@ -125,6 +126,33 @@ pub fn partition_report(
     }
 }
 
+/// The unit and module of every item a reference names, found once for all candidates (the
+/// longest-module-prefix search per reference and candidate was most of the report's time on
+/// crates with many references). Units are the same in both shapes.
+struct ItemPlaces<'g> {
+    known: HashMap<&'g str, (Option<usize>, &'g str), foldhash::fast::FixedState>,
+}
+
+impl<'g> ItemPlaces<'g> {
+    fn new(graph: &'g GraphReport, units: &UnitGraph) -> Self {
+        let mut known = HashMap::default();
+        for r in graph.edges.iter().flat_map(|e| &e.refs) {
+            for item in [r.from.as_str(), r.item.as_str()] {
+                known.entry(item).or_insert_with(|| (units.unit_of_item(item), units.module_of_item(item)));
+            }
+        }
+        ItemPlaces { known }
+    }
+
+    fn unit(&self, units: &UnitGraph, item: &str) -> Option<usize> {
+        self.known.get(item).map_or_else(|| units.unit_of_item(item), |p| p.0)
+    }
+
+    fn module<'s>(&'s self, units: &UnitGraph, item: &'s str) -> &'s str {
+        self.known.get(item).map_or_else(|| units.module_of_item(item), |p| p.1)
+    }
+}
+
 /// Every item of the graph report by path.
 fn item_index(graph: &GraphReport) -> BTreeMap<String, (&GraphItem, &str)> {
     let mut out = BTreeMap::new();
@@ -140,7 +168,7 @@ fn candidate_row(
     setup: &PartitionSetup<'_>,
     model: &Model<'_>,
     (lib, test): (&Model<'_>, &Model<'_>),
-    items: &BTreeMap<String, (&GraphItem, &str)>,
+    (items, places): (&BTreeMap<String, (&GraphItem, &str)>, &ItemPlaces<'_>),
     c: &Candidate,
     pareto: bool,
 ) -> CandidateRow {
@@ -148,7 +176,7 @@ fn candidate_row(
     let k = c.k;
     let facade_part = k;
     let part_of_unit = |u: usize| if Some(u) == units.facade { facade_part } else { c.parts[u] };
-    let part_of_item = |item: &str| units.unit_of_item(item).map(part_of_unit);
+    let part_of_item = |item: &str| places.unit(units, item).map(part_of_unit);
     // Parts as module lists, with sizes.
     let mut parts: Vec<Vec<String>> = vec![Vec::new(); k];
     let mut sizes: Vec<PartSize> =
@@ -198,8 +226,8 @@ fn candidate_row(
                 continue;
             }
             let key = (
-                units.module_of_item(&r.from).to_owned(),
-                units.module_of_item(&r.item).to_owned(),
+                places.module(units, &r.from).to_owned(),
+                places.module(units, &r.item).to_owned(),
                 edge.test_only,
             );
             let entry = crossing.entry(key).or_default();

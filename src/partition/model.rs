@@ -3,7 +3,7 @@
 
 use crate::data::graph::GraphReport;
 use crate::graph::strongly_connected;
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 
 /// What a partition assigns to a part: a module, or modules in a cycle (never split).
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -134,17 +134,30 @@ impl UnitGraph {
 pub const SHARED_ROOT: &str = "crate (shared items)";
 pub const FACADE_ROOT: &str = "crate (facade)";
 
+/// The module an item path belongs to: the longest module path that prefixes it. An item of no
+/// known module (a folded test module's) counts as the root's.
+fn module_in<'a>(module_paths: &BTreeSet<&str>, item: &'a str) -> &'a str {
+    match crate::paths::longest_module_prefix(item, |prefix| module_paths.contains(prefix)) {
+        "" => "crate",
+        module => module,
+    }
+}
+
 /// Builds the units of a graph report. `include_tests`: test-only references constrain too.
 pub fn units_from_graph(report: &GraphReport, include_tests: bool) -> UnitGraph {
     let module_paths: BTreeSet<&str> = report.modules.iter().map(|m| m.path.as_str()).collect();
-    // The module an item path belongs to: the longest module path that prefixes it.
-    // An item of no known module (a folded test module's) counts as the root's.
-    let module_of = |item: &str| -> String {
-        match crate::paths::longest_module_prefix(item, |prefix| module_paths.contains(prefix)) {
-            "" => "crate".to_owned(),
-            module => module.to_owned(),
+    // Found once per item path: the edges name the same items many times over.
+    let mut known: HashMap<&str, &str, foldhash::fast::FixedState> = HashMap::default();
+    for e in &report.item_edges {
+        for item in [e.from.as_str(), e.to.as_str()] {
+            known.entry(item).or_insert_with(|| module_in(&module_paths, item));
         }
+    }
+    let module_of = |item: &str| -> String {
+        known.get(item).map_or_else(|| module_in(&module_paths, item).to_owned(), |m| (*m).to_owned())
     };
+    let is_root =
+        |item: &str| known.get(item).copied().unwrap_or_else(|| module_in(&module_paths, item)) == "crate";
     let counted: Vec<(&str, &str, u32)> = report
         .item_edges
         .iter()
@@ -153,7 +166,6 @@ pub fn units_from_graph(report: &GraphReport, include_tests: bool) -> UnitGraph 
         .collect();
 
     // Root items other modules need, closed under what those items use in the root.
-    let is_root = |item: &str| module_of(item) == "crate";
     let mut shared: BTreeSet<&str> = BTreeSet::new();
     let mut queue: VecDeque<&str> = VecDeque::new();
     for &(from, to, _) in &counted {
