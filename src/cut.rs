@@ -153,9 +153,12 @@ impl<'g> ItemPlaces<'g> {
     }
 }
 
+/// Looked up once per crossing reference and candidate, never walked in order.
+type ItemIndex<'g> = HashMap<String, (&'g GraphItem, &'g str), foldhash::fast::FixedState>;
+
 /// Every item of the graph report by path.
-fn item_index(graph: &GraphReport) -> BTreeMap<String, (&GraphItem, &str)> {
-    let mut out = BTreeMap::new();
+fn item_index(graph: &GraphReport) -> ItemIndex<'_> {
+    let mut out = ItemIndex::default();
     for m in &graph.modules {
         for item in &m.items {
             out.insert(format!("{}::{}", m.path, item.name), (item, m.file.as_str()));
@@ -168,7 +171,7 @@ fn candidate_row(
     setup: &PartitionSetup<'_>,
     model: &Model<'_>,
     (lib, test): (&Model<'_>, &Model<'_>),
-    (items, places): (&BTreeMap<String, (&GraphItem, &str)>, &ItemPlaces<'_>),
+    (items, places): (&ItemIndex<'_>, &ItemPlaces<'_>),
     c: &Candidate,
     pareto: bool,
 ) -> CandidateRow {
