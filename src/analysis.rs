@@ -52,6 +52,17 @@ pub fn analyze(selection: &Selection) -> Result<CrateAnalysis, Error> {
     Ok(analysis)
 }
 
+/// The crate's code alone, for commands that never ask who depends on it (the graph, the
+/// layering check): the dependents query, cargo's full metadata, is not run, and the package
+/// says its dependents are unknown.
+pub fn analyze_code(selection: &Selection) -> Result<CrateAnalysis, Error> {
+    let (mut package, query) = workspace::locate(selection)?;
+    if query.is_some() {
+        package.dependents = workspace::Dependents::Unknown("not asked by this command".to_owned());
+    }
+    Ok(analyze_package(package))
+}
+
 /// Walks an already located package. Never fails: file problems are data on the modules.
 pub fn analyze_package(package: Package) -> CrateAnalysis {
     let tree = modtree::walk(&package.lib.src_path, &package.root_dir);

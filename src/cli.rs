@@ -733,7 +733,7 @@ fn check_workspace(args: &CheckArgs, selection: &Selection) -> Result<(), Error>
             manifest_path: Some(member.manifest_path.clone()),
             offline: selection.offline,
         };
-        let analysis = analysis::analyze(&member_selection)?;
+        let analysis = analysis::analyze_code(&member_selection)?;
         if analysis.package.config.layers.is_none() {
             continue;
         }
@@ -756,7 +756,7 @@ fn check_workspace(args: &CheckArgs, selection: &Selection) -> Result<(), Error>
 
 /// `splitcheck check`: the layering from `--layers` or the manifest, checked; exit 1 when broken.
 fn check(args: &CheckArgs, selection: &Selection) -> Result<(), Error> {
-    check_analysis(args, &analysis::analyze(selection)?)
+    check_analysis(args, &analysis::analyze_code(selection)?)
 }
 
 /// `check` of one analysed crate.
@@ -917,7 +917,7 @@ fn graph(args: &GraphArgs, selection: &Selection) -> Result<(), Error> {
     let report = match &args.from {
         Some(path) => read_graph_report(path, "--from")?,
         None => {
-            let analysis = analysis::analyze(selection)?;
+            let analysis = analysis::analyze_code(selection)?;
             recover_edits(&analysis)?;
             let options = GraphOptions { include_tests: args.include_tests, depth: args.depth };
             let module_graph = ModuleGraph::build(&analysis.tree, analysis.resolution(), options);
