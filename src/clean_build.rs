@@ -83,8 +83,8 @@ pub struct CleanCosts {
     pub test: Option<CleanCurve>,
     /// The share of a test binary's work in rustc's frontend (one thread).
     pub test_frontend_share: f64,
-    /// The unsplit crate as measured: library work, its metadata, test binary work.
-    pub measured: (f64, f64, Option<f64>),
+    /// The unsplit crate as measured: library work, test binary work.
+    pub measured: (f64, Option<f64>),
     /// The recording machine's cores and its throughput with all of them busy.
     pub recorded: Machine,
     /// A unit's codegen speedup on all the recording machine's cores (ideal cores).
@@ -147,14 +147,14 @@ impl CleanCosts {
                 CleanCurve::calibrated(recording.test.as_ref(), tests, t.median, smallest(|c| c.test_s))
             }),
             test_frontend_share,
-            measured: (lib_s, metadata_s, own.test_s.map(|t| t.median)),
+            measured: (lib_s, own.test_s.map(|t| t.median)),
             recorded: Machine::ideal(cores),
             unit_speedup: throughput.unwrap_or(1.0),
             throughput_measured: throughput.is_some(),
             machine_fitted: false,
         };
         let together = own.parallel.as_ref().filter(|_| throughput.is_some()).and_then(|p| p.together_s);
-        if let (Some(s), Some(together), Some(_)) = (throughput, together, costs.measured.2) {
+        if let (Some(s), Some(together), Some(_)) = (throughput, together, costs.measured.1) {
             costs.fit_machine(s, together.median);
         }
         Ok(costs)
@@ -207,7 +207,8 @@ impl CleanCosts {
             frontend,
             codegen: work - frontend,
             threads: self.threads(cores),
-            speedup: if self.throughput_measured { self.unit_speedup(cores) } else { 1.0 },
+            // Without a measured speedup it is 1, and the unit has one thread anyway.
+            speedup: self.unit_speedup(cores),
             after_metadata: Vec::new(),
             after_end: Vec::new(),
         }
@@ -331,7 +332,7 @@ fn bars(crates: &[SplitCrate], s: &Schedule) -> Vec<Bar> {
 
 /// The unsplit crate's clean build: its library (and test binary) as measured, on `machine`.
 fn unsplit(costs: &CleanCosts, tests: bool, machine: Machine) -> (f64, f64) {
-    let (lib, _, test) = costs.measured;
+    let (lib, test) = costs.measured;
     let mut units = vec![costs.lib_unit(lib, Vec::new(), machine.cores)];
     if let (true, Some(test)) = (tests, test) {
         units.push(costs.test_unit(test, Vec::new(), machine.cores));
@@ -414,7 +415,7 @@ pub fn attach(
         crates: recording.crates.len(),
         fitted: recording.lib.is_some(),
         crate_lib_s: costs.measured.0,
-        crate_test_s: costs.measured.2,
+        crate_test_s: costs.measured.1,
         full_throughput: costs.machine(cores).full_throughput,
         unit_speedup: costs.unit_speedup(cores),
         throughput_measured: costs.throughput_measured,

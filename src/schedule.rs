@@ -143,7 +143,7 @@ fn topological(units: &[Unit]) -> Result<Order, ScheduleError> {
             }
         }
     }
-    // Topological order (Kahn), then paths from the sinks back.
+    // Kahn's algorithm.
     let mut order: Vec<usize> = (0..n).filter(|&u| waits[u] == 0).collect();
     let mut i = 0;
     while i < order.len() {
