@@ -28,7 +28,7 @@ use crate::schedule::{Machine, Schedule, Unit, schedule};
 /// The fixed cost of a crate's clean build when the recording has no fit across crates (a
 /// single crate): a crate of a dozen lines built with `CARGO_INCREMENTAL=0`, rustc 1.95.0 on a
 /// 2-core machine, took 0.04–0.07 s (cargo's `--timings` of `ori_stack`, 20 lines, and of
-/// `record --quick`'s 9-line scratch crate).
+/// the 9-line scratch crate an earlier `record --quick` built alone).
 pub const PRIOR_CLEAN_FIXED_S: f64 = 0.05;
 
 /// `seconds = fixed + per_line × lines`, calibrated to the crate.

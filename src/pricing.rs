@@ -212,10 +212,19 @@ pub fn workspace_cost(timings: &Timings, profile: Profile) -> Result<CostModel, 
     };
     let fitted = if timings.quick {
         // The scratch crate is the recording's smallest.
-        let probe =
-            timings.workspace_fit.iter().flat_map(|w| &w.crates).map(|c| c.src_lines).min().unwrap_or(0);
+        let probe = timings.workspace_fit.iter().flat_map(|w| &w.crates).min_by_key(|c| c.src_lines);
+        let (lines, place) = probe.map_or((0, ""), |c| {
+            (
+                c.src_lines,
+                if c.name == crate::data::timings::QUICK_PROBE_ABOVE {
+                    " above it (loading it and its dependencies)"
+                } else {
+                    ""
+                },
+            )
+        });
         format!(
-            "record --quick: {} edits each of this crate and of a {probe}-line scratch crate, fitted over the two sizes, R² {:.2} \
+            "record --quick: {} edits each of this crate and of a {lines}-line scratch crate{place}, fitted over the two sizes, R² {:.2} \
              (a line through a tiny crate: mid-size crates cost more than it says, so the savings of a split are upper bounds; \
              a recording with --workspace-fit fits real crates)",
             timings.reps, fit.r2

@@ -235,6 +235,35 @@ fn a_workspace_fit_and_dependents_time_every_library_and_restore_them() {
 }
 
 #[test]
+fn a_quick_recording_builds_its_scratch_crate_above_the_crate_and_restores_every_file() {
+    let sb = sandbox("pass");
+    let before = snapshot(&sb.krate);
+    let out_file = sb.wrap.join("timings.json");
+    let out =
+        run(splitcheck(&sb, &["record", "--quick", "--reps", "2", "--out", out_file.to_str().unwrap()]));
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(snapshot(&sb.krate) == before, "files differ after a quick recording");
+    let timings: serde_json::Value = serde_json::from_slice(&std::fs::read(&out_file).unwrap()).unwrap();
+    assert_eq!(timings["quick"], true);
+    let crates = timings["workspace_fit"]["crates"].as_array().unwrap();
+    let names: Vec<&str> = crates.iter().map(|c| c["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["midend", "splitcheck-probe (scratch crate above the crate)"]);
+    assert_eq!((crates[1]["src_lines"].as_u64(), crates[1]["test_lines"].as_u64()), (Some(10), Some(7)));
+    for c in crates {
+        assert_eq!(c["samples_s"]["lib"].as_array().unwrap().len(), 2, "{c}");
+        assert_eq!(c["rerun_samples_s"].as_array().unwrap().len(), 2, "{c}");
+    }
+    // The scratch crate depends on the crate and builds in the crate's target directory, where
+    // the crate's own artifacts are.
+    let probe = sb.krate.join("target").join("splitcheck-probe");
+    let manifest = std::fs::read_to_string(probe.join("Cargo.toml")).unwrap();
+    assert!(manifest.contains("below = { package = \"midend\""), "{manifest}");
+    assert!(!probe.join("target").exists(), "the scratch crate above builds in the crate's target directory");
+    assert!(timings["workspace_fit"]["lib"]["fixed_s"].as_f64().unwrap() > 0.0);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("scratch crate above the crate"));
+}
+
+#[test]
 fn a_build_past_the_time_limit_ends_with_one_line_and_restores_every_file() {
     let sb = sandbox("hang");
     let before = snapshot(&sb.krate);

@@ -80,6 +80,11 @@ pub struct Timings {
     pub total_s: f64,
 }
 
+/// The name `record --quick` gives its scratch crate in [`WorkspaceFit::crates`]: built above
+/// the analyzed crate (a path dependency on it), or alone when that could not be built.
+pub const QUICK_PROBE_ABOVE: &str = "splitcheck-probe (scratch crate above the crate)";
+pub const QUICK_PROBE_ALONE: &str = "splitcheck-probe (scratch crate)";
+
 #[derive(Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct WorkspaceFit {
     pub crates: Vec<CrateTimings>,
