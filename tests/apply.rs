@@ -98,6 +98,38 @@ fn the_example_candidate_compiles_and_passes_the_same_tests() {
 }
 
 #[test]
+fn measuring_a_split_times_the_crate_workflow_of_every_crate_on_its_own() {
+    // On a copy: the measurement edits the crate's files (through its journal).
+    let work = tempfile::tempdir().unwrap();
+    let krate = work.path().join("midend");
+    common::copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/midend"), &krate);
+    let before = common::files(&krate);
+    let report = work.path().join("check");
+    let how = ["--candidate", "2-1", "--measure", "--reps", "1", "--report", report.to_str().unwrap()];
+    let (code, stdout) = apply(&krate.join("Cargo.toml"), &how, &work.path().join("copy"));
+    assert_eq!(code, 0, "{stdout}");
+    assert!(common::files(&krate) == before, "the crate's files differ after the measurement");
+    let check: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(report.join("prediction-check.json")).unwrap())
+            .unwrap();
+    let edits = check["modules"].as_array().unwrap();
+    let src_edit_of = |krate: &str| {
+        edits
+            .iter()
+            .find(|e| e["edit"] == "src" && e["crate"] == krate)
+            .unwrap_or_else(|| panic!("{krate}: {edits:?}"))
+    };
+    for krate in ["midend", "midend_ir"] {
+        let edit = src_edit_of(krate);
+        let (ws, own) = (&edit["samples"]["test"][0], &edit["samples"]["test_crate"][0]);
+        // The original's two workflows are one build; the split's crate workflow is a build of
+        // its own, for the top crate too (a crate below may have it as a dev-dependency).
+        assert_eq!(ws[0], own[0], "{krate}: {edit}");
+        assert_ne!(ws[1], own[1], "{krate}: the crate workflow was not timed on its own: {edit}");
+    }
+}
+
+#[test]
 fn bad_requests_are_one_line_errors() {
     let out = tempfile::tempdir().unwrap();
     let manifest = fixture().join("Cargo.toml");

@@ -4,12 +4,13 @@
 //!
 //! Per module m (its file edited with a body touch, `reps` times per side, the side that goes
 //! first alternating): original `cargo build --lib` (lib) and then `cargo test --no-run`
-//! (test), as `record` times them; split `cargo build --lib -p <m's crate>`, then the re-runs
-//! of the crates above it (`cargo build --lib -p <facade>`), then `cargo test --no-run -p
-//! <m's crate>`. The split's lib time is its crate's build plus the re-runs, its test time the
-//! test build plus the re-runs: the terms of the model's `E`. Downstream crates are timed on
-//! both sides for information (no split changes them). `E` is the edit-probability-weighted
-//! sum over the measured modules, per rep; the saving is the ratio within each rep.
+//! (test), as `record` times them; split `cargo build --lib -p …` of all the split's crates in
+//! one cargo run (m's crate and the re-runs of the crates above it), then `cargo test --no-run
+//! -p …` of all of them (the workspace workflow), then, after a second edit and the library
+//! build, `cargo test --no-run -p <m's crate>` (the crate workflow; on the original both
+//! workflows are the one build). Downstream crates are timed on both sides for information (no
+//! split changes them). `E` is the edit-probability-weighted sum over the measured modules, per
+//! rep; the saving is the ratio within each rep.
 //!
 //! Owns: that loop (IO, every edit through the journal of its side), the predicted per-module
 //! costs from the model (pure), the comparison and its Markdown/JSON. Must not: rewrite code.
@@ -299,9 +300,6 @@ pub fn measure_and_compare(
     for t in &targets {
         progress.set_message(t.module.clone());
         let mut samples = Pair { lib: Vec::new(), test: Vec::new(), test_crate: Vec::new() };
-        // On the original, and in the split for an edit in its top crate, both workflows build the
-        // same test binaries; elsewhere the crate workflow is timed after an edit of its own.
-        let crate_differs = t.krate != facade;
         for rep in 0..options.reps {
             let mut sides = [Side::Original, Side::Split];
             if rep % 2 == 1 {
@@ -325,7 +323,10 @@ pub fn measure_and_compare(
                 let lib = run(cargo, &lib_args(side))?;
                 let down = if downstream.is_empty() { None } else { Some(run(cargo, &down_args)?) };
                 let test = run(cargo, &test_args(side))?;
-                let test_crate = if side == Side::Split && crate_differs {
+                // On the original both workflows build the same test binaries. In the split even an
+                // edit of the top crate differs: a crate below whose doc tests name the crate has it
+                // as a dev-dependency, so the workspace workflow rebuilds that test binary too.
+                let test_crate = if side == Side::Split {
                     edit(guard.journal, &mut counter)?;
                     run(cargo, &lib_args(side))?;
                     run(cargo, &crate_test_args(t))?
@@ -629,8 +630,8 @@ pub fn check_markdown(c: &PredictionCheck) -> String {
          of the crate's split after the edit (the original: the crate); test (workspace): `cargo test --no-run \
          -p …` of the same crates after that (every test binary that sees the edit rebuilds); test (crate): \
          after a second edit of the same file and the library build, `cargo test --no-run -p` of the crate \
-         holding the edited file only (on the original, and for the split's top crate, the same build as the \
-         workspace workflow). Saving error = measured − predicted saving.\n",
+         holding the edited file only (on the original, the same build as the workspace workflow). Saving error = \
+         measured − predicted saving.\n",
     );
     if !c.moved_tests.is_empty() {
         md.push_str(&format!(

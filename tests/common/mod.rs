@@ -23,3 +23,13 @@ pub fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     }
     out
 }
+
+/// Copies `src` to `dest` (build directories aside), so a test may edit the copy.
+#[allow(dead_code)] // Not every test binary that shares this module copies.
+pub fn copy_dir(src: &Path, dest: &Path) {
+    for (rel, bytes) in files(src) {
+        let path = dest.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bytes).unwrap();
+    }
+}
