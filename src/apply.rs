@@ -54,6 +54,10 @@ pub struct SplitPlan {
     pub dropped_non_exhaustive: Vec<(String, String)>,
     /// Test modules placed above their module's part: (module, crate).
     pub moved_tests: Vec<(String, String)>,
+    /// Parts whose doc tests name the crate, given it as a dev-dependency (crate names): every
+    /// edit of the crate also rebuilds their test binaries in `cargo test --workspace`, a cost
+    /// the model does not price.
+    pub dev_dependent_parts: Vec<String>,
     /// Per part: its modules (paths), for the summary.
     pub part_modules: Vec<Vec<String>>,
     pub layout: Layout,
@@ -173,6 +177,7 @@ pub fn plan(
         }
     }
     // Manifests: each part depends on every part below it, directly or not.
+    let mut dev_dependent_parts = Vec::new();
     let rel_to = |from: Dest, to: Dest| rewrite::relative(&dir_of(to), &dir_of(from));
     for d in 0..k {
         let deps: Vec<(String, String)> =
@@ -184,6 +189,9 @@ pub fn plan(
         let facade_path = rel_to(d, facade);
         let doc_tests_name_facade = own.iter().any(|t| doc_names(t, &crate_names[facade]));
         let dev_facade = doc_tests_name_facade.then_some((package.name.as_str(), facade_path.as_str()));
+        if doc_tests_name_facade {
+            dev_dependent_parts.push(crate_names[d].clone());
+        }
         let text = manifest::part_manifest(
             &sources.manifest,
             &crate_names[d],
@@ -272,6 +280,7 @@ pub fn plan(
         hand_edits,
         dropped_non_exhaustive,
         moved_tests,
+        dev_dependent_parts,
         part_modules,
         layout,
     })

@@ -530,6 +530,13 @@ fn write_plan_summary(
             "  `{name}` ({at}) is used across crates: its #[non_exhaustive] is dropped (the crate's own exhaustive matches need it; keep it and add `_` arms instead if downstream must not match exhaustively)"
         )?;
     }
+    for part in &plan.dev_dependent_parts {
+        writeln!(
+            out,
+            "  `{part}` has `{krate}` as a dev-dependency (its doc tests name `{krate}::`): in `cargo test --workspace` every edit of `{krate}` also rebuilds `{part}`'s test binary, which the prediction does not price",
+            krate = plan.krate
+        )?;
+    }
     // The layering this split makes, for `splitcheck check` to keep it: each layer named by
     // its crate (the parts' names are in part order, the crate's own part left out).
     let mut names = plan.names.clone();
