@@ -64,17 +64,35 @@ enum ProbeKind {
     Alone,
 }
 
-fn probe_text(kind: ProbeKind) -> String {
-    match kind {
-        ProbeKind::Above => PROBE_LIB.to_owned(),
-        ProbeKind::Alone => PROBE_LIB.replace("extern crate below as _;\n\n", ""),
+impl ProbeKind {
+    fn text(self) -> String {
+        match self {
+            ProbeKind::Above => PROBE_LIB.to_owned(),
+            ProbeKind::Alone => PROBE_LIB.replace("extern crate below as _;\n\n", ""),
+        }
+    }
+
+    /// (src, test) lines, as the module walk counts them.
+    fn lines(self) -> (u32, u32) {
+        match self {
+            ProbeKind::Above => PROBE_LINES,
+            ProbeKind::Alone => PROBE_ALONE_LINES,
+        }
+    }
+
+    /// Its name in the recording.
+    fn name(self) -> &'static str {
+        match self {
+            ProbeKind::Above => QUICK_PROBE_ABOVE,
+            ProbeKind::Alone => QUICK_PROBE_ALONE,
+        }
     }
 }
 
 /// The scratch crate's manifest: above the crate, a path dependency on it with the user's
 /// feature choice (features named `crate/feature` are left to the crate's defaults).
 fn probe_manifest(kind: ProbeKind, name: &str, root_dir: &Path, flags: &crate::cargo::CargoFlags) -> String {
-    let quote = |s: &str| format!("{s:?}");
+    let quote = |s: &str| toml_edit::Value::from(s).to_string();
     let mut manifest =
         "[package]\nname = \"splitcheck-probe\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n".to_owned();
     if kind == ProbeKind::Above {
@@ -104,7 +122,7 @@ fn write_probe(
 ) -> Result<(PathBuf, PathBuf, String), Error> {
     let dir = package.target_dir.join("splitcheck-probe");
     let lib = dir.join("src").join("lib.rs");
-    let text = probe_text(kind);
+    let text = kind.text();
     let write = || -> std::io::Result<()> {
         std::fs::create_dir_all(dir.join("src"))?;
         std::fs::write(
@@ -230,10 +248,7 @@ pub fn record_quick(
     progress.set_message("warm-up builds");
     let warmup = ProfilePair { lib: crate_cargo.build(false)?, test: crate_cargo.test_build(false)? };
     let (probe_kind, probe_cargo, probe_lib, probe_text) = build_probe(package, &options.cargo, offline)?;
-    let probe_lines = match probe_kind {
-        ProbeKind::Above => PROBE_LINES,
-        ProbeKind::Alone => PROBE_ALONE_LINES,
-    };
+    let probe_lines = probe_kind.lines();
     let mut sides = [
         Side {
             cargo: crate_cargo,
@@ -306,11 +321,8 @@ pub fn record_quick(
     }
     progress.finish_and_clear();
     let [crate_side, probe_side] = sides;
-    let probe_name = match probe_kind {
-        ProbeKind::Above => QUICK_PROBE_ABOVE,
-        ProbeKind::Alone => QUICK_PROBE_ALONE,
-    };
-    let crates = vec![crate_side.timings(package.name.clone()), probe_side.timings(probe_name.to_owned())];
+    let crates =
+        vec![crate_side.timings(package.name.clone()), probe_side.timings(probe_kind.name().to_owned())];
     let fit = |points: &dyn Fn(&CrateTimings) -> Vec<Sample>, seed| {
         let samples: Vec<Sample> = crates.iter().flat_map(points).collect();
         crate::cost::fit(&samples, 1000, seed).map(|f| f.row())
@@ -339,20 +351,20 @@ mod tests {
 
     #[test]
     fn the_probe_lines_are_what_the_module_walk_counts() {
-        for (kind, lines) in [(ProbeKind::Above, PROBE_LINES), (ProbeKind::Alone, PROBE_ALONE_LINES)] {
+        for kind in [ProbeKind::Above, ProbeKind::Alone] {
             let dir = tempfile::tempdir().unwrap();
             let lib = dir.path().join("src").join("lib.rs");
             std::fs::create_dir_all(lib.parent().unwrap()).unwrap();
-            std::fs::write(&lib, probe_text(kind)).unwrap();
+            std::fs::write(&lib, kind.text()).unwrap();
             let totals = crate::modtree::walk(&lib, dir.path()).totals();
-            assert_eq!((totals.src_code, totals.test_code), lines, "{kind:?}");
+            assert_eq!((totals.src_code, totals.test_code), kind.lines(), "{kind:?}");
         }
     }
 
     #[test]
     fn the_probe_takes_a_body_edit() {
         for kind in [ProbeKind::Above, ProbeKind::Alone] {
-            assert_eq!(touch::touched(&probe_text(kind), TouchKind::Body, 1).1, TouchKind::Body);
+            assert_eq!(touch::touched(&kind.text(), TouchKind::Body, 1).1, TouchKind::Body);
         }
     }
 
@@ -381,5 +393,9 @@ mod tests {
         let alone: toml_edit::DocumentMut =
             probe_manifest(ProbeKind::Alone, "my-crate", Path::new("/w"), &flags).parse().unwrap();
         assert!(!alone.contains_key("dependencies"));
+        // Any path is written as TOML reads it, control characters included.
+        let odd = probe_manifest(ProbeKind::Above, "my-crate", Path::new("/w/\u{1b}x\ty"), &flags);
+        let doc: toml_edit::DocumentMut = odd.parse().unwrap();
+        assert_eq!(doc["dependencies"]["below"]["path"].as_str(), Some("/w/\u{1b}x\ty"));
     }
 }
