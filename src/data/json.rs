@@ -2,13 +2,13 @@
 
 /// Pretty JSON with a final newline.
 pub fn pretty_json<T: serde::Serialize + ?Sized>(value: &T) -> std::io::Result<String> {
-    let mut text = serde_json::to_string_pretty(value).map_err(std::io::Error::from)?;
-    text.push('\n');
-    Ok(text)
+    let mut bytes = Vec::new();
+    write_pretty_json(value, &mut bytes)?;
+    String::from_utf8(bytes).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
 }
 
-/// The same, written as it is made (a crate's graph can be tens of megabytes: no copy of it in
-/// memory).
+/// Pretty JSON with a final newline, written as it is made (a crate's graph can be tens of
+/// megabytes: no copy of it in memory); [`pretty_json`] is this into a string.
 pub fn write_pretty_json<T: serde::Serialize + ?Sized>(
     value: &T,
     out: impl std::io::Write,
