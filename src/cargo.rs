@@ -129,6 +129,7 @@ impl Cargo {
     /// `cargo args… --manifest-path …`, offline and in the target directory as asked.
     fn command(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new(Self::program());
+        crate::huge_pages::restore_in_child(&mut cmd);
         cmd.args(args).arg("--manifest-path").arg(&self.manifest);
         if matches!(args.first(), Some(&("build" | "test" | "check" | "bench")))
             || args.starts_with(&["nextest", "run"])

@@ -468,6 +468,7 @@ enum ExploreFormat {
 /// Runs splitcheck with the process arguments. `as_cargo_subcommand`: invoked as
 /// `cargo-splitcheck`, whose first argument cargo sets to `splitcheck`.
 pub fn main(as_cargo_subcommand: bool) -> ExitCode {
+    crate::huge_pages::disable_for_this_process();
     let mut args: Vec<OsString> = std::env::args_os().collect();
     if as_cargo_subcommand && args.get(1).is_some_and(|a| a == "splitcheck") {
         args.remove(1);

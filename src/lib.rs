@@ -16,6 +16,7 @@ pub mod error;
 pub mod explore;
 pub mod git;
 pub mod graph;
+pub mod huge_pages;
 pub mod items;
 pub mod layers;
 pub mod measure;
