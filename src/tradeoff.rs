@@ -16,6 +16,7 @@ use crate::data::trade_off::*;
 use crate::partition::{self, Candidate, CostModel, CostSource, Model, SearchOptions, Shape};
 use crate::pricing::Prices;
 use crate::workspace::Dependents;
+use rayon::prelude::*;
 use std::collections::BTreeSet;
 
 /// Where the recording came from, as the report names it.
@@ -54,13 +55,19 @@ pub fn trade_off(
     options: &TradeOffOptions,
 ) -> TradeOffReport {
     let primary = prices.primary();
+    // Each k is searched and measured on its own; rayon keeps the order of k.
+    let searched: Vec<_> = (options.min_parts..=options.max_parts)
+        .into_par_iter()
+        .map(|k| {
+            let (candidates, exact) = candidates_for(prices, k);
+            let setup =
+                PartitionSetup { graph, prices, k, max_new_pub: options.max_new_pub, shown: options.per_k };
+            (k, candidates.len(), exact, partition_report(&setup, &candidates, exact))
+        })
+        .collect();
     let mut facade = None;
     let mut splits = Vec::new();
-    for k in options.min_parts..=options.max_parts {
-        let (candidates, exact) = candidates_for(prices, k);
-        let setup =
-            PartitionSetup { graph, prices, k, max_new_pub: options.max_new_pub, shown: options.per_k };
-        let partition = partition_report(&setup, &candidates, exact);
+    for (k, candidates_found, exact, partition) in searched {
         facade.get_or_insert(partition.facade);
         let note = partition.candidates.is_empty().then(|| {
             if primary.top_units.units.len() < k {
@@ -75,7 +82,7 @@ pub fn trade_off(
         splits.push(SplitsForK {
             crates: k,
             exact,
-            candidates_found: candidates.len(),
+            candidates_found,
             note,
             candidates: partition.candidates,
         });
@@ -101,29 +108,36 @@ pub fn trade_off(
 /// search is proven optimal.
 pub fn candidates_for(prices: &Prices, crates: usize) -> (Vec<Candidate>, bool) {
     let primary = prices.primary();
-    let mut exact = true;
-    let mut seen: BTreeSet<(Shape, Vec<usize>)> = BTreeSet::new();
-    let mut out: Vec<Candidate> = Vec::new();
+    // The searches (each shape, each profile) are independent: run side by side, merged in
+    // this order so the output does not depend on which finished first.
+    let mut jobs = Vec::new();
     for shape in [Shape::CrateOnTop, Shape::Facade] {
         let k = shape.parts_for(crates);
         // One part under a facade only moves the whole crate down a level.
-        if k < 2 {
-            continue;
+        if k >= 2 {
+            jobs.extend([(shape, k, primary), (shape, k, prices.of(primary.profile.other()))]);
         }
+    }
+    let results: Vec<_> = jobs
+        .par_iter()
+        .map(|&(shape, k, pricing)| {
+            partition::best_partitions(&pricing.model(shape), &SearchOptions { k, ..Default::default() })
+        })
+        .collect();
+    let mut exact = true;
+    let mut seen: BTreeSet<(Shape, Vec<usize>)> = BTreeSet::new();
+    let mut out: Vec<Candidate> = Vec::new();
+    for (&(shape, k, pricing), result) in jobs.iter().zip(results) {
         let model = primary.model(shape);
-        for pricing in [primary, prices.of(primary.profile.other())] {
-            let searched = pricing.model(shape);
-            let result = partition::best_partitions(&searched, &SearchOptions { k, ..Default::default() });
-            if pricing.profile == primary.profile {
-                exact &= result.exact;
+        if pricing.profile == primary.profile {
+            exact &= result.exact;
+        }
+        for c in result.candidates {
+            let units = primary.units_for(shape);
+            if c.k != k || !seen.insert((shape, canonical_labels(&c.parts, units.facade))) {
+                continue;
             }
-            for c in result.candidates {
-                let units = primary.units_for(shape);
-                if c.k != k || !seen.insert((shape, canonical_labels(&c.parts, units.facade))) {
-                    continue;
-                }
-                out.extend(Candidate::new(&model, c.parts, k));
-            }
+            out.extend(Candidate::new(&model, c.parts, k));
         }
     }
     out.sort_by(|a, b| {
