@@ -405,7 +405,12 @@ fn run_dot(
                     format: format.to_owned(),
                 });
             }
-            None => std::thread::sleep(std::time::Duration::from_millis(20)),
+            // Most pictures take 20-40 ms: a fixed 20 ms poll added half of that again to each.
+            // Short waits first, 20 ms once the run is long.
+            None => std::thread::sleep(
+                (start.elapsed() / 8)
+                    .clamp(std::time::Duration::from_millis(1), std::time::Duration::from_millis(20)),
+            ),
         }
     };
     let _ = writer.join();
