@@ -8,6 +8,7 @@
 
 use crate::items::{ItemDef, ItemIdx, ItemKind, Namespace, PathRef, Visibility};
 use crate::modtree::{ModuleId, ModuleTree};
+use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// An item of the crate: module and index in its item table.
@@ -190,6 +191,15 @@ struct Resolver<'t> {
     scopes: Vec<Scope>,
     /// `macro_rules!` by name, for textual scope.
     macros: HashMap<&'t str, Vec<ItemId>>,
+    /// How many times each scope has changed while imports settle.
+    versions: Vec<u32>,
+}
+
+/// What one module's code resolved to.
+struct ModuleResolved {
+    refs: Vec<ResolvedRef>,
+    use_modules: Vec<Vec<ModuleId>>,
+    stats: ResolveStats,
 }
 
 /// How a path walk ended.
@@ -273,7 +283,8 @@ impl<'t> Resolver<'t> {
                 }
             }
         }
-        Resolver { tree, edition, externs, scopes, macros }
+        let versions = vec![0; scopes.len()];
+        Resolver { tree, edition, externs, scopes, macros, versions }
     }
 
     /// Resolves `use` declarations until nothing changes, so re-exports of re-exports and globs
@@ -281,11 +292,15 @@ impl<'t> Resolver<'t> {
     fn settle_imports(&mut self) {
         // Each round either binds a new name or stops; the bound keeps a pathological crate
         // from spinning (ambiguous globs flipping back and forth cannot happen: slots only fill).
+        // Each glob import's target and that target's scope version when it was last read in
+        // full: a glob of a scope that has not changed since binds nothing new (slots only
+        // fill, and a glob never replaces a binding), so later rounds skip it.
+        let mut globs_read: HashMap<(ModuleId, usize), (Res, u32)> = HashMap::new();
         for _ in 0..64 {
             let mut changed = false;
             for m_idx in 0..self.tree.modules.len() {
                 let m = ModuleId(m_idx as u32);
-                for leaf in &self.tree.modules[m_idx].items.uses {
+                for (leaf_idx, leaf) in self.tree.modules[m_idx].items.uses.iter().enumerate() {
                     let use_id = ItemId { module: m, item: leaf.item };
                     let public = vis_class(&item_def(self.tree, use_id).vis);
                     match &leaf.name {
@@ -311,7 +326,10 @@ impl<'t> Resolver<'t> {
                                 changed |= self.bind(m, name, ns, binding);
                             }
                         }
-                        None => changed |= self.glob_import(m, &leaf.path, use_id, public),
+                        None => {
+                            let read = globs_read.entry((m, leaf_idx)).or_insert((Res::External, u32::MAX));
+                            changed |= self.glob_import(m, &leaf.path, use_id, public, read);
+                        }
                     }
                 }
             }
@@ -330,7 +348,7 @@ impl<'t> Resolver<'t> {
             None => scope.entry(name.to_owned()).or_default(),
         };
         let slot = per_ns.slot(ns);
-        match slot {
+        let changed = match slot {
             None => {
                 *slot = Some(binding);
                 true
@@ -340,11 +358,33 @@ impl<'t> Resolver<'t> {
                 true
             }
             Some(_) => false,
+        };
+        if changed {
+            self.versions[m.index()] += 1;
         }
+        changed
     }
 
-    fn glob_import(&mut self, m: ModuleId, path: &[String], use_id: ItemId, public: VisClass) -> bool {
+    /// `read`: the target and its scope version when this import last read it; skipped when
+    /// both are the same now.
+    fn glob_import(
+        &mut self,
+        m: ModuleId,
+        path: &[String],
+        use_id: ItemId,
+        public: VisClass,
+        read: &mut (Res, u32),
+    ) -> bool {
         let walked = self.walk(m, path, true, Ns::Type);
+        let version = match walked.res {
+            Some(Res::Module(t)) => self.versions[t.index()],
+            _ => 0,
+        };
+        match walked.res {
+            Some(res) if *read == (res, version) => return false,
+            Some(res) => *read = (res, version),
+            None => {}
+        }
         let mut changed = false;
         match walked.res {
             Some(Res::Module(t)) if t != m => {
@@ -602,131 +642,127 @@ impl<'t> Resolver<'t> {
 
     fn resolve_all(&self) -> Resolution {
         let mut refs = Vec::new();
-        let mut stats = ResolveStats::default();
         let mut impl_headers = BTreeMap::new();
         let impls_of = self.impl_index(&mut refs, &mut impl_headers);
-        let mut use_modules = Vec::with_capacity(self.tree.modules.len());
-        for (m_idx, module) in self.tree.modules.iter().enumerate() {
-            let m = ModuleId(m_idx as u32);
-            use_modules.push(
-                module
-                    .items
-                    .uses
-                    .iter()
-                    .map(|leaf| self.walk(m, &leaf.path, true, Ns::Type).modules)
-                    .collect(),
-            );
-            let module_test = module.test_only;
-            let test_of = |idx: ItemIdx, written_test: bool| {
-                module_test || written_test || module.items.items[idx as usize].test_only
-            };
-            for r in &module.items.refs {
-                stats.paths += 1;
-                let from = ItemId { module: m, item: r.item };
-                let test_only = test_of(r.item, r.test_only);
-                let crate_path = is_crate_relative(&r.path);
-                let mut push =
-                    |to, kind| refs.push(ResolvedRef { from, to, kind, line: r.line, test_only, crate_path });
-                match self.resolve_ref(m, r) {
-                    RefOutcome::Crate(to, via, assoc) => {
-                        stats.to_crate += 1;
-                        push(to, RefKind::Path);
-                        // `Type::item`: the impls that define `item` are needed too.
-                        if let Some(assoc) = assoc {
-                            for imp in impls_of.get(&to).into_iter().flatten() {
-                                if item_def(self.tree, *imp).assoc.binary_search(&assoc).is_ok() {
-                                    push(*imp, RefKind::Method);
-                                }
-                            }
-                        }
-                        via.into_iter().for_each(|v| push(v, RefKind::ReExport));
-                    }
-                    RefOutcome::External(via) => {
-                        stats.external += 1;
-                        // An external item re-exported by another module of the crate.
-                        via.into_iter().for_each(|v| push(v, RefKind::ReExport));
-                    }
-                    RefOutcome::Binding | RefOutcome::Module => stats.paths -= 1,
-                    RefOutcome::Unresolved => {
-                        stats.unresolved += 1;
-                        if matches!(r.path[0].as_str(), "crate" | "self" | "super" | "$crate") {
-                            stats.unresolved_crate_paths.push((m, r.line, r.path.join("::")));
-                        }
-                    }
-                }
-            }
-            for leaf in &module.items.uses {
-                if leaf.name.is_none() {
-                    continue;
-                }
-                let from = ItemId { module: m, item: leaf.item };
-                let test_only = test_of(leaf.item, false);
-                let crate_path = is_crate_relative(&leaf.path);
-                let line = module.items.items[leaf.item as usize].span.0.0;
-                let walked = self.walk(m, &leaf.path, true, Ns::Type);
-                if let Some(Res::Item(to)) = walked.res {
-                    refs.push(ResolvedRef { from, to, kind: RefKind::Use, line, test_only, crate_path });
-                }
-                // Re-exports on the way count even when they lead out of the crate.
-                for v in &walked.via {
-                    refs.push(ResolvedRef {
-                        from,
-                        to: *v,
-                        kind: RefKind::ReExport,
-                        line,
-                        test_only,
-                        crate_path,
-                    });
-                }
-                // Also the value and macro of the same name, when they are other items.
-                if let Some((parent, last)) = self.walk_prefix(m, &leaf.path, true) {
-                    for ns in [Ns::Value, Ns::Macro] {
-                        if let Some((b, _)) = self.lookup_in(parent, last, ns, m)
-                            && let Res::Item(to) = b.res
-                            && Some(Res::Item(to)) != walked.res
-                        {
-                            refs.push(ResolvedRef {
-                                from,
-                                to,
-                                kind: RefKind::Use,
-                                line,
-                                test_only,
-                                crate_path,
-                            });
-                        }
-                    }
-                }
-            }
-        }
-        for (m_idx, module) in self.tree.modules.iter().enumerate() {
-            let m = ModuleId(m_idx as u32);
-            for call in &module.items.method_calls {
-                let Some(Res::Item(ty)) = self.walk(m, &call.receiver_ty, false, Ns::Type).res else {
-                    continue;
-                };
-                let Some(impls) = impls_of.get(&ty) else { continue };
-                let from = ItemId { module: m, item: call.item };
-                let test_only =
-                    module.test_only || call.test_only || module.items.items[call.item as usize].test_only;
-                for imp in impls {
-                    if item_def(self.tree, *imp).assoc.binary_search(&call.method).is_ok() && imp.module != m
-                    {
-                        refs.push(ResolvedRef {
-                            from,
-                            to: *imp,
-                            kind: RefKind::Method,
-                            line: call.line,
-                            test_only,
-                            crate_path: false,
-                        });
-                    }
-                }
-            }
+        // Modules resolve independently once the scopes are settled: side by side, joined in
+        // module order.
+        let per_module: Vec<ModuleResolved> = (0..self.tree.modules.len())
+            .into_par_iter()
+            .map(|m_idx| self.resolve_module(ModuleId(m_idx as u32), &impls_of))
+            .collect();
+        let mut stats = ResolveStats::default();
+        let mut use_modules = Vec::with_capacity(per_module.len());
+        for done in per_module {
+            refs.extend(done.refs);
+            use_modules.push(done.use_modules);
+            stats.paths += done.stats.paths;
+            stats.to_crate += done.stats.to_crate;
+            stats.external += done.stats.external;
+            stats.unresolved += done.stats.unresolved;
+            stats.unresolved_crate_paths.extend(done.stats.unresolved_crate_paths);
         }
         refs.retain(|r| r.from != r.to);
-        refs.sort();
+        refs.par_sort_unstable();
         stats.unresolved_crate_paths.sort();
         Resolution { refs, use_modules, impl_headers, stats }
+    }
+
+    /// One module's paths, `use` leaves and method calls, resolved.
+    fn resolve_module(&self, m: ModuleId, impls_of: &HashMap<ItemId, Vec<ItemId>>) -> ModuleResolved {
+        let module = self.tree.get(m);
+        let mut refs = Vec::new();
+        let mut stats = ResolveStats::default();
+        let use_modules: Vec<Vec<ModuleId>> =
+            module.items.uses.iter().map(|leaf| self.walk(m, &leaf.path, true, Ns::Type).modules).collect();
+        let module_test = module.test_only;
+        let test_of = |idx: ItemIdx, written_test: bool| {
+            module_test || written_test || module.items.items[idx as usize].test_only
+        };
+        for r in &module.items.refs {
+            stats.paths += 1;
+            let from = ItemId { module: m, item: r.item };
+            let test_only = test_of(r.item, r.test_only);
+            let crate_path = is_crate_relative(&r.path);
+            let mut push =
+                |to, kind| refs.push(ResolvedRef { from, to, kind, line: r.line, test_only, crate_path });
+            match self.resolve_ref(m, r) {
+                RefOutcome::Crate(to, via, assoc) => {
+                    stats.to_crate += 1;
+                    push(to, RefKind::Path);
+                    // `Type::item`: the impls that define `item` are needed too.
+                    if let Some(assoc) = assoc {
+                        for imp in impls_of.get(&to).into_iter().flatten() {
+                            if item_def(self.tree, *imp).assoc.binary_search(&assoc).is_ok() {
+                                push(*imp, RefKind::Method);
+                            }
+                        }
+                    }
+                    via.into_iter().for_each(|v| push(v, RefKind::ReExport));
+                }
+                RefOutcome::External(via) => {
+                    stats.external += 1;
+                    // An external item re-exported by another module of the crate.
+                    via.into_iter().for_each(|v| push(v, RefKind::ReExport));
+                }
+                RefOutcome::Binding | RefOutcome::Module => stats.paths -= 1,
+                RefOutcome::Unresolved => {
+                    stats.unresolved += 1;
+                    if matches!(r.path[0].as_str(), "crate" | "self" | "super" | "$crate") {
+                        stats.unresolved_crate_paths.push((m, r.line, r.path.join("::")));
+                    }
+                }
+            }
+        }
+        for leaf in &module.items.uses {
+            if leaf.name.is_none() {
+                continue;
+            }
+            let from = ItemId { module: m, item: leaf.item };
+            let test_only = test_of(leaf.item, false);
+            let crate_path = is_crate_relative(&leaf.path);
+            let line = module.items.items[leaf.item as usize].span.0.0;
+            let walked = self.walk(m, &leaf.path, true, Ns::Type);
+            if let Some(Res::Item(to)) = walked.res {
+                refs.push(ResolvedRef { from, to, kind: RefKind::Use, line, test_only, crate_path });
+            }
+            // Re-exports on the way count even when they lead out of the crate.
+            for v in &walked.via {
+                refs.push(ResolvedRef { from, to: *v, kind: RefKind::ReExport, line, test_only, crate_path });
+            }
+            // Also the value and macro of the same name, when they are other items.
+            if let Some((parent, last)) = self.walk_prefix(m, &leaf.path, true) {
+                for ns in [Ns::Value, Ns::Macro] {
+                    if let Some((b, _)) = self.lookup_in(parent, last, ns, m)
+                        && let Res::Item(to) = b.res
+                        && Some(Res::Item(to)) != walked.res
+                    {
+                        refs.push(ResolvedRef { from, to, kind: RefKind::Use, line, test_only, crate_path });
+                    }
+                }
+            }
+        }
+        for call in &module.items.method_calls {
+            let Some(Res::Item(ty)) = self.walk(m, &call.receiver_ty, false, Ns::Type).res else {
+                continue;
+            };
+            let Some(impls) = impls_of.get(&ty) else { continue };
+            let from = ItemId { module: m, item: call.item };
+            let test_only =
+                module.test_only || call.test_only || module.items.items[call.item as usize].test_only;
+            for imp in impls {
+                if item_def(self.tree, *imp).assoc.binary_search(&call.method).is_ok() && imp.module != m {
+                    refs.push(ResolvedRef {
+                        from,
+                        to: *imp,
+                        kind: RefKind::Method,
+                        line: call.line,
+                        test_only,
+                        crate_path: false,
+                    });
+                }
+            }
+        }
+        ModuleResolved { refs, use_modules, stats }
     }
 
     fn resolve_ref(&self, m: ModuleId, r: &PathRef) -> RefOutcome {
