@@ -19,6 +19,7 @@ use crate::modtree::{ModuleId, ModuleTree, Size};
 use crate::resolve::{ItemId, RefKind, Resolution, item_def};
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
+use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// A node of a [`ModuleGraph`]: index into [`ModuleGraph::nodes`].
@@ -248,9 +249,25 @@ impl ModuleGraph {
 
     /// Every cycle with the cheapest edges that break it and its item-level view.
     pub fn cycles(&self, tree: &ModuleTree) -> Vec<Cycle> {
-        self.sccs()
-            .into_iter()
-            .map(|nodes| {
+        let sccs = self.sccs();
+        // The item edges inside each cycle, bucketed in one pass over the crate's item edges.
+        let mut scc_of: Vec<Option<usize>> = vec![None; self.nodes.len()];
+        for (i, nodes) in sccs.iter().enumerate() {
+            nodes.iter().for_each(|n| scc_of[n.index()] = Some(i));
+        }
+        let mut inside: Vec<Vec<&ItemEdge>> = vec![Vec::new(); sccs.len()];
+        for e in &self.item_edges {
+            let (a, b) =
+                (scc_of[self.node_of(e.from.module).index()], scc_of[self.node_of(e.to.module).index()]);
+            if let (Some(a), Some(b)) = (a, b)
+                && a == b
+            {
+                inside[a].push(e);
+            }
+        }
+        sccs.into_par_iter()
+            .zip(inside)
+            .map(|(nodes, inside)| {
                 let in_scc: BTreeSet<NodeId> = nodes.iter().copied().collect();
                 let weighted: Vec<(NodeId, NodeId, u32)> = self
                     .analysis_edges()
@@ -263,7 +280,7 @@ impl ModuleGraph {
                     .map(|((a, b), w)| (a, b, w))
                     .collect();
                 let breaking = min_feedback_edges(&nodes, &weighted);
-                let items = straddle::analyze(self, tree, &nodes);
+                let items = straddle::analyze(self, tree, &nodes, &inside);
                 Cycle { nodes, breaking, items }
             })
             .collect()

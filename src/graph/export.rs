@@ -6,6 +6,7 @@ use crate::data::graph::*;
 use crate::graph::{Cycle, ModuleGraph, NodeId};
 use crate::paths::relative;
 use crate::resolve::{ItemId, Target};
+use rayon::prelude::*;
 
 /// The report of the crate's whole module graph, as partitions and reports price it (default
 /// options: no `--depth`, test-only references kept aside).
@@ -25,14 +26,19 @@ pub fn graph_report(analysis: &CrateAnalysis, graph: &ModuleGraph, focus: Option
     };
     let is_shown = |n: NodeId| shown.binary_search(&n).is_ok();
     let item_path = |id: ItemId| ModuleGraph::item_path(tree, id);
+    // Each module's files relative to the package, once: a site is a file and a line.
+    let shown_files: Vec<(String, Vec<String>)> = tree
+        .modules
+        .par_iter()
+        .map(|m| (relative(base, &m.file), m.files.iter().map(|f| relative(base, f)).collect()))
+        .collect();
     let at = |id: ItemId, line: u32| {
-        let module = tree.get(id.module);
+        let (file, files) = &shown_files[id.module.index()];
         let file_idx = crate::resolve::item_def(tree, id).file as usize;
-        let file = module.files.get(file_idx).unwrap_or(&module.file);
-        format!("{}:{line}", relative(base, file))
+        format!("{}:{line}", files.get(file_idx).unwrap_or(file))
     };
     let modules = shown
-        .iter()
+        .par_iter()
         .map(|&n| {
             let node = graph.node(n);
             let module = tree.get(node.module);
@@ -44,7 +50,7 @@ pub fn graph_report(analysis: &CrateAnalysis, graph: &ModuleGraph, focus: Option
             };
             GraphModule {
                 path: node.path.clone(),
-                file: relative(base, &module.file),
+                file: shown_files[node.module.index()].0.clone(),
                 src_lines: node.size.src_code,
                 test_lines: node.size.test_code,
                 tests: node.size.tests,
@@ -77,7 +83,7 @@ pub fn graph_report(analysis: &CrateAnalysis, graph: &ModuleGraph, focus: Option
         .collect();
     let edges = graph
         .edges
-        .iter()
+        .par_iter()
         .filter(|e| is_shown(e.from) && is_shown(e.to))
         .map(|e| GraphEdge {
             from: graph.node(e.from).path.clone(),

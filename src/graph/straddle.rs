@@ -7,13 +7,13 @@
 //! move up (into the facade, for the crate root). If no item-level cycle spans two modules,
 //! moving such items breaks the module cycle entirely.
 
-use super::{ModuleGraph, NodeId};
+use super::{ItemEdge, ModuleGraph, NodeId};
 use crate::items::{ItemKind, Visibility};
 use crate::modtree::{ModuleId, ModuleTree};
 use crate::resolve::ItemId;
 use crate::resolve::item_def;
 use petgraph::graph::{DiGraph, NodeIndex};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeSet, HashMap};
 
 #[derive(Debug, Clone, Default)]
 pub struct CycleItems {
@@ -41,9 +41,16 @@ pub struct StraddlingModule {
     pub breaks_cycle_alone: bool,
 }
 
-pub(super) fn analyze(graph: &ModuleGraph, tree: &ModuleTree, scc: &[NodeId]) -> CycleItems {
+/// `edges`: the item edges with both ends in the cycle's modules (the caller buckets them once
+/// for every cycle).
+pub(super) fn analyze(
+    graph: &ModuleGraph,
+    tree: &ModuleTree,
+    scc: &[NodeId],
+    edges: &[&ItemEdge],
+) -> CycleItems {
     // Items of the cycle's modules and the item edges between them that the analysis counts.
-    let mut index: BTreeMap<ItemId, usize> = BTreeMap::new();
+    let mut index: HashMap<ItemId, usize> = HashMap::new();
     let mut owner: Vec<NodeId> = Vec::new();
     let mut ids: Vec<ItemId> = Vec::new();
     for &n in scc {
@@ -63,7 +70,7 @@ pub(super) fn analyze(graph: &ModuleGraph, tree: &ModuleTree, scc: &[NodeId]) ->
     }
     let mut out_edges: Vec<Vec<usize>> = vec![Vec::new(); ids.len()];
     let mut in_edges: Vec<Vec<usize>> = vec![Vec::new(); ids.len()];
-    for e in &graph.item_edges {
+    for e in edges {
         if (e.test_only && !graph.options.include_tests) || is_facade(e.from) {
             continue;
         }
@@ -122,10 +129,8 @@ fn reach(starts: &[usize], adj: &[Vec<usize>]) -> Vec<bool> {
 
 /// Whether the cycle's modules form no cycle once the `moved` items are a module of their own.
 fn splits_acyclic(scc: &[NodeId], owner: &[NodeId], moved: &[bool], out_edges: &[Vec<usize>]) -> bool {
-    let group_of = |i: usize| {
-        let pos = scc.iter().position(|n| *n == owner[i]).expect("item of the cycle");
-        if moved[i] { scc.len() } else { pos }
-    };
+    let position: HashMap<NodeId, usize> = scc.iter().enumerate().map(|(i, n)| (*n, i)).collect();
+    let group_of = |i: usize| if moved[i] { scc.len() } else { position[&owner[i]] };
     let groups = scc.len() + 1;
     let mut edges: BTreeSet<(usize, usize)> = BTreeSet::new();
     for (a, targets) in out_edges.iter().enumerate() {
