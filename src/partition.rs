@@ -18,7 +18,7 @@ mod search;
 pub use model::{
     FACADE_ROOT, FacadeSplit, SHARED_ROOT, Shape, Unit, UnitGraph, test_edit_weight, units_from_graph,
 };
-pub use search::{SearchOptions, SearchResult, best_partitions};
+pub use search::{SearchOptions, SearchResult, best_partitions, best_partitions_for};
 
 /// Which build is priced: the library alone, or the library with its unit tests (the default:
 /// the wait after an edit of a team that runs its tests).

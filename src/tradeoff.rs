@@ -13,11 +13,11 @@ use crate::data::partition::FacadeInfo;
 use crate::data::provenance::Provenance;
 use crate::data::timings::Timings;
 use crate::data::trade_off::*;
-use crate::partition::{self, Candidate, CostModel, CostSource, Model, SearchOptions, Shape};
+use crate::partition::{self, Candidate, CostModel, CostSource, Model, SearchOptions, SearchResult, Shape};
 use crate::pricing::Prices;
 use crate::workspace::Dependents;
 use rayon::prelude::*;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Where the recording came from, as the report names it.
 pub struct RecordingSource<'a> {
@@ -55,11 +55,12 @@ pub fn trade_off(
     options: &TradeOffOptions,
 ) -> TradeOffReport {
     let primary = prices.primary();
-    // Each k is searched and measured on its own; rayon keeps the order of k.
+    let searches = search_all(prices, options.min_parts..=options.max_parts);
+    // Each k is measured on its own; rayon keeps the order of k.
     let searched: Vec<_> = (options.min_parts..=options.max_parts)
         .into_par_iter()
         .map(|k| {
-            let (candidates, exact) = candidates_for(prices, k);
+            let (candidates, exact) = candidates_for(prices, k, &searches);
             let setup =
                 PartitionSetup { graph, prices, k, max_new_pub: options.max_new_pub, shown: options.per_k };
             (k, candidates.len(), exact, partition_report(&setup, &candidates, exact))
@@ -102,42 +103,66 @@ pub fn trade_off(
     }
 }
 
+/// Every search a report needs: per shape and profile, one run for all the numbers of crates
+/// asked (the heuristic passes through each smaller number of parts on its way to the largest),
+/// the runs side by side.
+pub struct Searches {
+    results: BTreeMap<(Shape, bool, usize), SearchResult>,
+}
+
+/// The searches for `crates` crates in `range`, in both shapes and both profiles.
+pub fn search_all(prices: &Prices, range: std::ops::RangeInclusive<usize>) -> Searches {
+    let primary = prices.primary();
+    let mut jobs = Vec::new();
+    for shape in [Shape::CrateOnTop, Shape::Facade] {
+        // One part under a facade only moves the whole crate down a level.
+        let mut ks: Vec<usize> = range.clone().map(|c| shape.parts_for(c)).filter(|k| *k >= 2).collect();
+        ks.dedup();
+        if !ks.is_empty() {
+            jobs.push((shape, true, primary, ks.clone()));
+            jobs.push((shape, false, prices.of(primary.profile.other()), ks));
+        }
+    }
+    let limit = SearchOptions::default().exact_limit;
+    let found: Vec<Vec<SearchResult>> = jobs
+        .par_iter()
+        .map(|(shape, _, pricing, ks)| partition::best_partitions_for(&pricing.model(*shape), ks, limit))
+        .collect();
+    let mut results = BTreeMap::new();
+    for ((shape, is_primary, _, ks), found) in jobs.into_iter().zip(found) {
+        for (k, result) in ks.into_iter().zip(found) {
+            results.insert((shape, is_primary, k), result);
+        }
+    }
+    Searches { results }
+}
+
 /// Candidates for `crates` crates after the split, of both shapes (the original crate as the
 /// top part; or k - 1 parts under a facade), from both profiles' searches, each once (parts
 /// compared as sets), ranked by the primary profile; and whether the best of each shape's
 /// search is proven optimal.
-pub fn candidates_for(prices: &Prices, crates: usize) -> (Vec<Candidate>, bool) {
+pub fn candidates_for(prices: &Prices, crates: usize, searches: &Searches) -> (Vec<Candidate>, bool) {
     let primary = prices.primary();
-    // The searches (each shape, each profile) are independent: run side by side, merged in
-    // this order so the output does not depend on which finished first.
-    let mut jobs = Vec::new();
-    for shape in [Shape::CrateOnTop, Shape::Facade] {
-        let k = shape.parts_for(crates);
-        // One part under a facade only moves the whole crate down a level.
-        if k >= 2 {
-            jobs.extend([(shape, k, primary), (shape, k, prices.of(primary.profile.other()))]);
-        }
-    }
-    let results: Vec<_> = jobs
-        .par_iter()
-        .map(|&(shape, k, pricing)| {
-            partition::best_partitions(&pricing.model(shape), &SearchOptions { k, ..Default::default() })
-        })
-        .collect();
     let mut exact = true;
     let mut seen: BTreeSet<(Shape, Vec<usize>)> = BTreeSet::new();
     let mut out: Vec<Candidate> = Vec::new();
-    for (&(shape, k, pricing), result) in jobs.iter().zip(results) {
-        let model = primary.model(shape);
-        if pricing.profile == primary.profile {
-            exact &= result.exact;
-        }
-        for c in result.candidates {
-            let units = primary.units_for(shape);
-            if c.k != k || !seen.insert((shape, canonical_labels(&c.parts, units.facade))) {
-                continue;
+    // Merged in a fixed order (each shape, the primary profile first), whichever search
+    // finished first.
+    for shape in [Shape::CrateOnTop, Shape::Facade] {
+        let k = shape.parts_for(crates);
+        for is_primary in [true, false] {
+            let Some(result) = searches.results.get(&(shape, is_primary, k)) else { continue };
+            let model = primary.model(shape);
+            if is_primary {
+                exact &= result.exact;
             }
-            out.extend(Candidate::new(&model, c.parts, k));
+            for c in &result.candidates {
+                let units = primary.units_for(shape);
+                if c.k != k || !seen.insert((shape, canonical_labels(&c.parts, units.facade))) {
+                    continue;
+                }
+                out.extend(Candidate::new(&model, c.parts.clone(), k));
+            }
         }
     }
     out.sort_by(|a, b| {

@@ -15,7 +15,7 @@ use crate::error::Error;
 use crate::partition::{Profile, Shape};
 use crate::pipeline::PriceOptions;
 use crate::pricing;
-use crate::tradeoff::candidates_for;
+use crate::tradeoff::{candidates_for, search_all};
 use crate::workspace::{self, Dependents, Selection};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
@@ -95,7 +95,7 @@ fn rank_crate(
     };
     let priced = crate::pipeline::price(&graph, &options)?;
     let (prices, timings) = (priced.prices, priced.source.as_str());
-    let (candidates, _) = candidates_for(&prices, 2);
+    let (candidates, _) = candidates_for(&prices, 2, &search_all(&prices, 2..=2));
     let best = |profile: Profile| -> Option<BestSaving> {
         let pricing = prices.of(profile);
         let unsplit = pricing.model(Shape::CrateOnTop).unsplit();

@@ -220,8 +220,9 @@ fn the_prediction_check_predicts_the_reports_e() {
     let graph = splitcheck::graph::export::crate_graph_report(&analysis);
     let prices = without_recording(&graph, CostFlags::default(), splitcheck::partition::Profile::Test);
     let mut rows = Vec::new();
+    let searches = splitcheck::tradeoff::search_all(&prices, 2..=3);
     for crates in 2..=3 {
-        let (candidates, exact) = splitcheck::tradeoff::candidates_for(&prices, crates);
+        let (candidates, exact) = splitcheck::tradeoff::candidates_for(&prices, crates, &searches);
         let setup = PartitionSetup { graph: &graph, prices: &prices, k: crates, max_new_pub: None, shown: 3 };
         rows.extend(partition_report(&setup, &candidates, exact).candidates);
     }

@@ -57,20 +57,51 @@ const BEAM: usize = 8;
 const SMALL_GRAPH: usize = 200;
 
 pub fn best_partitions(model: &Model<'_>, options: &SearchOptions) -> SearchResult {
+    let k = options.k.max(1);
+    best_partitions_for(model, &[k], options.exact_limit).pop().expect("one result per k")
+}
+
+/// The searches for several numbers of parts at once, one result per entry of `ks` (in that
+/// order). The heuristic grows the parts one split at a time, so one run to the largest `k` it
+/// is needed for passes through every smaller one: each level is the search of that `k` on its
+/// own, found once.
+pub fn best_partitions_for(model: &Model<'_>, ks: &[usize], exact_limit: u64) -> Vec<SearchResult> {
     let n = model.graph.units.len();
     let free: Vec<usize> = (0..n).filter(|u| Some(*u) != model.graph.facade).collect();
-    let k = options.k.max(1);
+    let adjacency = Adjacency::new(model);
+    let mut results: Vec<Option<SearchResult>> =
+        ks.iter().map(|&k| exact_search(model, &free, k.max(1), exact_limit)).collect();
+    let heuristic_ks: Vec<usize> =
+        ks.iter().zip(&results).filter(|(_, r)| r.is_none()).map(|(k, _)| k.max(&1)).copied().collect();
+    if let Some(&deepest) = heuristic_ks.iter().max() {
+        let levels = heuristic_levels(model, &adjacency, &free, deepest);
+        for (&k, result) in ks.iter().zip(results.iter_mut()) {
+            if result.is_none() {
+                let last = levels.get(k.max(1) - 1).cloned().unwrap_or_default();
+                *result = Some(SearchResult {
+                    candidates: final_polish(model, &free, last, k.max(1)),
+                    exact: false,
+                });
+            }
+        }
+    }
+    results.into_iter().map(|r| r.expect("every k searched")).collect()
+}
+
+/// The exact answer for `k` parts when enumerating is within `exact_limit` (or trivial); else
+/// `None`.
+fn exact_search(model: &Model<'_>, free: &[usize], k: usize, exact_limit: u64) -> Option<SearchResult> {
+    let n = model.graph.units.len();
     let mut found = Found::new(model);
     if k == 1 || free.len() < k {
         let parts = vec![0; n];
         if let Some(c) = Candidate::new(model, parts, 1) {
             found.add(c);
         }
-        return SearchResult { candidates: found.sorted(), exact: true };
+        return Some(SearchResult { candidates: found.sorted(), exact: true });
     }
-    let adjacency = Adjacency::new(model);
     if k == 2
-        && let Some(ideals) = enumerate_ideals(model, &free, options.exact_limit)
+        && let Some(ideals) = enumerate_ideals(model, free, exact_limit)
     {
         for base in ideals {
             let parts: Vec<usize> = (0..n).map(|u| usize::from(!base[u])).collect();
@@ -78,21 +109,33 @@ pub fn best_partitions(model: &Model<'_>, options: &SearchOptions) -> SearchResu
                 found.add(c);
             }
         }
-        return SearchResult { candidates: found.sorted(), exact: true };
+        return Some(SearchResult { candidates: found.sorted(), exact: true });
     }
-    if k > 2 && (k as f64).powi(free.len() as i32) <= options.exact_limit as f64 {
-        enumerate_assignments(model, &free, k, &mut found);
-        return SearchResult { candidates: found.sorted(), exact: true };
+    if k > 2 && (k as f64).powi(free.len() as i32) <= exact_limit as f64 {
+        enumerate_assignments(model, free, k, &mut found);
+        return Some(SearchResult { candidates: found.sorted(), exact: true });
     }
-    // Heuristic: grow the number of parts one split at a time, keeping a beam of the best.
+    None
+}
+
+/// The heuristic: grow the number of parts one split at a time, keeping a beam of the best.
+/// Entry `j` holds the candidates of `j + 1` parts (entry 0, one part, stays empty); a level
+/// with no candidate ends the growth.
+fn heuristic_levels(
+    model: &Model<'_>,
+    adjacency: &Adjacency,
+    free: &[usize],
+    k: usize,
+) -> Vec<Vec<Candidate>> {
+    let n = model.graph.units.len();
     let beam_width = if free.len() <= SMALL_GRAPH { BEAM } else { 2 };
     let mut beam: Vec<Vec<usize>> = vec![vec![0; n]];
-    let mut last: Vec<Candidate> = Vec::new();
+    let mut levels: Vec<Vec<Candidate>> = vec![Vec::new()];
     for parts_now in 1..k {
         let mut splits = Found::new(model);
         for parts in &beam {
             for q in 0..parts_now {
-                for split in split_part(model, &adjacency, parts, parts_now, q) {
+                for split in split_part(model, adjacency, parts, parts_now, q) {
                     if let Some(c) = Candidate::new(model, split, parts_now + 1) {
                         splits.add(c);
                     }
@@ -103,7 +146,7 @@ pub fn best_partitions(model: &Model<'_>, options: &SearchOptions) -> SearchResu
         let mut level = Found::new(model);
         for (i, c) in splits.sorted().into_iter().enumerate() {
             if i < 2 * beam_width {
-                let improved = local_search(model, &adjacency, c.parts.clone(), parts_now + 1, 0.0);
+                let improved = local_search(model, adjacency, c.parts.clone(), parts_now + 1, 0.0);
                 if let Some(better) = Candidate::new(model, improved, parts_now + 1) {
                     level.add(better);
                 }
@@ -115,25 +158,28 @@ pub fn best_partitions(model: &Model<'_>, options: &SearchOptions) -> SearchResu
             break;
         }
         beam = sorted.iter().take(beam_width).map(|c| c.parts.clone()).collect();
-        if parts_now + 1 == k {
-            last = sorted;
-        }
+        levels.push(sorted);
     }
-    // The moves above are guided by totals that keep tests with their module; the best
-    // candidates get a last polish priced exactly (tests where they must live).
-    if free.len() <= SMALL_GRAPH {
-        let mut polished = Found::new(model);
-        for (i, c) in last.into_iter().enumerate() {
-            if i < 2 * beam_width
-                && let Some(better) = Candidate::new(model, exact_polish(model, c.parts.clone(), k), k)
-            {
-                polished.add(better);
-            }
-            polished.add(c);
-        }
-        last = polished.sorted();
+    levels
+}
+
+/// The moves of the heuristic are guided by totals that keep tests with their module; the best
+/// candidates get a last polish priced exactly (tests where they must live).
+fn final_polish(model: &Model<'_>, free: &[usize], last: Vec<Candidate>, k: usize) -> Vec<Candidate> {
+    if free.len() > SMALL_GRAPH {
+        return last;
     }
-    SearchResult { candidates: last, exact: false }
+    let beam_width = BEAM;
+    let mut polished = Found::new(model);
+    for (i, c) in last.into_iter().enumerate() {
+        if i < 2 * beam_width
+            && let Some(better) = Candidate::new(model, exact_polish(model, c.parts.clone(), k), k)
+        {
+            polished.add(better);
+        }
+        polished.add(c);
+    }
+    polished.sorted()
 }
 
 /// Single-unit moves, each priced exactly by [`Model::price`], while `E` falls.
@@ -764,6 +810,42 @@ mod tests {
             let model = Model::new(&g, CostModel::assumed(), Profile::Lib);
             let r = heuristic_only(&model, 3);
             assert!(!r.candidates.is_empty(), "n={n}");
+        }
+    }
+
+    /// A graph of `n` units of uneven sizes, each using one or two earlier ones.
+    fn branching(n: usize) -> UnitGraph {
+        let mut g = chain(n);
+        for (i, u) in g.units.iter_mut().enumerate() {
+            u.src_lines = 50.0 + ((i * 37) % 11) as f64 * 40.0;
+            u.test_lines = ((i * 13) % 5) as f64 * 30.0;
+            u.p_test_edit = if i % 3 == 0 { 0.5 } else { 0.0 };
+        }
+        g.edges =
+            (1..n).map(|i| (i, (i * 7) % i, 1)).chain((3..n).step_by(2).map(|i| (i, i - 2, 2))).collect();
+        g
+    }
+
+    #[test]
+    fn one_search_for_several_k_finds_what_each_search_alone_finds() {
+        for n in [5, 24] {
+            let g = branching(n);
+            for profile in [Profile::Lib, Profile::Test] {
+                let model = Model::new(&g, CostModel::assumed(), profile);
+                // Exact where small, the heuristic (limit 0) everywhere: both paths share.
+                for limit in [2_000_000, 0] {
+                    let together = best_partitions_for(&model, &[2, 3, 4], limit);
+                    for (k, shared) in [2, 3, 4].into_iter().zip(&together) {
+                        let alone = best_partitions(&model, &SearchOptions { k, exact_limit: limit });
+                        let parts = |r: &SearchResult| {
+                            r.candidates.iter().map(|c| c.parts.clone()).collect::<Vec<_>>()
+                        };
+                        assert_eq!(parts(shared), parts(&alone), "n={n} k={k} limit={limit}");
+                        assert_eq!(shared.exact, alone.exact);
+                        assert!(!alone.candidates.is_empty(), "n={n} k={k}");
+                    }
+                }
+            }
         }
     }
 }
