@@ -57,6 +57,29 @@ pub fn partition_report(
     candidates: &[Candidate],
     exact: bool,
 ) -> PartitionReport {
+    partition_report_indexed(setup, &CutIndex::new(setup.graph, setup.prices), candidates, exact)
+}
+
+/// What [`partition_report`] looks up in the graph, made once for every `k` of a report.
+pub struct CutIndex<'g> {
+    items: ItemIndex<'g>,
+    places: ItemPlaces<'g>,
+}
+
+impl<'g> CutIndex<'g> {
+    pub fn new(graph: &'g GraphReport, prices: &Prices) -> Self {
+        CutIndex { items: item_index(graph), places: ItemPlaces::new(graph, &prices.primary().units) }
+    }
+}
+
+/// [`partition_report`] with the graph's index made by the caller (`index` must be of
+/// `setup.graph` and `setup.prices`).
+pub fn partition_report_indexed(
+    setup: &PartitionSetup<'_>,
+    index: &CutIndex<'_>,
+    candidates: &[Candidate],
+    exact: bool,
+) -> PartitionReport {
     let primary = setup.prices.primary();
     let model = Model::new(&primary.units, primary.cost.clone(), primary.profile);
     let (l, t) = (&setup.prices.lib, &setup.prices.test);
@@ -64,8 +87,7 @@ pub fn partition_report(
     let test = Model::new(&t.units, t.cost.clone(), t.profile);
     let models = |shape| (primary.model(shape), l.model(shape), t.model(shape));
     let (facade_models, top_models) = (models(Shape::Facade), models(Shape::CrateOnTop));
-    let items = item_index(setup.graph);
-    let places = ItemPlaces::new(setup.graph, &primary.units);
+    let (items, places) = (&index.items, &index.places);
     let mut rows: Vec<CandidateRow> = Vec::new();
     let mut dropped = 0;
     let frontier: BTreeSet<usize> = pareto_frontier(candidates).into_iter().collect();
@@ -78,7 +100,7 @@ pub fn partition_report(
             Shape::Facade => &facade_models,
             Shape::CrateOnTop => &top_models,
         };
-        let row = candidate_row(setup, model, (lib, test), (&items, &places), c, frontier.contains(&i));
+        let row = candidate_row(setup, model, (lib, test), (items, places), c, frontier.contains(&i));
         if setup.max_new_pub.is_some_and(|max| row.new_pub_items > max) {
             dropped += 1;
             continue;

@@ -7,7 +7,7 @@
 //! format text (the caller gathers [`Provenance`] and the recording; `report` renders).
 
 use crate::analysis::CrateAnalysis;
-use crate::cut::{PartitionSetup, partition_report};
+use crate::cut::{CutIndex, PartitionSetup, partition_report_indexed};
 use crate::data::graph::GraphReport;
 use crate::data::partition::FacadeInfo;
 use crate::data::provenance::Provenance;
@@ -55,7 +55,11 @@ pub fn trade_off(
     options: &TradeOffOptions,
 ) -> TradeOffReport {
     let primary = prices.primary();
-    let searches = search_all(prices, options.min_parts..=options.max_parts);
+    // The searches and the graph's index for measuring cuts do not depend on each other.
+    let (searches, index) = rayon::join(
+        || search_all(prices, options.min_parts..=options.max_parts),
+        || CutIndex::new(graph, prices),
+    );
     // Each k is measured on its own; rayon keeps the order of k.
     let searched: Vec<_> = (options.min_parts..=options.max_parts)
         .into_par_iter()
@@ -63,7 +67,7 @@ pub fn trade_off(
             let (candidates, exact) = candidates_for(prices, k, &searches);
             let setup =
                 PartitionSetup { graph, prices, k, max_new_pub: options.max_new_pub, shown: options.per_k };
-            (k, candidates.len(), exact, partition_report(&setup, &candidates, exact))
+            (k, candidates.len(), exact, partition_report_indexed(&setup, &index, &candidates, exact))
         })
         .collect();
     let mut facade = None;
