@@ -136,16 +136,20 @@ pub const FACADE_ROOT: &str = "crate (facade)";
 
 /// The module an item path belongs to: the longest module path that prefixes it. An item of no
 /// known module (a folded test module's) counts as the root's.
-fn module_in<'a>(module_paths: &BTreeSet<&str>, item: &'a str) -> &'a str {
+fn module_in<'a>(module_paths: &ModulePaths<'_>, item: &'a str) -> &'a str {
     match crate::paths::longest_module_prefix(item, |prefix| module_paths.contains(prefix)) {
         "" => "crate",
         module => module,
     }
 }
 
+/// The graph's module paths, asked for every `::`-prefix of every item path (hashed: looked up,
+/// never walked).
+type ModulePaths<'g> = std::collections::HashSet<&'g str, foldhash::fast::FixedState>;
+
 /// Builds the units of a graph report. `include_tests`: test-only references constrain too.
 pub fn units_from_graph(report: &GraphReport, include_tests: bool) -> UnitGraph {
-    let module_paths: BTreeSet<&str> = report.modules.iter().map(|m| m.path.as_str()).collect();
+    let module_paths: ModulePaths<'_> = report.modules.iter().map(|m| m.path.as_str()).collect();
     // Found once per item path: the edges name the same items many times over.
     let mut known: HashMap<&str, &str, foldhash::fast::FixedState> = HashMap::default();
     for e in &report.item_edges {
