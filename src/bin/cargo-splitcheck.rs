@@ -1,7 +1,8 @@
 //! `cargo splitcheck …`: cargo runs this binary as `cargo-splitcheck splitcheck …`.
 
-// The analysis allocates many small strings and vectors; mimalloc halves the time glibc's
-// allocator took (see reports/bench.md).
+// The analysis allocates many small strings and vectors: with glibc's allocator the report on
+// a generated 125K-line crate took 0.88-0.93 s, with mimalloc 0.63-0.65 s (3 interleaved runs
+// each, 2-core Xeon).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
