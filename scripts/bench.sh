@@ -13,19 +13,7 @@ sigil=$(cd "$1" && pwd)
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 # The crates.io sources, fetched as cargo does for a dependency.
-mkdir -p "$scratch/fetch/src"
-cat > "$scratch/fetch/Cargo.toml" <<'TOML'
-[package]
-name = "fetch"
-version = "0.0.0"
-edition = "2021"
-[dependencies]
-tokio = { version = "=1.54.1", features = ["full"] }
-libc = "=0.2.191"
-TOML
-touch "$scratch/fetch/src/lib.rs"
-dirs=$(cargo metadata --format-version 1 --manifest-path "$scratch/fetch/Cargo.toml" |
-  python3 -c 'import json,os,sys; m=json.load(sys.stdin); print(",".join(os.path.dirname(p["manifest_path"]) for n in ("tokio","libc") for p in m["packages"] if p["name"]==n))')
+dirs=$("$here/scripts/crate-source.sh" "$scratch" 'tokio = { version = "=1.54.1", features = ["full"] }' 'libc = "=0.2.191"' | paste -sd, -)
 cd "$here"
 SPLITCHECK_BENCH_CRATES="$sigil/compiler/ori_arc,$dirs" SPLITCHECK_BENCH_MD="$here/reports/bench.md" \
   cargo bench --locked --bench speed

@@ -13,19 +13,8 @@ bin="$here/target/release/splitcheck"
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 # Fetch the source as cargo does for a dependency.
-mkdir -p "$scratch/fetch/src"
-cat > "$scratch/fetch/Cargo.toml" <<'TOML'
-[package]
-name = "fetch"
-version = "0.0.0"
-edition = "2021"
-[dependencies]
-aho-corasick = "=1.1.5"
-TOML
-touch "$scratch/fetch/src/lib.rs"
-src=$(cargo metadata --format-version 1 --manifest-path "$scratch/fetch/Cargo.toml" |
-  python3 -c 'import json,sys; m=json.load(sys.stdin); print([p for p in m["packages"] if p["name"]=="aho-corasick"][0]["manifest_path"])')
-cp -r "$(dirname "$src")" "$scratch/aho-corasick"
+src=$("$here/scripts/crate-source.sh" "$scratch" 'aho-corasick = "=1.1.5"')
+cp -r "$src" "$scratch/aho-corasick"
 cd "$scratch/aho-corasick"
 # A fixed author and date give the same commit id on every run.
 git init -q && git add -A && GIT_AUTHOR_DATE=2026-01-01T00:00:00Z GIT_COMMITTER_DATE=2026-01-01T00:00:00Z \
