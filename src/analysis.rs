@@ -36,20 +36,23 @@ impl CrateAnalysis {
 
 /// Locates the crate and walks its module tree and those of its integration tests; the
 /// workspace dependents are asked of cargo meanwhile, on a thread of their own (the query mostly
-/// waits for cargo).
+/// waits for cargo), and are known when this returns: nothing the caller times next competes
+/// with the query.
 pub fn analyze(selection: &Selection) -> Result<CrateAnalysis, Error> {
-    let (package, query) = workspace::locate(selection)?;
-    let Some(query) = query else { return Ok(analyze_package(package)) };
-    let (dependents, mut analysis) = std::thread::scope(|scope| {
-        let dependents = scope.spawn(|| query.run());
-        let analysis = analyze_package(package);
-        let dependents = dependents
-            .join()
-            .unwrap_or_else(|_| workspace::Dependents::Unknown("the dependents query failed".to_owned()));
-        (dependents, analysis)
-    });
-    analysis.package.dependents = dependents;
+    let analysis = analyze_beside_dependents(selection)?;
+    analysis.package.dependents.get();
     Ok(analysis)
+}
+
+/// [`analyze`], returning while the dependents may still be asked of cargo: the first
+/// `package.dependents.get()` waits for them. For the report, which reads them after its
+/// search; never before a timed build.
+pub fn analyze_beside_dependents(selection: &Selection) -> Result<CrateAnalysis, Error> {
+    let (mut package, query) = workspace::locate(selection)?;
+    if let Some(query) = query {
+        package.dependents = workspace::DependentsCell::ask(query);
+    }
+    Ok(analyze_package(package))
 }
 
 /// The crate's code alone, for commands that never ask who depends on it (the graph, the
@@ -58,7 +61,9 @@ pub fn analyze(selection: &Selection) -> Result<CrateAnalysis, Error> {
 pub fn analyze_code(selection: &Selection) -> Result<CrateAnalysis, Error> {
     let (mut package, query) = workspace::locate(selection)?;
     if query.is_some() {
-        package.dependents = workspace::Dependents::Unknown("not asked by this command".to_owned());
+        package.dependents = workspace::DependentsCell::known(workspace::Dependents::Unknown(
+            "not asked by this command".to_owned(),
+        ));
     }
     Ok(analyze_package(package))
 }

@@ -552,7 +552,8 @@ fn run(cli: &Cli) -> Result<(), Error> {
 /// `splitcheck [CRATE]`: tree → graph → partitions → cost, written to the report directory.
 fn trade_off_report(cli: &Cli, selection: &Selection) -> Result<(), Error> {
     let args = &cli.report;
-    let analysis = analysis::analyze(selection)?;
+    // The dependents are first read by the baseline, after the search.
+    let analysis = analysis::analyze_beside_dependents(selection)?;
     recover_edits(&analysis)?;
     let configured = analysis.package.config.out.as_ref().map(PathBuf::from);
     let dir = args

@@ -298,7 +298,7 @@ fn baseline(analysis: &CrateAnalysis, lib_s: f64, test_s: f64, timings: Option<&
         let crates = &timings?.dependents.as_ref()?.crates;
         crates.iter().find(|c| c.name == name).and_then(|c| c.spread_s.map(|s| s.median))
     };
-    let (status, downstream): (&'static str, Vec<Downstream>) = match &analysis.package.dependents {
+    let (status, downstream): (&'static str, Vec<Downstream>) = match analysis.package.dependents.get() {
         Dependents::NoOtherMembers => ("none", Vec::new()),
         Dependents::Unknown(_) => ("unknown", Vec::new()),
         Dependents::Known(list) => (

@@ -40,7 +40,8 @@ pub struct Package {
     pub lib: Target,
     /// Integration test targets (`tests/*.rs` and `[[test]]`), sorted by name.
     pub test_targets: Vec<Target>,
-    pub dependents: Dependents,
+    /// Read with [`DependentsCell::get`]: the query may still be running.
+    pub dependents: DependentsCell,
     /// Names the crate's dependencies are known by in its code (renames applied, `-` as `_`),
     /// sorted: paths starting with one of them lead out of the crate.
     pub extern_crates: Vec<String>,
@@ -187,6 +188,53 @@ fn did_you_mean(suggestions: &[String]) -> String {
     }
 }
 
+/// The workspace dependents: known when the package is located, or being asked of cargo on a
+/// thread of its own ([`DependentsCell::ask`]) and waited for where first read, so the query
+/// (cargo's full metadata) runs beside the parse, the resolution and the search.
+#[derive(Clone)]
+pub struct DependentsCell(std::sync::Arc<CellInner>);
+
+struct CellInner {
+    value: std::sync::OnceLock<Dependents>,
+    pending: std::sync::Mutex<Option<std::thread::JoinHandle<Dependents>>>,
+}
+
+impl DependentsCell {
+    pub fn known(dependents: Dependents) -> Self {
+        let value = std::sync::OnceLock::new();
+        let _ = value.set(dependents);
+        DependentsCell(std::sync::Arc::new(CellInner { value, pending: std::sync::Mutex::new(None) }))
+    }
+
+    /// Starts `query` on a thread of its own.
+    pub fn ask(query: DependentsQuery) -> Self {
+        let handle = std::thread::spawn(move || query.run());
+        DependentsCell(std::sync::Arc::new(CellInner {
+            value: std::sync::OnceLock::new(),
+            pending: std::sync::Mutex::new(Some(handle)),
+        }))
+    }
+
+    /// The dependents, waiting for the query when it is still running.
+    pub fn get(&self) -> &Dependents {
+        self.0.value.get_or_init(|| {
+            let handle = self.0.pending.lock().ok().and_then(|mut pending| pending.take());
+            handle
+                .and_then(|h| h.join().ok())
+                .unwrap_or_else(|| Dependents::Unknown("the dependents query failed".to_owned()))
+        })
+    }
+}
+
+impl std::fmt::Debug for DependentsCell {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0.value.get() {
+            Some(d) => d.fmt(f),
+            None => f.write_str("(being asked of cargo)"),
+        }
+    }
+}
+
 /// The workspace packages that depend on the crate, still to be asked of cargo (its full
 /// metadata takes a few times the `--no-deps` run: worth running beside the parse).
 #[derive(Debug, Clone)]
@@ -244,7 +292,7 @@ pub fn locate(selection: &Selection) -> Result<(Package, Option<DependentsQuery>
             config: Config::read(&package.metadata, &metadata.workspace_metadata),
             lib,
             test_targets,
-            dependents,
+            dependents: DependentsCell::known(dependents),
         },
         query,
     ))

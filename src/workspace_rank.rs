@@ -118,7 +118,7 @@ fn rank_crate(
         src_lines: graph.modules.iter().map(|m| m.src_lines).sum(),
         test_lines: graph.modules.iter().map(|m| m.test_lines).sum(),
         unit_tests: totals.tests,
-        dependents: match &analysis.package.dependents {
+        dependents: match analysis.package.dependents.get() {
             Dependents::Known(list) => list.len(),
             _ => 0,
         },

@@ -129,6 +129,37 @@ fn workspace_ranking() {
     }
 }
 
+/// The report asks cargo for the workspace dependents beside its parse and search, and waits
+/// for them where the baseline reads them: they are all there, as the module table lists them.
+#[test]
+fn the_report_names_the_workspace_dependents_it_asked_for_beside_the_search() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = root().join("tests/fixtures/workspace");
+    let out = tmp.path().join("report");
+    let (code, _, stderr) =
+        splitcheck(&["ws-core", "--offline", "--no-pictures", "-q", "--out", out.to_str().unwrap()], &dir);
+    assert_eq!(code, 0, "{stderr}");
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap();
+    let baseline = &json["baseline"];
+    assert_eq!(baseline["downstream_status"], "known", "{baseline}");
+    let downstream: Vec<(String, String)> = baseline["downstream"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["name"].as_str().unwrap().to_owned(), d["direct"].to_string()))
+        .collect();
+    assert_eq!(
+        downstream,
+        [
+            ("ws-app".to_owned(), r#"["normal"]"#.to_owned()),
+            ("ws-cli".to_owned(), "[]".to_owned()),
+            ("ws-tools".to_owned(), r#"["dev"]"#.to_owned()),
+        ],
+        "{baseline}"
+    );
+}
+
 /// One model: a candidate of the report, written as a `--split` for `explore`, is priced by
 /// explore to the same `E` in both profiles (in both shapes of a split).
 #[test]

@@ -231,7 +231,7 @@ pub fn measure_and_compare(
     if targets.is_empty() {
         return Err(Error::Measure("no module with a file of its own to edit".to_owned()));
     }
-    let downstream = package.dependents.direct_normal().unwrap_or_default();
+    let downstream = package.dependents.get().direct_normal().unwrap_or_default();
     let original = Cargo {
         manifest: package.manifest_path.clone(),
         offline: copy.offline,

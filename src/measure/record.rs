@@ -269,7 +269,7 @@ fn direct_dependents(
     package: &crate::workspace::Package,
     options: &RecordOptions,
 ) -> Result<Vec<DependentRun>, Error> {
-    let names = match (&package.dependents, package.dependents.direct_normal()) {
+    let names = match (package.dependents.get(), package.dependents.get().direct_normal()) {
         (_, Some(names)) => names,
         (crate::workspace::Dependents::Unknown(why), None) => {
             return Err(Error::Measure(format!(

@@ -109,7 +109,7 @@ pub fn module_report(analysis: &CrateAnalysis) -> ModuleReport {
             }
         })
         .collect();
-    let dependents = match &analysis.package.dependents {
+    let dependents = match analysis.package.dependents.get() {
         Dependents::NoOtherMembers => DependentsRow { status: "none", packages: vec![], reason: None },
         Dependents::Known(list) => DependentsRow { status: "known", packages: list.clone(), reason: None },
         Dependents::Unknown(why) => {
