@@ -154,15 +154,15 @@ pub fn candidates_for(prices: &Prices, crates: usize, searches: &Searches) -> (V
     // finished first.
     for shape in [Shape::CrateOnTop, Shape::Facade] {
         let k = shape.parts_for(crates);
+        let model = primary.model(shape);
+        let facade = primary.units_for(shape).facade;
         for is_primary in [true, false] {
             let Some(result) = searches.results.get(&(shape, is_primary, k)) else { continue };
-            let model = primary.model(shape);
             if is_primary {
                 exact &= result.exact;
             }
             for c in &result.candidates {
-                let units = primary.units_for(shape);
-                if c.k != k || !seen.insert((shape, canonical_labels(&c.parts, units.facade))) {
+                if c.k != k || !seen.insert((shape, canonical_labels(&c.parts, facade))) {
                     continue;
                 }
                 out.extend(Candidate::new(&model, c.parts.clone(), k));

@@ -57,8 +57,7 @@ const BEAM: usize = 8;
 const SMALL_GRAPH: usize = 200;
 
 pub fn best_partitions(model: &Model<'_>, options: &SearchOptions) -> SearchResult {
-    let k = options.k.max(1);
-    best_partitions_for(model, &[k], options.exact_limit).pop().expect("one result per k")
+    best_partitions_for(model, &[options.k], options.exact_limit).pop().expect("one result per k")
 }
 
 /// The searches for several numbers of parts at once, one result per entry of `ks` (in that
@@ -68,20 +67,17 @@ pub fn best_partitions(model: &Model<'_>, options: &SearchOptions) -> SearchResu
 pub fn best_partitions_for(model: &Model<'_>, ks: &[usize], exact_limit: u64) -> Vec<SearchResult> {
     let n = model.graph.units.len();
     let free: Vec<usize> = (0..n).filter(|u| Some(*u) != model.graph.facade).collect();
-    let adjacency = Adjacency::new(model);
+    let ks: Vec<usize> = ks.iter().map(|k| (*k).max(1)).collect();
     let mut results: Vec<Option<SearchResult>> =
-        ks.iter().map(|&k| exact_search(model, &free, k.max(1), exact_limit)).collect();
-    let heuristic_ks: Vec<usize> =
-        ks.iter().zip(&results).filter(|(_, r)| r.is_none()).map(|(k, _)| k.max(&1)).copied().collect();
-    if let Some(&deepest) = heuristic_ks.iter().max() {
-        let levels = heuristic_levels(model, &adjacency, &free, deepest);
+        ks.iter().map(|&k| exact_search(model, &free, k, exact_limit)).collect();
+    let deepest = ks.iter().zip(&results).filter(|(_, r)| r.is_none()).map(|(k, _)| *k).max();
+    if let Some(deepest) = deepest {
+        let levels = heuristic_levels(model, &Adjacency::new(model), &free, deepest);
         for (&k, result) in ks.iter().zip(results.iter_mut()) {
             if result.is_none() {
-                let last = levels.get(k.max(1) - 1).cloned().unwrap_or_default();
-                *result = Some(SearchResult {
-                    candidates: final_polish(model, &free, last, k.max(1)),
-                    exact: false,
-                });
+                let last = levels.get(k - 1).cloned().unwrap_or_default();
+                *result =
+                    Some(SearchResult { candidates: final_polish(model, &free, last, k), exact: false });
             }
         }
     }
@@ -169,10 +165,9 @@ fn final_polish(model: &Model<'_>, free: &[usize], last: Vec<Candidate>, k: usiz
     if free.len() > SMALL_GRAPH {
         return last;
     }
-    let beam_width = BEAM;
     let mut polished = Found::new(model);
     for (i, c) in last.into_iter().enumerate() {
-        if i < 2 * beam_width
+        if i < 2 * BEAM
             && let Some(better) = Candidate::new(model, exact_polish(model, c.parts.clone(), k), k)
         {
             polished.add(better);
