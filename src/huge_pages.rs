@@ -2,11 +2,11 @@
 //!
 //! Owns: the process's `PR_SET_THP_DISABLE` flag (Linux). The analysis allocates and frees many
 //! small strings and vectors; where the kernel backs anonymous memory with 2 MiB pages
-//! (`transparent_hugepage/…/enabled = always`), each fresh page is zeroed whole, and on a
-//! 2-core machine of the bench that cost the libc report 0.9–1.4 s of system time out of
-//! 2.6–3.1 s (`reports/bench.md`). Children inherit the flag, so every command that splitcheck
-//! times gets the flag back as the user had it ([`restore_in_child`]): a recorded build runs
-//! as it would without splitcheck.
+//! (`transparent_hugepage/…/enabled = always`), each fresh page is zeroed whole. On a 2-core
+//! Xeon so configured, the libc report took 2.6–3.1 s with huge pages (0.9–1.4 s of it system
+//! time) and 1.75–1.8 s without (3 runs each, 2026-12-06). Children inherit the flag, so every
+//! command that splitcheck times gets it back as the user had it ([`restore_in_child`]): a
+//! recorded build runs as it would without splitcheck.
 //! Must not: change anything but this process's flag; fail (a kernel that refuses is left as is).
 
 use std::process::Command;

@@ -295,7 +295,7 @@ impl<'t> Resolver<'t> {
         // Each glob import's target and that target's scope version when it was last read in
         // full: a glob of a scope that has not changed since binds nothing new (slots only
         // fill, and a glob never replaces a binding), so later rounds skip it.
-        let mut globs_read: HashMap<(ModuleId, usize), (Res, u32)> = HashMap::new();
+        let mut globs_read: HashMap<(ModuleId, usize), Option<(Res, u32)>> = HashMap::new();
         for _ in 0..64 {
             let mut changed = false;
             for m_idx in 0..self.tree.modules.len() {
@@ -327,7 +327,7 @@ impl<'t> Resolver<'t> {
                             }
                         }
                         None => {
-                            let read = globs_read.entry((m, leaf_idx)).or_insert((Res::External, u32::MAX));
+                            let read = globs_read.entry((m, leaf_idx)).or_default();
                             changed |= self.glob_import(m, &leaf.path, use_id, public, read);
                         }
                     }
@@ -365,25 +365,26 @@ impl<'t> Resolver<'t> {
         changed
     }
 
-    /// `read`: the target and its scope version when this import last read it; skipped when
-    /// both are the same now.
+    /// `read`: the target and its scope version when this import last read it (`None`: never);
+    /// skipped when both are the same now.
     fn glob_import(
         &mut self,
         m: ModuleId,
         path: &[String],
         use_id: ItemId,
         public: VisClass,
-        read: &mut (Res, u32),
+        read: &mut Option<(Res, u32)>,
     ) -> bool {
         let walked = self.walk(m, path, true, Ns::Type);
-        let version = match walked.res {
-            Some(Res::Module(t)) => self.versions[t.index()],
-            _ => 0,
-        };
-        match walked.res {
-            Some(res) if *read == (res, version) => return false,
-            Some(res) => *read = (res, version),
-            None => {}
+        if let Some(res) = walked.res {
+            let version = match res {
+                Res::Module(t) => self.versions[t.index()],
+                _ => 0,
+            };
+            if *read == Some((res, version)) {
+                return false;
+            }
+            *read = Some((res, version));
         }
         let mut changed = false;
         match walked.res {

@@ -201,9 +201,10 @@ struct CellInner {
 
 impl DependentsCell {
     pub fn known(dependents: Dependents) -> Self {
-        let value = std::sync::OnceLock::new();
-        let _ = value.set(dependents);
-        DependentsCell(std::sync::Arc::new(CellInner { value, pending: std::sync::Mutex::new(None) }))
+        DependentsCell(std::sync::Arc::new(CellInner {
+            value: std::sync::OnceLock::from(dependents),
+            pending: std::sync::Mutex::new(None),
+        }))
     }
 
     /// Starts `query` on a thread of its own.
