@@ -258,34 +258,16 @@ fn corpus_of_crates_io_crates() {
     let target = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("corpus");
     let (rows, checked) = run_corpus(&corpus, &target);
     assert!(rows.len() >= 40, "only {} corpus crates ran the pipeline", rows.len());
-    let git = |args: &[&str]| {
-        Command::new("git")
-            .arg("-C")
-            .arg(repo())
-            .args(args)
-            .output()
-            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
-            .unwrap_or_default()
-    };
-    let dirty = if git(&["status", "--porcelain", "--untracked-files=no"]).is_empty() {
-        ""
-    } else {
-        ", with uncommitted changes"
-    };
     let table = format!(
         "# Corpus: the whole pipeline on {} crates.io crates\n\n\
-         splitcheck commit `{}`{dirty}, run on {}.\n\n\
+         {}, run on {}.\n\n\
          `cargo test --release --test rustc_ground_truth -- --ignored` on a 2-core machine: every crate's \
          module files include rustc's dep-info files ({} library crates checked, dependencies \
          included), and `splitcheck <CRATE>` succeeds and writes the same bytes twice. Seconds: the \
          first run, pictures included (debug or release as the test was built).\n\n{TABLE_HEAD}\n{}\n",
         rows.len(),
-        git(&["rev-parse", "--short=12", "HEAD"]),
-        Command::new("date")
-            .args(["-u", "+%Y-%m-%d"])
-            .output()
-            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
-            .unwrap_or_default(),
+        splitcheck::provenance::tool_and_commit(),
+        splitcheck::provenance::today(),
         checked.len(),
         rows.join("\n")
     );
