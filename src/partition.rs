@@ -17,6 +17,7 @@ mod search;
 
 pub use model::{
     FACADE_ROOT, FacadeSplit, SHARED_ROOT, Shape, Unit, UnitGraph, test_edit_weight, units_from_graph,
+    units_with_factors,
 };
 pub use search::{SearchOptions, SearchResult, best_partitions, best_partitions_for};
 

@@ -7,7 +7,7 @@
 
 use crate::data::graph::GraphReport;
 use crate::data::timings::{FitRow, Timings};
-use crate::partition::{CostIntervals, CostModel, CostSource, Profile, Shape, UnitGraph, units_from_graph};
+use crate::partition::{CostIntervals, CostModel, CostSource, Profile, Shape, UnitGraph, units_with_factors};
 use std::collections::BTreeMap;
 
 /// Why a recording cannot price a crate.
@@ -119,11 +119,7 @@ fn build(
     let pricing = |profile, found: Recorded| {
         let (cost, factors) = found.unwrap_or_else(|| (CostModel::assumed(), BTreeMap::new()));
         let cost = with_flags(cost, flags, recorded);
-        let mut graph = graph.clone();
-        for m in &mut graph.modules {
-            m.edit_factor = factors.get(&m.path).copied().or(m.edit_factor);
-        }
-        let units = units_from_graph(&graph, false);
+        let units = units_with_factors(graph, false, &factors);
         let top_units = units.crate_on_top();
         Pricing { profile, cost, units, top_units }
     };

@@ -77,10 +77,14 @@ pub fn walk(root_file: &Path, display_base: &Path) -> ModuleTree {
         let results: Vec<std::io::Result<FileFacts>> = in_worker_pool(|| {
             layer
                 .par_iter()
-                .map(|task| match &task.expansion {
-                    Some((body, _)) => Ok(collect_file(body, task.test_only, None)),
-                    None => read_source(&task.file)
-                        .map(|(text, utf8_error)| collect_file(&text, task.test_only, utf8_error)),
+                .map(|task| {
+                    let facts = match &task.expansion {
+                        Some((body, _)) => Ok(collect_file(body, task.test_only, None)),
+                        None => read_source(&task.file)
+                            .map(|(text, utf8_error)| collect_file(&text, task.test_only, utf8_error)),
+                    };
+                    forget_spans();
+                    facts
                 })
                 .collect()
         });
@@ -103,13 +107,26 @@ pub fn walk(root_file: &Path, display_base: &Path) -> ModuleTree {
     state.finish()
 }
 
+/// The parsing workers: their own pool, for the stack deep files need.
+static POOL: OnceLock<Option<rayon::ThreadPool>> = OnceLock::new();
+
 fn in_worker_pool<R: Send>(f: impl FnOnce() -> R + Send) -> R {
-    static POOL: OnceLock<Option<rayon::ThreadPool>> = OnceLock::new();
     let pool =
         POOL.get_or_init(|| rayon::ThreadPoolBuilder::new().stack_size(WORKER_STACK_BYTES).build().ok());
     match pool {
         Some(pool) => pool.install(f),
         None => f(),
+    }
+}
+
+/// Drops the text and line table proc-macro2 keeps, per thread and for the thread's whole life,
+/// of every file parsed on it (`span-locations`): the whole crate's source otherwise stays in
+/// memory to the end. Only on the parsing workers, between two files: nothing holds a span of
+/// theirs then (a file's facts are plain data), while any other thread might.
+fn forget_spans() {
+    let on_worker = POOL.get().and_then(Option::as_ref).is_some_and(|p| p.current_thread_index().is_some());
+    if on_worker {
+        proc_macro2::extra::invalidate_current_thread_spans();
     }
 }
 

@@ -1,7 +1,7 @@
 //! From a graph report to the units a partition moves: modules, with every cycle collapsed into
 //! one unit, and the crate root split into the facade and the items other modules use.
 
-use crate::data::graph::GraphReport;
+use crate::data::graph::{GraphModule, GraphReport};
 use crate::graph::strongly_connected;
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 
@@ -149,6 +149,17 @@ type ModulePaths<'g> = std::collections::HashSet<&'g str, foldhash::fast::FixedS
 
 /// Builds the units of a graph report. `include_tests`: test-only references constrain too.
 pub fn units_from_graph(report: &GraphReport, include_tests: bool) -> UnitGraph {
+    units_with_factors(report, include_tests, &BTreeMap::new())
+}
+
+/// [`units_from_graph`] with edit factors (by module path) that take the place of the graph's
+/// own: a recording's fitted factors, read here rather than written into a copy of the graph.
+pub fn units_with_factors<'r>(
+    report: &'r GraphReport,
+    include_tests: bool,
+    edit_factors: &BTreeMap<String, f64>,
+) -> UnitGraph {
+    let edit_factor = |m: &GraphModule| edit_factors.get(&m.path).copied().or(m.edit_factor).unwrap_or(1.0);
     let module_paths: ModulePaths<'_> = report.modules.iter().map(|m| m.path.as_str()).collect();
     // Found once per item path: the edges name the same items many times over.
     let mut known: HashMap<&str, &str, foldhash::fast::FixedState> = HashMap::default();
@@ -157,11 +168,10 @@ pub fn units_from_graph(report: &GraphReport, include_tests: bool) -> UnitGraph 
             known.entry(item).or_insert_with(|| module_in(&module_paths, item));
         }
     }
-    let module_of = |item: &str| -> String {
-        known.get(item).map_or_else(|| module_in(&module_paths, item).to_owned(), |m| (*m).to_owned())
+    let module_of = |item: &'r str| -> &'r str {
+        known.get(item).copied().unwrap_or_else(|| module_in(&module_paths, item))
     };
-    let is_root =
-        |item: &str| known.get(item).copied().unwrap_or_else(|| module_in(&module_paths, item)) == "crate";
+    let is_root = |item: &'r str| module_of(item) == "crate";
     let counted: Vec<(&str, &str, u32)> = report
         .item_edges
         .iter()
@@ -229,7 +239,7 @@ pub fn units_from_graph(report: &GraphReport, include_tests: bool) -> UnitGraph 
             src_lines: f64::from(m.src_lines),
             test_lines: f64::from(m.test_lines),
             p_edit: p,
-            pr_edit: p * m.edit_factor.unwrap_or(1.0),
+            pr_edit: p * edit_factor(m),
             p_test_edit: test_edit_weight(m),
         });
     }
@@ -252,7 +262,7 @@ pub fn units_from_graph(report: &GraphReport, include_tests: bool) -> UnitGraph 
         let moved: u32 = facade_split.moved.iter().map(|m| m.1).sum();
         let share = f64::from(moved) / f64::from(total);
         let p = root.p_edit.unwrap_or(f64::from(root.src_lines));
-        let r = root.edit_factor.unwrap_or(1.0);
+        let r = edit_factor(root);
         if moved > 0 {
             shared_node = Some(nodes.len());
             names.push(SHARED_ROOT.to_owned());
@@ -276,12 +286,12 @@ pub fn units_from_graph(report: &GraphReport, include_tests: bool) -> UnitGraph 
             p_test_edit: test_edit_weight(root),
         });
     }
-    let node_for = |item: &str| -> Option<usize> {
+    let node_for = |item: &'r str| -> Option<usize> {
         let module = module_of(item);
         if module == "crate" {
             if shared.contains(item) { shared_node } else { facade_node }
         } else {
-            node_of.get(&module).copied()
+            node_of.get(module).copied()
         }
     };
     // What each node's test code uses, whether or not test references constrain the split.
@@ -308,7 +318,7 @@ pub fn units_from_graph(report: &GraphReport, include_tests: bool) -> UnitGraph 
     for m in report.modules.iter().filter(|m| m.path != "crate") {
         let Some(&impl_node) = node_of.get(&m.path) else { continue };
         for item in &m.items {
-            let local = |p: Option<&str>| p.filter(|p| *p != "external").and_then(node_for);
+            let local = |p: Option<&'r str>| p.filter(|p| *p != "external").and_then(node_for);
             let (self_node, trait_node) =
                 (local(item.impl_self.as_deref()), local(item.impl_trait.as_deref()));
             if item.impl_self.is_none() || self_node == Some(impl_node) || trait_node == Some(impl_node) {
