@@ -68,7 +68,7 @@ fn generated(units: usize, edges: usize, seed: u64) -> UnitGraph {
 /// the whole `partition --graph-json` path is timed: units, search and report.
 fn as_report(graph: &UnitGraph) -> GraphReport {
     let path = |u: usize| format!("crate::m{u}");
-    let item = |u: usize| format!("crate::m{u}::f");
+    let item = |u: usize| splitcheck::data::name::Name::from(format!("crate::m{u}::f"));
     GraphReport {
         schema_version: 1,
         krate: "generated".into(),

@@ -232,20 +232,20 @@ fn candidate_row(
     }
 
     // What crosses: every reference between two parts (the facade's into parts only need pub).
-    let mut crossing: BTreeMap<(String, String, bool), (u32, BTreeSet<String>)> = BTreeMap::new();
-    let mut new_pub: BTreeSet<String> = BTreeSet::new();
+    let mut crossing: BTreeMap<(String, String, bool), (u32, BTreeSet<&str>)> = BTreeMap::new();
+    let mut new_pub: BTreeSet<&str> = BTreeSet::new();
     let mut blockers: Vec<Blocker> = Vec::new();
     let mut crate_paths: Vec<String> = Vec::new();
-    let mut seen_blocked: BTreeSet<(&'static str, String)> = BTreeSet::new();
+    let mut seen_blocked: BTreeSet<(&'static str, &str)> = BTreeSet::new();
     for edge in &setup.graph.edges {
         for r in &edge.refs {
             let (Some(from), Some(to)) = (part_of_item(&r.from), part_of_item(&r.item)) else { continue };
             if from == to || to == facade_part {
                 continue;
             }
-            let target = items.get(&r.item).map(|(i, _)| *i);
+            let target = items.get(r.item.as_str()).map(|(i, _)| *i);
             if target.is_some_and(|t| t.vis != "pub") {
-                new_pub.insert(r.item.clone());
+                new_pub.insert(&r.item);
             }
             if from == facade_part {
                 continue;
@@ -257,13 +257,13 @@ fn candidate_row(
             );
             let entry = crossing.entry(key).or_default();
             entry.0 += 1;
-            entry.1.insert(r.item.clone());
+            entry.1.insert(&r.item);
             if r.crate_path {
                 crate_paths.push(r.at.clone());
             }
             let Some(t) = target else { continue };
             let mut block = |severity, kind, message: String| {
-                if seen_blocked.insert((kind, r.item.clone())) {
+                if seen_blocked.insert((kind, &r.item)) {
                     blockers.push(Blocker { severity, kind, at: r.at.clone(), message, edits: 1 });
                 }
             };
@@ -423,7 +423,7 @@ fn candidate_row(
             to,
             weight,
             test_only,
-            items: items.into_iter().collect(),
+            items: items.into_iter().map(str::to_owned).collect(),
         })
         .collect();
     CandidateRow {
@@ -445,7 +445,7 @@ fn candidate_row(
         crossing_weight: c.crossing_weight,
         crossing,
         new_pub_items: new_pub.len(),
-        new_pub: new_pub.into_iter().collect(),
+        new_pub: new_pub.into_iter().map(str::to_owned).collect(),
         item_moves: moves,
         growth: growth(model, (lib, test), &c.parts, k),
         moved_tests,

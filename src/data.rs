@@ -8,6 +8,7 @@ pub mod clean;
 pub mod graph;
 pub mod json;
 pub mod layers;
+pub mod name;
 pub mod partition;
 pub mod provenance;
 pub mod timings;

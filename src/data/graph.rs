@@ -4,6 +4,7 @@
 //! and edges with `from` and `to` (see `graph::export::reconcile`). Its JSON Schema is
 //! `schemas/graph.schema.json`.
 
+use crate::data::name::Name;
 use serde::{Deserialize, Serialize};
 
 pub const GRAPH_SCHEMA_VERSION: u32 = 1;
@@ -107,7 +108,7 @@ pub struct GraphEdge {
     pub facade: bool,
     /// The items of `to` that are referenced, sorted.
     #[serde(default)]
-    pub items: Vec<String>,
+    pub items: Vec<Name>,
     /// Every reference: the item referenced, the item referencing it and where (`file:line`).
     #[serde(default)]
     pub refs: Vec<GraphRef>,
@@ -115,8 +116,8 @@ pub struct GraphEdge {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct GraphRef {
-    pub item: String,
-    pub from: String,
+    pub item: Name,
+    pub from: Name,
     pub at: String,
     /// Written as a `crate::`/`self::`/`super::` path (to rewrite after a split).
     #[serde(default)]
@@ -125,8 +126,8 @@ pub struct GraphRef {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct GraphItemEdge {
-    pub from: String,
-    pub to: String,
+    pub from: Name,
+    pub to: Name,
     #[serde(default = "one")]
     pub weight: u32,
     #[serde(default)]

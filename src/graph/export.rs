@@ -3,6 +3,7 @@
 
 use crate::analysis::CrateAnalysis;
 use crate::data::graph::*;
+use crate::data::name::Name;
 use crate::graph::{Cycle, ModuleGraph, NodeId};
 use crate::paths::relative;
 use crate::resolve::{ItemId, Target};
@@ -25,7 +26,19 @@ pub fn graph_report(analysis: &CrateAnalysis, graph: &ModuleGraph, focus: Option
         None => (0..graph.nodes.len() as u32).map(NodeId).collect(),
     };
     let is_shown = |n: NodeId| shown.binary_search(&n).is_ok();
-    let item_path = |id: ItemId| ModuleGraph::item_path(tree, id);
+    // Every item's path, made once: edges and reference sites name the same items many times.
+    let item_names: Vec<Vec<Name>> = tree
+        .modules
+        .par_iter()
+        .enumerate()
+        .map(|(m, module)| {
+            let module_id = crate::modtree::ModuleId(m as u32);
+            (0..module.items.items.len() as u32)
+                .map(|item| ModuleGraph::item_path(tree, ItemId { module: module_id, item }).into())
+                .collect()
+        })
+        .collect();
+    let item_path = |id: ItemId| item_names[id.module.index()][id.item as usize].clone();
     // Each module's files relative to the package, once: a site is a file and a line.
     let shown_files: Vec<(String, Vec<String>)> = tree
         .modules
@@ -216,8 +229,8 @@ pub fn reconcile(graph: &mut GraphReport) -> Result<(), GraphJsonError> {
             .edges
             .iter()
             .map(|e| GraphItemEdge {
-                from: format!("{}::{{module}}", e.from),
-                to: format!("{}::{{module}}", e.to),
+                from: format!("{}::{{module}}", e.from).into(),
+                to: format!("{}::{{module}}", e.to).into(),
                 weight: e.weight,
                 test_only: e.test_only,
             })
