@@ -469,6 +469,7 @@ enum ExploreFormat {
 /// `cargo-splitcheck`, whose first argument cargo sets to `splitcheck`.
 pub fn main(as_cargo_subcommand: bool) -> ExitCode {
     crate::huge_pages::disable_for_this_process();
+    crate::modtree::parse_in_global_pool();
     let mut args: Vec<OsString> = std::env::args_os().collect();
     if as_cargo_subcommand && args.get(1).is_some_and(|a| a == "splitcheck") {
         args.remove(1);

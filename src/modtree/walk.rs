@@ -14,6 +14,7 @@ use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// How deep `include!` may nest before the walk stops following it (rustc's own limit is the
 /// macro recursion limit; a cycle would otherwise never end).
@@ -107,10 +108,28 @@ pub fn walk(root_file: &Path, display_base: &Path) -> ModuleTree {
     state.finish()
 }
 
-/// The parsing workers: their own pool, for the stack deep files need.
+/// The parsing workers: their own pool, for the stack deep files need, unless the global pool
+/// was given that stack ([`parse_in_global_pool`]).
 static POOL: OnceLock<Option<rayon::ThreadPool>> = OnceLock::new();
+static GLOBAL_POOL_PARSES: AtomicBool = AtomicBool::new(false);
+
+/// Makes rayon's global pool the parsing workers, with the stack deep files need; false when
+/// the global pool already runs (then parsing has a pool of its own). For a program that
+/// analyzes and then works in parallel on the result: the memory a worker freed after parsing
+/// is what the same worker allocates from next, where a second pool's idle threads would keep
+/// theirs to the end.
+pub fn parse_in_global_pool() -> bool {
+    let built = rayon::ThreadPoolBuilder::new().stack_size(WORKER_STACK_BYTES).build_global().is_ok();
+    if built {
+        GLOBAL_POOL_PARSES.store(true, Ordering::Relaxed);
+    }
+    built
+}
 
 fn in_worker_pool<R: Send>(f: impl FnOnce() -> R + Send) -> R {
+    if GLOBAL_POOL_PARSES.load(Ordering::Relaxed) {
+        return f();
+    }
     let pool =
         POOL.get_or_init(|| rayon::ThreadPoolBuilder::new().stack_size(WORKER_STACK_BYTES).build().ok());
     match pool {
@@ -124,7 +143,11 @@ fn in_worker_pool<R: Send>(f: impl FnOnce() -> R + Send) -> R {
 /// memory to the end. Only on the parsing workers, between two files: nothing holds a span of
 /// theirs then (a file's facts are plain data), while any other thread might.
 fn forget_spans() {
-    let on_worker = POOL.get().and_then(Option::as_ref).is_some_and(|p| p.current_thread_index().is_some());
+    let on_worker = if GLOBAL_POOL_PARSES.load(Ordering::Relaxed) {
+        rayon::current_thread_index().is_some()
+    } else {
+        POOL.get().and_then(Option::as_ref).is_some_and(|p| p.current_thread_index().is_some())
+    };
     if on_worker {
         proc_macro2::extra::invalidate_current_thread_spans();
     }
