@@ -6,6 +6,7 @@
 //! needs. Approximate but principled; ARCHITECTURE.md lists exactly what is and is not resolved.
 //! Must not: touch petgraph (that is `graph`) or the disk.
 
+use crate::data::name::Name;
 use crate::items::{ItemDef, ItemIdx, ItemKind, Namespace, PathRef, Visibility};
 use crate::modtree::{ModuleId, ModuleTree};
 use rayon::prelude::*;
@@ -180,7 +181,9 @@ pub fn resolve(tree: &ModuleTree, edition: Edition, extern_crates: &[String]) ->
     r.resolve_all()
 }
 
-type Scope = HashMap<String, PerNs, foldhash::fast::FixedState>;
+/// Keyed by shared names: a glob import copies every name of its target into the importing
+/// scope, and a `Name` is copied without its text.
+type Scope = HashMap<Name, PerNs, foldhash::fast::FixedState>;
 
 struct Resolver<'t> {
     tree: &'t ModuleTree,
@@ -233,7 +236,8 @@ impl<'t> Resolver<'t> {
                     |res| Binding { res, import: None, via: None, glob: false, public: vis_class(&def.vis) };
                 let scope = &mut scopes[m_idx];
                 let mut define = |ns: Ns, res: Res| {
-                    let slot = scope.entry(def.name.clone()).or_insert_with(PerNs::default).slot(ns);
+                    let slot =
+                        scope.entry(Name::from(def.name.as_str())).or_insert_with(PerNs::default).slot(ns);
                     if slot.is_none() {
                         *slot = Some(binding(res));
                     }
@@ -270,7 +274,7 @@ impl<'t> Resolver<'t> {
             for id in ids {
                 let def = item_def(tree, *id);
                 if def.macro_scope && id.module != ModuleId::ROOT {
-                    let slot = scopes[0].entry(def.name.clone()).or_default();
+                    let slot = scopes[0].entry(Name::from(def.name.as_str())).or_default();
                     if slot.mac.is_none() {
                         slot.mac = Some(Binding {
                             res: Res::Item(*id),
@@ -323,7 +327,7 @@ impl<'t> Resolver<'t> {
                                     glob: false,
                                     public,
                                 };
-                                changed |= self.bind(m, name, ns, binding);
+                                changed |= self.bind(m, name, None, ns, binding);
                             }
                         }
                         None => {
@@ -340,12 +344,13 @@ impl<'t> Resolver<'t> {
     }
 
     /// Binds `name` in `m`; an explicit binding replaces a glob one. Returns whether it changed.
-    fn bind(&mut self, m: ModuleId, name: &str, ns: Ns, binding: Binding) -> bool {
+    /// `shared`: the name as a `Name` already, if the caller has one.
+    fn bind(&mut self, m: ModuleId, name: &str, shared: Option<&Name>, ns: Ns, binding: Binding) -> bool {
         let scope = &mut self.scopes[m.index()];
         // Most binds meet a name already there (every settling round binds again): no key copy.
         let per_ns = match scope.get_mut(name) {
             Some(per_ns) => per_ns,
-            None => scope.entry(name.to_owned()).or_default(),
+            None => scope.entry(shared.cloned().unwrap_or_else(|| Name::from(name))).or_default(),
         };
         let slot = per_ns.slot(ns);
         let changed = match slot {
@@ -400,7 +405,7 @@ impl<'t> Resolver<'t> {
                         }
                         let via = hop(b, t, m);
                         let binding = Binding { res: b.res, import: Some(use_id), via, glob: true, public };
-                        changed |= self.bind(m, name, ns, binding);
+                        changed |= self.bind(m, name, Some(name), ns, binding);
                     }
                 }
                 self.scopes[t.index()] = target;
@@ -416,7 +421,7 @@ impl<'t> Resolver<'t> {
                             glob: true,
                             public,
                         };
-                        changed |= self.bind(m, &v, ns, binding);
+                        changed |= self.bind(m, &v, None, ns, binding);
                     }
                 }
             }
@@ -821,7 +826,7 @@ impl<'t> Resolver<'t> {
         if walked.res.is_none() {
             for glob in &r.block_globs {
                 if let Some(Res::Module(t)) = self.walk(m, glob, true, Ns::Type).res
-                    && self.scopes[t.index()].contains_key(&r.path[0])
+                    && self.scopes[t.index()].contains_key(r.path[0].as_str())
                 {
                     let mut full = glob.clone();
                     full.extend(r.path.iter().cloned());
