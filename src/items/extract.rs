@@ -53,7 +53,7 @@ pub(crate) fn module_item(item: &Item, file: u32, out: &mut ModuleItems) {
             // `ast_struct! { pub struct X { … } }`, `cfg_if! { if #[cfg(…)] { … } }`: the
             // items written in the call are taken as defined here (their names usually survive
             // the expansion); the call itself names the macro.
-            let line = m.mac.path.span().start().line as u32;
+            let line = path_line(&m.mac.path);
             Walker::new(out, idx, test_only).record(segments(&m.mac.path), Namespace::Macro, line);
             let first_new = out.items.len();
             for inner in &defined {
@@ -127,7 +127,7 @@ fn new_def(
 }
 
 fn describe(item: &Item, test_only: bool, file: u32) -> ItemDef {
-    let span = span_of(item);
+    let span = item_span(item);
     let def = |name: String, kind, vis: &syn::Visibility| {
         new_def(name, kind, visibility(vis), test_only, span, file)
     };
@@ -250,6 +250,122 @@ fn span_of(node: &impl Spanned) -> (LineCol, LineCol) {
     let span = node.span();
     let (start, end) = (span.start(), span.end());
     ((start.line as u32, start.column as u32 + 1), (end.line as u32, end.column as u32 + 1))
+}
+
+/// From the first token's start to the last token's end, as quote's `span()` joins them: when
+/// the two are not of one parsed text (a token made by splitcheck itself), the first alone.
+fn line_cols(first: proc_macro2::Span, last: proc_macro2::Span) -> (LineCol, LineCol) {
+    let span = first.join(last).unwrap_or(first);
+    let (start, end) = (span.start(), span.end());
+    ((start.line as u32, start.column as u32 + 1), (end.line as u32, end.column as u32 + 1))
+}
+
+/// Where a path starts: its leading `::` or first segment (`span()` would print the whole path,
+/// generic arguments included, to find it).
+fn path_line(path: &syn::Path) -> u32 {
+    let first = match (&path.leading_colon, path.segments.first()) {
+        (Some(colon), _) => colon.spans[0],
+        (None, Some(segment)) => segment.ident.span(),
+        (None, None) => return path.span().start().line as u32,
+    };
+    first.start().line as u32
+}
+
+/// [`span_of`] an item, read from its first and last tokens. `span_of` prints the whole item
+/// back into tokens to find them: a copy of every function body, the largest cost of reading
+/// items after parsing itself. A test checks both agree on real sources.
+fn item_span(item: &Item) -> (LineCol, LineCol) {
+    let outer = |attrs: &[Attribute]| {
+        attrs.iter().find(|a| matches!(a.style, syn::AttrStyle::Outer)).map(|a| a.pound_token.span)
+    };
+    let vis = |vis: &syn::Visibility| match vis {
+        syn::Visibility::Public(p) => Some(p.span),
+        syn::Visibility::Restricted(r) => Some(r.pub_token.span),
+        syn::Visibility::Inherited => None,
+    };
+    let start = |attrs: &[Attribute], v: &syn::Visibility, keyword: proc_macro2::Span| {
+        outer(attrs).or_else(|| vis(v)).unwrap_or(keyword)
+    };
+    let bounds = match item {
+        Item::Const(i) => Some((start(&i.attrs, &i.vis, i.const_token.span), i.semi_token.span)),
+        Item::Enum(i) => Some((start(&i.attrs, &i.vis, i.enum_token.span), i.brace_token.span.close())),
+        Item::ExternCrate(i) => Some((start(&i.attrs, &i.vis, i.extern_token.span), i.semi_token.span)),
+        Item::Fn(i) => {
+            let s = &i.sig;
+            let keyword = s
+                .constness
+                .map(|t| t.span)
+                .or(s.asyncness.map(|t| t.span))
+                .or(match &s.safety {
+                    syn::Safety::Safe(t) => Some(t.span),
+                    syn::Safety::Unsafe(t) => Some(t.span),
+                    syn::Safety::Default => None,
+                })
+                .or(s.abi.as_ref().map(|a| a.extern_token.span))
+                .unwrap_or(s.fn_token.span);
+            Some((start(&i.attrs, &i.vis, keyword), i.block.brace_token.span.close()))
+        }
+        Item::Impl(i) => {
+            let keyword = i
+                .modifiers
+                .defaultness
+                .map(|t| t.span)
+                .or(i.unsafety.map(|t| t.span))
+                .unwrap_or(i.impl_token.span);
+            Some((outer(&i.attrs).unwrap_or(keyword), i.brace_token.span.close()))
+        }
+        Item::Mod(i) => {
+            let keyword = i.unsafety.map(|t| t.span).unwrap_or(i.mod_token.span);
+            let end = match (&i.content, &i.semi) {
+                (Some((brace, _)), _) => Some(brace.span.close()),
+                (None, Some(semi)) => Some(semi.span),
+                (None, None) => None,
+            };
+            end.map(|end| (start(&i.attrs, &i.vis, keyword), end))
+        }
+        Item::Static(i) => Some((start(&i.attrs, &i.vis, i.static_token.span), i.semi_token.span)),
+        Item::Struct(i) => {
+            let end = match (&i.fields, &i.semi_token) {
+                (_, Some(semi)) => Some(semi.span),
+                (syn::Fields::Named(f), None) => Some(f.brace_token.span.close()),
+                _ => None,
+            };
+            end.map(|end| (start(&i.attrs, &i.vis, i.struct_token.span), end))
+        }
+        Item::Trait(i) => {
+            let keyword = i
+                .unsafety
+                .map(|t| t.span)
+                .or(i.modifiers.auto_token.map(|t| t.span))
+                .unwrap_or(i.trait_token.span);
+            Some((start(&i.attrs, &i.vis, keyword), i.brace_token.span.close()))
+        }
+        Item::TraitAlias(i) => Some((start(&i.attrs, &i.vis, i.trait_token.span), i.semi_token.span)),
+        Item::Type(i) => Some((start(&i.attrs, &i.vis, i.type_token.span), i.semi_token.span)),
+        Item::Union(i) => {
+            Some((start(&i.attrs, &i.vis, i.union_token.span), i.fields.brace_token.span.close()))
+        }
+        Item::Use(i) => Some((start(&i.attrs, &i.vis, i.use_token.span), i.semi_token.span)),
+        Item::Macro(i) => {
+            let path = &i.mac.path;
+            let first = match (&path.leading_colon, path.segments.first()) {
+                (Some(colon), _) => Some(colon.spans[0]),
+                (None, Some(segment)) => Some(segment.ident.span()),
+                (None, None) => None,
+            };
+            let end = i.semi_token.map(|t| t.span).unwrap_or(match &i.mac.delimiter {
+                syn::MacroDelimiter::Paren(d) => d.span.close(),
+                syn::MacroDelimiter::Brace(d) => d.span.close(),
+                syn::MacroDelimiter::Bracket(d) => d.span.close(),
+            });
+            outer(&i.attrs).or(first).map(|first| (first, end))
+        }
+        _ => None,
+    };
+    match bounds {
+        Some((first, last)) => line_cols(first, last),
+        None => span_of(item),
+    }
 }
 
 fn visibility(vis: &syn::Visibility) -> Visibility {
@@ -492,7 +608,7 @@ impl<'o> Walker<'o> {
     }
 
     fn record_path(&mut self, path: &syn::Path, ns: Namespace) {
-        let line = path.span().start().line as u32;
+        let line = path_line(path);
         self.record(segments(path), ns, line);
         for seg in &path.segments {
             self.visit_path_arguments(&seg.arguments);
@@ -506,7 +622,7 @@ impl<'o> Walker<'o> {
                 self.visit_type(&q.ty);
                 if q.position > 0 {
                     let segs: Vec<String> = segments(path).into_iter().take(q.position).collect();
-                    self.record(segs, Namespace::Type, path.span().start().line as u32);
+                    self.record(segs, Namespace::Type, path_line(path));
                 }
                 for seg in &path.segments {
                     self.visit_path_arguments(&seg.arguments);
@@ -1009,7 +1125,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             return;
         }
         let segs = segments(&mac.path);
-        let line = mac.path.span().start().line as u32;
+        let line = path_line(&mac.path);
         let is_std = segs.len() == 1 && STD_MACROS.contains(&segs[0].as_str());
         if !is_std {
             self.record(segs, Namespace::Macro, line);
@@ -1269,5 +1385,48 @@ mod tests {
                 ("TABLE", ItemKind::Static, &Visibility::Private)
             ]
         );
+    }
+
+    /// Every item and path of splitcheck's own sources and fixtures: the spans read from the
+    /// first and last tokens are those quote's `span()` finds by printing the whole node.
+    #[test]
+    fn item_spans_and_path_lines_agree_with_printing_the_node() {
+        struct Check(usize);
+        impl<'ast> Visit<'ast> for Check {
+            fn visit_item(&mut self, item: &'ast Item) {
+                assert_eq!(item_span(item), span_of(item), "{}", item.to_token_stream());
+                self.0 += 1;
+                visit::visit_item(self, item);
+            }
+            fn visit_path(&mut self, path: &'ast syn::Path) {
+                assert_eq!(path_line(path), path.span().start().line as u32, "{}", path.to_token_stream());
+                visit::visit_path(self, path);
+            }
+        }
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut dirs: Vec<std::path::PathBuf> =
+            ["src", "tests", "benches", "examples"].iter().map(|d| root.join(d)).collect();
+        let (mut files, mut check) = (0, Check(0));
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "rs")
+                    && let Ok(text) = std::fs::read_to_string(&path)
+                    && let Ok(file) = syn::parse_file(&text)
+                {
+                    files += 1;
+                    check.visit_file(&file);
+                }
+            }
+        }
+        assert!(files > 100 && check.0 > 2000, "{files} files, {} items", check.0);
+        // A token made here (no parsed text behind it) first: both read that token alone.
+        let mut item: Item = syn::parse_str("/// doc\npub fn f() {}").unwrap();
+        if let Item::Fn(f) = &mut item {
+            f.attrs.insert(0, syn::parse_quote!(#[cfg(test)]));
+        }
+        assert_eq!(item_span(&item), span_of(&item));
     }
 }
