@@ -258,8 +258,8 @@ impl<'g> Model<'g> {
         let reach = totals.reach()?;
         let facade = self.graph.facade;
         // sees[a][b]: crate a may use crate b (the facade, index k, sees every part).
-        let mut sees = reach.clone();
-        sees.iter_mut().for_each(|row| row.push(false));
+        let mut sees: Vec<Vec<bool>> =
+            (0..k).map(|a| (0..=k).map(|b| b < k && reach.reaches(a, b)).collect()).collect();
         sees.push(vec![facade.is_some(); k + 1]);
         sees[k][k] = false;
         let part_of = |u: usize| if Some(u) == facade { k } else { parts[u] };
@@ -285,7 +285,7 @@ impl<'g> Model<'g> {
         // What an edit of a part's src costs besides its own rebuild: the parts above re-run.
         let above: Vec<f64> = (0..k)
             .map(|q| {
-                (0..k).filter(|&a| reach[a][q]).map(|a| self.cost.rerun_within(lines[a])).sum::<f64>()
+                (0..k).filter(|&a| reach.reaches(a, q)).map(|a| self.cost.rerun_within(lines[a])).sum::<f64>()
                     + facade_rerun
             })
             .collect();
@@ -379,8 +379,24 @@ pub struct PartTotals {
     pub pr: Vec<f64>,
     /// Test-edit probability of each part.
     pub q: Vec<f64>,
-    /// `uses[a][b]`: number of unit edges from part a to part b (a != b).
-    pub uses: Vec<Vec<u32>>,
+    /// `uses[a * k + b]`: number of unit edges from part a to part b (a != b). One flat
+    /// matrix: totals are copied for every move the search tries.
+    pub uses: Vec<u32>,
+}
+
+/// Which parts depend on which, directly or not: a row of bits per part, so finding it for
+/// every move the search tries allocates once, not once per row.
+#[derive(Debug, Clone)]
+pub struct Reach {
+    words: usize,
+    bits: Vec<u64>,
+}
+
+impl Reach {
+    /// Part `a` depends on part `b`.
+    pub fn reaches(&self, a: usize, b: usize) -> bool {
+        self.bits[a * self.words + b / 64] >> (b % 64) & 1 == 1
+    }
 }
 
 impl PartTotals {
@@ -391,7 +407,7 @@ impl PartTotals {
             p: vec![0.0; k],
             pr: vec![0.0; k],
             q: vec![0.0; k],
-            uses: vec![vec![0; k]; k],
+            uses: vec![0; k * k],
         };
         let mut count = vec![0usize; k];
         for (u, &part) in parts.iter().enumerate() {
@@ -413,31 +429,35 @@ impl PartTotals {
             }
             let (pa, pb) = (parts[a], parts[b]);
             if pa != pb {
-                t.uses[pa][pb] += 1;
+                t.uses[pa * k + pb] += 1;
             }
         }
         Some(t)
     }
 
-    /// `reach[a][b]`: part a depends on part b, directly or not; `None` on a cycle.
-    pub fn reach(&self) -> Option<Vec<Vec<bool>>> {
+    /// Which parts depend on which, directly or not; `None` on a cycle.
+    pub fn reach(&self) -> Option<Reach> {
         let k = self.k;
-        // Floyd–Warshall on k ≤ 8 nodes.
-        let mut reach = vec![vec![false; k]; k];
-        for (a, row) in self.uses.iter().enumerate() {
-            for (b, &n) in row.iter().enumerate() {
-                reach[a][b] = n > 0;
-            }
-        }
-        for m in 0..k {
-            let through = reach[m].clone();
-            for row in reach.iter_mut() {
-                if row[m] {
-                    row.iter_mut().zip(&through).for_each(|(cell, via)| *cell |= *via);
+        let words = k.div_ceil(64).max(1);
+        let mut reach = Reach { words, bits: vec![0; k * words] };
+        for a in 0..k {
+            for b in 0..k {
+                if self.uses[a * k + b] > 0 {
+                    reach.bits[a * words + b / 64] |= 1 << (b % 64);
                 }
             }
         }
-        if (0..k).any(|a| reach[a][a]) {
+        // Floyd–Warshall on the few parts: whoever reaches m reaches what m reaches.
+        for m in 0..k {
+            for a in (0..k).filter(|&a| a != m) {
+                if reach.reaches(a, m) {
+                    for w in 0..words {
+                        reach.bits[a * words + w] |= reach.bits[m * words + w];
+                    }
+                }
+            }
+        }
+        if (0..k).any(|a| reach.reaches(a, a)) {
             return None;
         }
         Some(reach)
@@ -454,10 +474,9 @@ impl PartTotals {
         };
         let mut e = 0.0;
         for q in 0..k {
-            let mut rerun: f64 = reach
-                .iter()
+            let mut rerun: f64 = (0..k)
                 .zip(&self.lines)
-                .filter(|(row, _)| row[q])
+                .filter(|(a, _)| reach.reaches(*a, q))
                 .map(|(_, l)| model.cost.rerun_within(*l))
                 .sum();
             if facade.is_some() {

@@ -516,7 +516,7 @@ fn min_cut_step(
     // The change of E if a unit moved to the other half, part dependencies held as they are
     // plus "top uses base".
     let mut assumed = totals.clone();
-    assumed.uses[top][q] = assumed.uses[top][q].max(1);
+    assumed.uses[top * k + q] = assumed.uses[top * k + q].max(1);
     let here = assumed.expected_rebuild(model)?;
     let index: BTreeMap<usize, usize> = members.iter().enumerate().map(|(i, u)| (*u, i)).collect();
     let (source, sink) = (members.len(), members.len() + 1);
@@ -701,12 +701,12 @@ impl State {
             move_totals(&mut totals, model, u, from, to);
             for &(v, w) in &adjacency.uses[u] {
                 let pv = part_of(v, &moved);
-                shift(&mut totals.uses, from, to, pv, true);
+                shift(&mut totals, from, to, pv, true);
                 crossing += f64::from(w) * (f64::from(u8::from(pv != to)) - f64::from(u8::from(pv != from)));
             }
             for &(v, w) in &adjacency.used_by[u] {
                 let pv = part_of(v, &moved);
-                shift(&mut totals.uses, from, to, pv, false);
+                shift(&mut totals, from, to, pv, false);
                 crossing += f64::from(w) * (f64::from(u8::from(pv != to)) - f64::from(u8::from(pv != from)));
             }
             moved.insert(u, to);
@@ -755,13 +755,14 @@ fn closure(adjacency: &Adjacency, parts: &[usize], u: usize, down: bool) -> Vec<
 
 /// Moves one edge's contribution to the part matrix when its unit goes from `from` to `to`;
 /// `outgoing`: the unit uses the other end (in part `other`), else the other end uses it.
-fn shift(uses: &mut [Vec<u32>], from: usize, to: usize, other: usize, outgoing: bool) {
+fn shift(totals: &mut PartTotals, from: usize, to: usize, other: usize, outgoing: bool) {
     let (old, new) = if outgoing { ((from, other), (to, other)) } else { ((other, from), (other, to)) };
+    let k = totals.k;
     if old.0 != old.1 {
-        uses[old.0][old.1] -= 1;
+        totals.uses[old.0 * k + old.1] -= 1;
     }
     if new.0 != new.1 {
-        uses[new.0][new.1] += 1;
+        totals.uses[new.0 * k + new.1] += 1;
     }
 }
 
