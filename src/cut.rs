@@ -64,12 +64,41 @@ pub fn partition_report(
 pub struct CutIndex<'g> {
     items: ItemIndex<'g>,
     places: ItemPlaces<'g>,
+    impls: Vec<ImplPlace<'g>>,
 }
 
 impl<'g> CutIndex<'g> {
     pub fn new(graph: &'g GraphReport, prices: &Prices) -> Self {
-        CutIndex { items: item_index(graph), places: ItemPlaces::new(graph, &prices.primary().units) }
+        let units = &prices.primary().units;
+        let items = item_index(graph);
+        let unit = |path: &str| (path != "external").then(|| units.unit_of_item(path)).flatten();
+        let impls = items
+            .iter()
+            .filter_map(|(path, (item, file))| {
+                let self_ty = item.impl_self.as_deref()?;
+                Some(ImplPlace {
+                    item,
+                    file,
+                    unit: units.unit_of_item(path)?,
+                    self_ty,
+                    self_unit: unit(self_ty),
+                    trait_unit: item.impl_trait.as_deref().and_then(unit),
+                })
+            })
+            .collect();
+        CutIndex { items, places: ItemPlaces::new(graph, units), impls }
     }
+}
+
+/// An impl block and the units of it, its self type and its trait (when they are the crate's),
+/// found once: every candidate checks each impl against its parts.
+struct ImplPlace<'g> {
+    item: &'g GraphItem,
+    file: &'g str,
+    unit: usize,
+    self_ty: &'g str,
+    self_unit: Option<usize>,
+    trait_unit: Option<usize>,
 }
 
 /// [`partition_report`] with the graph's index made by the caller (`index` must be of
@@ -87,7 +116,6 @@ pub fn partition_report_indexed(
     let test = Model::new(&t.units, t.cost.clone(), t.profile);
     let models = |shape| (primary.model(shape), l.model(shape), t.model(shape));
     let (facade_models, top_models) = (models(Shape::Facade), models(Shape::CrateOnTop));
-    let (items, places) = (&index.items, &index.places);
     let mut rows: Vec<CandidateRow> = Vec::new();
     let mut dropped = 0;
     let frontier: BTreeSet<usize> = pareto_frontier(candidates).into_iter().collect();
@@ -100,7 +128,7 @@ pub fn partition_report_indexed(
             Shape::Facade => &facade_models,
             Shape::CrateOnTop => &top_models,
         };
-        let row = candidate_row(setup, model, (lib, test), (items, places), c, frontier.contains(&i));
+        let row = candidate_row(setup, model, (lib, test), index, c, frontier.contains(&i));
         if setup.max_new_pub.is_some_and(|max| row.new_pub_items > max) {
             dropped += 1;
             continue;
@@ -193,10 +221,11 @@ fn candidate_row(
     setup: &PartitionSetup<'_>,
     model: &Model<'_>,
     (lib, test): (&Model<'_>, &Model<'_>),
-    (items, places): (&ItemIndex<'_>, &ItemPlaces<'_>),
+    index: &CutIndex<'_>,
     c: &Candidate,
     pareto: bool,
 ) -> CandidateRow {
+    let (items, places) = (&index.items, &index.places);
     let units = model.graph;
     let k = c.k;
     let facade_part = k;
@@ -318,11 +347,9 @@ fn candidate_row(
         });
     }
     // Impls that would land in another crate than their type or trait (coherence, orphan rule).
-    for (path, (item, file)) in items {
-        let Some(self_ty) = &item.impl_self else { continue };
-        let Some(impl_part) = part_of_item(path) else { continue };
-        let local = |p: &str| (p != "external").then(|| part_of_item(p)).flatten();
-        let (self_part, trait_part) = (local(self_ty), item.impl_trait.as_deref().and_then(local));
+    for &ImplPlace { item, file, unit, self_ty, self_unit, trait_unit } in &index.impls {
+        let impl_part = part_of_unit(unit);
+        let (self_part, trait_part) = (self_unit.map(part_of_unit), trait_unit.map(part_of_unit));
         let message = match (item.impl_trait.as_deref(), self_part, trait_part) {
             (None, Some(sp), _) if sp != impl_part => Some(format!(
                 "inherent `{}` is in another part than `{self_ty}`: impossible across crates",
