@@ -113,7 +113,7 @@ fn as_report(graph: &UnitGraph) -> GraphReport {
                 refs: vec![GraphRef {
                     item: item(b),
                     from: item(a),
-                    at: format!("src/m{a}.rs:1"),
+                    at: splitcheck::data::name::Site::from(format!("src/m{a}.rs:1").as_str()),
                     crate_path: true,
                 }],
             })

@@ -6,6 +6,7 @@
 //! Must not: search (that is `partition`), read files or format text (that is `report`).
 
 use crate::data::graph::{GraphItem, GraphReport};
+use crate::data::name::Site;
 use crate::data::partition::*;
 use crate::partition::{Candidate, Model, Shape, UnitGraph, pareto_frontier};
 use crate::pricing::Prices;
@@ -264,7 +265,7 @@ fn candidate_row(
     let mut crossing: BTreeMap<(String, String, bool), (u32, BTreeSet<&str>)> = BTreeMap::new();
     let mut new_pub: BTreeSet<&str> = BTreeSet::new();
     let mut blockers: Vec<Blocker> = Vec::new();
-    let mut crate_paths: Vec<String> = Vec::new();
+    let mut crate_paths: Vec<&Site> = Vec::new();
     let mut seen_blocked: BTreeSet<(&'static str, &str)> = BTreeSet::new();
     for edge in &setup.graph.edges {
         for r in &edge.refs {
@@ -288,12 +289,12 @@ fn candidate_row(
             entry.0 += 1;
             entry.1.insert(&r.item);
             if r.crate_path {
-                crate_paths.push(r.at.clone());
+                crate_paths.push(&r.at);
             }
             let Some(t) = target else { continue };
             let mut block = |severity, kind, message: String| {
                 if seen_blocked.insert((kind, &r.item)) {
-                    blockers.push(Blocker { severity, kind, at: r.at.clone(), message, edits: 1 });
+                    blockers.push(Blocker { severity, kind, at: r.at.to_string(), message, edits: 1 });
                 }
             };
             if t.kind == "macro" && t.vis != "pub" {
@@ -338,7 +339,7 @@ fn candidate_row(
         blockers.push(Blocker {
             severity: "edit",
             kind: "crate-paths",
-            at: crate_paths[0].clone(),
+            at: crate_paths[0].to_string(),
             message: format!(
                 "{} `crate::`/`super::` paths across the cut must name the new crate",
                 crate_paths.len()

@@ -54,9 +54,10 @@ pub fn check(
             if to <= from {
                 continue;
             }
-            let (file, line) = match r.at.rsplit_once(':') {
+            let at = r.at.to_string();
+            let (file, line) = match at.rsplit_once(':') {
                 Some((file, line)) => (file.to_owned(), line.parse().unwrap_or(0)),
-                None => (r.at.clone(), 0),
+                None => (at.clone(), 0),
             };
             violations.push(Violation {
                 file,

@@ -114,7 +114,7 @@ fn the_json_report_reads_back() {
     assert!(target.items.iter().any(|i| i.name == "Point" && i.kind == "struct" && i.vis == "pub"));
     let edge = report.edges.iter().find(|e| e.from == "crate::case_body" && e.to == "crate::target").unwrap();
     assert!(edge.items.iter().any(|i| i == "crate::target::LIMIT"));
-    assert!(edge.refs.iter().all(|r| r.at.starts_with("src/case_body.rs:")));
+    assert!(edge.refs.iter().all(|r| r.at.to_string().starts_with("src/case_body.rs:")));
 }
 
 /// The orphan rule as the partition sees it: an impl of a crate's trait for a foreign type

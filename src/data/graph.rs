@@ -4,7 +4,7 @@
 //! and edges with `from` and `to` (see `graph::export::reconcile`). Its JSON Schema is
 //! `schemas/graph.schema.json`.
 
-use crate::data::name::Name;
+use crate::data::name::{Name, Site};
 use serde::{Deserialize, Serialize};
 
 pub const GRAPH_SCHEMA_VERSION: u32 = 1;
@@ -118,7 +118,7 @@ pub struct GraphEdge {
 pub struct GraphRef {
     pub item: Name,
     pub from: Name,
-    pub at: String,
+    pub at: Site,
     /// Written as a `crate::`/`self::`/`super::` path (to rewrite after a split).
     #[serde(default)]
     pub crate_path: bool,

@@ -1,4 +1,5 @@
-//! A shared, immutable string: an item path made once and named by every reference to it.
+//! A shared, immutable string: an item path made once and named by every reference to it; and
+//! a reference's site, a shared file name and a line.
 //!
 //! The graph names the same item in every edge and reference site that touches it; each of
 //! those holds a pointer to one allocation instead of its own copy. It reads, compares, orders,
@@ -113,9 +114,78 @@ impl schemars::JsonSchema for Name {
     }
 }
 
+/// Where a reference is written: a file (one shared `Name` per file) and a line. It is text only
+/// when printed or serialized, as `file:line` (a JSON string).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Site {
+    pub file: Name,
+    /// `None` for a site read from JSON whose text does not end in `:line`.
+    pub line: Option<u32>,
+}
+
+impl fmt::Display for Site {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{line}", self.file),
+            None => f.write_str(&self.file),
+        }
+    }
+}
+
+impl From<&str> for Site {
+    /// Reads `file:line`; any other text is kept whole as the file, so it prints back the same.
+    fn from(text: &str) -> Site {
+        let line = text.rsplit_once(':').and_then(|(file, line)| {
+            line.parse::<u32>().ok().filter(|n| n.to_string() == line).map(|n| (file, n))
+        });
+        match line {
+            Some((file, line)) => Site { file: Name::from(file), line: Some(line) },
+            None => Site { file: Name::from(text), line: None },
+        }
+    }
+}
+
+impl Serialize for Site {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Site {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Site, D::Error> {
+        String::deserialize(deserializer).map(|text| Site::from(text.as_str()))
+    }
+}
+
+impl schemars::JsonSchema for Site {
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn schema_name() -> Cow<'static, str> {
+        String::schema_name()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        String::json_schema(generator)
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::Name;
+    use super::{Name, Site};
+
+    #[test]
+    fn a_site_prints_and_reads_back_as_the_same_text() {
+        for text in ["src/a.rs:12", "src/a.rs", "C:/x.rs:3", "src/a.rs:07", "src/a.rs:", "a:b"] {
+            let site = Site::from(text);
+            assert_eq!(site.to_string(), text);
+            assert_eq!(serde_json::to_string(&site).unwrap(), format!("\"{text}\""));
+            let back: Site = serde_json::from_str(&format!("\"{text}\"")).unwrap();
+            assert_eq!(back, site);
+        }
+        assert_eq!(Site::from("src/a.rs:12"), Site { file: Name::from("src/a.rs"), line: Some(12) });
+    }
 
     #[test]
     fn reads_orders_and_serializes_as_its_text() {

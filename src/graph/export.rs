@@ -3,7 +3,7 @@
 
 use crate::analysis::CrateAnalysis;
 use crate::data::graph::*;
-use crate::data::name::Name;
+use crate::data::name::{Name, Site};
 use crate::graph::{Cycle, ModuleGraph, NodeId};
 use crate::paths::relative;
 use crate::resolve::{ItemId, Target};
@@ -40,15 +40,15 @@ pub fn graph_report(analysis: &CrateAnalysis, graph: &ModuleGraph, focus: Option
         .collect();
     let item_path = |id: ItemId| item_names[id.module.index()][id.item as usize].clone();
     // Each module's files relative to the package, once: a site is a file and a line.
-    let shown_files: Vec<(String, Vec<String>)> = tree
+    let shown_files: Vec<(Name, Vec<Name>)> = tree
         .modules
         .par_iter()
-        .map(|m| (relative(base, &m.file), m.files.iter().map(|f| relative(base, f)).collect()))
+        .map(|m| (relative(base, &m.file).into(), m.files.iter().map(|f| relative(base, f).into()).collect()))
         .collect();
     let at = |id: ItemId, line: u32| {
         let (file, files) = &shown_files[id.module.index()];
         let file_idx = crate::resolve::item_def(tree, id).file as usize;
-        format!("{}:{line}", files.get(file_idx).unwrap_or(file))
+        Site { file: files.get(file_idx).unwrap_or(file).clone(), line: Some(line) }
     };
     let modules = shown
         .par_iter()
@@ -63,7 +63,7 @@ pub fn graph_report(analysis: &CrateAnalysis, graph: &ModuleGraph, focus: Option
             };
             GraphModule {
                 path: node.path.clone(),
-                file: shown_files[node.module.index()].0.clone(),
+                file: shown_files[node.module.index()].0.to_string(),
                 src_lines: node.size.src_code,
                 test_lines: node.size.test_code,
                 tests: node.size.tests,
