@@ -128,7 +128,9 @@ pub fn parse_in_global_pool() -> bool {
 
 fn in_worker_pool<R: Send>(f: impl FnOnce() -> R + Send) -> R {
     if GLOBAL_POOL_PARSES.load(Ordering::Relaxed) {
-        return f();
+        // On a worker, for its stack: a layer of one file is not split, so rayon would parse
+        // it on the calling thread (the main thread, 8 MiB).
+        return rayon::scope(|_| f());
     }
     let pool =
         POOL.get_or_init(|| rayon::ThreadPoolBuilder::new().stack_size(WORKER_STACK_BYTES).build().ok());
