@@ -100,20 +100,6 @@ impl<'de> Deserialize<'de> for Name {
     }
 }
 
-impl schemars::JsonSchema for Name {
-    fn inline_schema() -> bool {
-        true
-    }
-
-    fn schema_name() -> Cow<'static, str> {
-        String::schema_name()
-    }
-
-    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        String::json_schema(generator)
-    }
-}
-
 /// Where a reference is written: a file (one shared `Name` per file) and a line. It is text only
 /// when printed or serialized, as `file:line` (a JSON string).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -157,19 +143,26 @@ impl<'de> Deserialize<'de> for Site {
     }
 }
 
-impl schemars::JsonSchema for Site {
-    fn inline_schema() -> bool {
-        true
-    }
+/// A type that serializes as a JSON string has a string's schema.
+macro_rules! string_schema {
+    ($($ty:ty),*) => {$(
+        impl schemars::JsonSchema for $ty {
+            fn inline_schema() -> bool {
+                true
+            }
 
-    fn schema_name() -> Cow<'static, str> {
-        String::schema_name()
-    }
+            fn schema_name() -> Cow<'static, str> {
+                String::schema_name()
+            }
 
-    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        String::json_schema(generator)
-    }
+            fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                String::json_schema(generator)
+            }
+        }
+    )*};
 }
+
+string_schema!(Name, Site);
 
 #[cfg(test)]
 mod tests {

@@ -247,28 +247,27 @@ fn sorted_names<'a>(idents: impl Iterator<Item = Option<&'a syn::Ident>>) -> Vec
 }
 
 fn span_of(node: &impl Spanned) -> (LineCol, LineCol) {
-    let span = node.span();
+    line_cols(node.span())
+}
+
+fn line_cols(span: proc_macro2::Span) -> (LineCol, LineCol) {
     let (start, end) = (span.start(), span.end());
     ((start.line as u32, start.column as u32 + 1), (end.line as u32, end.column as u32 + 1))
 }
 
-/// From the first token's start to the last token's end, as quote's `span()` joins them: when
-/// the two are not of one parsed text (a token made by splitcheck itself), the first alone.
-fn line_cols(first: proc_macro2::Span, last: proc_macro2::Span) -> (LineCol, LineCol) {
-    let span = first.join(last).unwrap_or(first);
-    let (start, end) = (span.start(), span.end());
-    ((start.line as u32, start.column as u32 + 1), (end.line as u32, end.column as u32 + 1))
+/// A path's first token: its leading `::` or first segment.
+fn path_start(path: &syn::Path) -> Option<proc_macro2::Span> {
+    match (&path.leading_colon, path.segments.first()) {
+        (Some(colon), _) => Some(colon.spans[0]),
+        (None, Some(segment)) => Some(segment.ident.span()),
+        (None, None) => None,
+    }
 }
 
-/// Where a path starts: its leading `::` or first segment (`span()` would print the whole path,
-/// generic arguments included, to find it).
+/// Where a path starts (`span()` would print the whole path, generic arguments included, to
+/// find it).
 fn path_line(path: &syn::Path) -> u32 {
-    let first = match (&path.leading_colon, path.segments.first()) {
-        (Some(colon), _) => colon.spans[0],
-        (None, Some(segment)) => segment.ident.span(),
-        (None, None) => return path.span().start().line as u32,
-    };
-    first.start().line as u32
+    path_start(path).unwrap_or_else(|| path.span()).start().line as u32
 }
 
 /// [`span_of`] an item, read from its first and last tokens. `span_of` prints the whole item
@@ -347,12 +346,7 @@ fn item_span(item: &Item) -> (LineCol, LineCol) {
         }
         Item::Use(i) => Some((start(&i.attrs, &i.vis, i.use_token.span), i.semi_token.span)),
         Item::Macro(i) => {
-            let path = &i.mac.path;
-            let first = match (&path.leading_colon, path.segments.first()) {
-                (Some(colon), _) => Some(colon.spans[0]),
-                (None, Some(segment)) => Some(segment.ident.span()),
-                (None, None) => None,
-            };
+            let first = path_start(&i.mac.path);
             let end = i.semi_token.map(|t| t.span).unwrap_or(match &i.mac.delimiter {
                 syn::MacroDelimiter::Paren(d) => d.span.close(),
                 syn::MacroDelimiter::Brace(d) => d.span.close(),
@@ -363,7 +357,9 @@ fn item_span(item: &Item) -> (LineCol, LineCol) {
         _ => None,
     };
     match bounds {
-        Some((first, last)) => line_cols(first, last),
+        // Joined as quote's `span()` joins them: when the two are not of one parsed text (a
+        // token made by splitcheck itself), the first alone.
+        Some((first, last)) => line_cols(first.join(last).unwrap_or(first)),
         None => span_of(item),
     }
 }

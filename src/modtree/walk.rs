@@ -113,17 +113,15 @@ pub fn walk(root_file: &Path, display_base: &Path) -> ModuleTree {
 static POOL: OnceLock<Option<rayon::ThreadPool>> = OnceLock::new();
 static GLOBAL_POOL_PARSES: AtomicBool = AtomicBool::new(false);
 
-/// Makes rayon's global pool the parsing workers, with the stack deep files need; false when
-/// the global pool already runs (then parsing has a pool of its own). For a program that
+/// Makes rayon's global pool the parsing workers, with the stack deep files need, unless the
+/// global pool already runs (then parsing keeps a pool of its own). For a program that
 /// analyzes and then works in parallel on the result: the memory a worker freed after parsing
 /// is what the same worker allocates from next, where a second pool's idle threads would keep
 /// theirs to the end.
-pub fn parse_in_global_pool() -> bool {
-    let built = rayon::ThreadPoolBuilder::new().stack_size(WORKER_STACK_BYTES).build_global().is_ok();
-    if built {
+pub fn parse_in_global_pool() {
+    if rayon::ThreadPoolBuilder::new().stack_size(WORKER_STACK_BYTES).build_global().is_ok() {
         GLOBAL_POOL_PARSES.store(true, Ordering::Relaxed);
     }
-    built
 }
 
 fn in_worker_pool<R: Send>(f: impl FnOnce() -> R + Send) -> R {
