@@ -435,6 +435,16 @@ impl PartTotals {
         Some(t)
     }
 
+    /// Becomes a copy of `other`, in the memory it already has.
+    pub fn copy_from(&mut self, other: &PartTotals) {
+        self.k = other.k;
+        self.lines.clone_from(&other.lines);
+        self.p.clone_from(&other.p);
+        self.pr.clone_from(&other.pr);
+        self.q.clone_from(&other.q);
+        self.uses.clone_from(&other.uses);
+    }
+
     /// Which parts depend on which, directly or not; `None` on a cycle.
     pub fn reach(&self) -> Option<Reach> {
         let k = self.k;

@@ -594,6 +594,8 @@ fn local_search(
     let free: Vec<usize> = (0..parts.len()).filter(|u| Some(*u) != model.graph.facade).collect();
     let Some(mut state) = State::new(model, adjacency, parts.clone(), k, mu) else { return parts };
     let small = free.len() <= SWAP_LIMIT;
+    let mut scratch =
+        Scratch { moved: HashMap::new(), totals: state.totals.clone(), count: state.count.clone() };
     for _ in 0..50 {
         let mut improved = false;
         for &u in &free {
@@ -606,24 +608,24 @@ fn local_search(
                 }
             }
             let mut best: Option<Trial> = None;
-            let consider = |trial: Option<Trial>, best: &mut Option<Trial>| {
-                if let Some(t) = trial
-                    && t.value < best.as_ref().map_or(state.value - 1e-12, |b| b.value)
-                {
+            // A trial wins when it beats the best so far (at first, the state itself).
+            let mut consider = |moves: &[(usize, usize)], best: &mut Option<Trial>| {
+                let bar = best.as_ref().map_or(state.value - 1e-12, |b| b.value);
+                if let Some(t) = state.try_moves(model, adjacency, moves, (mu, bar), &mut scratch) {
                     *best = Some(t);
                 }
             };
             for group in &groups {
                 for to in (0..k).filter(|t| *t != from) {
                     let moves: Vec<(usize, usize)> = group.iter().map(|x| (*x, to)).collect();
-                    consider(state.try_moves(model, adjacency, &moves, mu), &mut best);
+                    consider(&moves, &mut best);
                 }
             }
             if free.len() <= SWAP_LIMIT {
                 for &v in &free {
                     let to = state.parts[v];
                     if v > u && to != from {
-                        consider(state.try_moves(model, adjacency, &[(u, to), (v, from)], mu), &mut best);
+                        consider(&[(u, to), (v, from)], &mut best);
                     }
                 }
             }
@@ -651,6 +653,13 @@ struct State {
     value: f64,
 }
 
+/// Where [`State::try_moves`] works out a trial, kept from trial to trial.
+struct Scratch {
+    moved: HashMap<usize, usize>,
+    totals: PartTotals,
+    count: Vec<usize>,
+}
+
 /// The outcome of trying moves on a [`State`] without changing it.
 struct Trial {
     moves: Vec<(usize, usize)>,
@@ -676,37 +685,41 @@ impl State {
         Some(State { parts, count, totals, crossing, value })
     }
 
-    /// Moving each `(unit, part)` in turn, if every part stays non-empty and the parts acyclic.
+    /// Moving each `(unit, part)` in turn, if every part stays non-empty and the parts acyclic
+    /// and the objective falls below `bar`. Worked out in `scratch`: most trials lose, and
+    /// only a winner's totals are copied out.
     fn try_moves(
         &self,
         model: &Model<'_>,
         adjacency: &Adjacency,
         moves: &[(usize, usize)],
-        mu: f64,
+        (mu, bar): (f64, f64),
+        scratch: &mut Scratch,
     ) -> Option<Trial> {
         // Units already moved in this trial, over the state's parts.
-        let mut moved: HashMap<usize, usize> = HashMap::with_capacity(moves.len());
+        let Scratch { moved, totals, count } = scratch;
+        moved.clear();
         let part_of =
             |x: usize, moved: &HashMap<usize, usize>| moved.get(&x).copied().unwrap_or(self.parts[x]);
-        let mut totals = self.totals.clone();
+        totals.copy_from(&self.totals);
+        count.clone_from(&self.count);
         let mut crossing = self.crossing;
-        let mut count = self.count.clone();
         for &(u, to) in moves {
-            let from = part_of(u, &moved);
+            let from = part_of(u, moved);
             if from == to {
                 continue;
             }
             count[from] -= 1;
             count[to] += 1;
-            move_totals(&mut totals, model, u, from, to);
+            move_totals(totals, model, u, from, to);
             for &(v, w) in &adjacency.uses[u] {
-                let pv = part_of(v, &moved);
-                shift(&mut totals, from, to, pv, true);
+                let pv = part_of(v, moved);
+                shift(totals, from, to, pv, true);
                 crossing += f64::from(w) * (f64::from(u8::from(pv != to)) - f64::from(u8::from(pv != from)));
             }
             for &(v, w) in &adjacency.used_by[u] {
-                let pv = part_of(v, &moved);
-                shift(&mut totals, from, to, pv, false);
+                let pv = part_of(v, moved);
+                shift(totals, from, to, pv, false);
                 crossing += f64::from(w) * (f64::from(u8::from(pv != to)) - f64::from(u8::from(pv != from)));
             }
             moved.insert(u, to);
@@ -715,7 +728,7 @@ impl State {
             return None;
         }
         let value = totals.expected_rebuild(model)? + mu * crossing;
-        Some(Trial { moves: moves.to_vec(), totals, crossing, value })
+        (value < bar).then(|| Trial { moves: moves.to_vec(), totals: totals.clone(), crossing, value })
     }
 
     fn accept(&mut self, trial: Trial) {
