@@ -134,7 +134,7 @@ pub fn graph_report(analysis: &CrateAnalysis, graph: &ModuleGraph, focus: Option
         .cycles(tree)
         .iter()
         .filter(|c| c.nodes.iter().any(|n| is_shown(*n)))
-        .map(|c| cycle_row(graph, tree, c))
+        .map(|c| cycle_row(graph, &item_path, c))
         .collect();
     let stats = &analysis.resolution().stats;
     GraphReport {
@@ -164,9 +164,10 @@ pub fn graph_report(analysis: &CrateAnalysis, graph: &ModuleGraph, focus: Option
     }
 }
 
-fn cycle_row(graph: &ModuleGraph, tree: &crate::modtree::ModuleTree, c: &Cycle) -> GraphCycle {
+/// A cycle's row; `item_path` gives the export's one name of each item.
+fn cycle_row(graph: &ModuleGraph, item_path: &impl Fn(ItemId) -> Name, c: &Cycle) -> GraphCycle {
     let path = |n: NodeId| graph.node(n).path.clone();
-    let item_path = |id: &ItemId| ModuleGraph::item_path(tree, *id);
+    let item_path = |id: &ItemId| item_path(*id).to_string();
     GraphCycle {
         modules: c.nodes.iter().map(|n| path(*n)).collect(),
         breaking_edges: c
