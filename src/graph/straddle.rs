@@ -92,21 +92,29 @@ pub(super) fn analyze(
     }
     tangled.sort();
 
+    // Each module's items are one run of `ids` (pushed module by module, in `scc` order).
+    let group: Vec<usize> = {
+        let position: HashMap<NodeId, usize> = scc.iter().enumerate().map(|(i, n)| (*n, i)).collect();
+        owner.iter().map(|n| position[n]).collect()
+    };
+    let used = reached_from_other_groups(&group, &out_edges, &in_edges);
+    let uses = reached_from_other_groups(&group, &in_edges, &out_edges);
+    let between = GroupEdges::new(scc.len(), &group, &out_edges);
     let mut straddling = Vec::new();
-    for &n in scc {
-        let others: Vec<usize> = (0..ids.len()).filter(|i| owner[*i] != n).collect();
-        let used = reach(&others, &out_edges);
-        let uses = reach(&others, &in_edges);
-        let listed = |i: &usize| owner[*i] == n && item_def(tree, ids[*i]).kind != ItemKind::Use;
+    let mut start = 0;
+    for (k, &n) in scc.iter().enumerate() {
+        let end = start + group[start..].iter().take_while(|g| **g == k).count();
+        let listed = |i: &usize| item_def(tree, ids[*i]).kind != ItemKind::Use;
         let base: Vec<ItemId> =
-            (0..ids.len()).filter(|i| listed(i) && used[*i] && !uses[*i]).map(|i| ids[i]).collect();
+            (start..end).filter(|i| listed(i) && used[*i] && !uses[*i]).map(|i| ids[i]).collect();
         let top: Vec<ItemId> =
-            (0..ids.len()).filter(|i| listed(i) && uses[*i] && !used[*i]).map(|i| ids[i]).collect();
+            (start..end).filter(|i| listed(i) && uses[*i] && !used[*i]).map(|i| ids[i]).collect();
         if !base.is_empty() && !top.is_empty() {
             let lines = |items: &[ItemId]| items.iter().map(|i| item_def(tree, *i).lines()).sum();
             // Split n in two: its items the rest of the cycle uses (directly or not) go down.
-            let moved: Vec<bool> = (0..ids.len()).map(|i| owner[i] == n && used[i]).collect();
-            let breaks_cycle_alone = splits_acyclic(scc, &owner, &moved, &out_edges);
+            let moved = &used[start..end];
+            let breaks_cycle_alone =
+                between.acyclic_with_moved(start..end, moved, &group, &out_edges, &in_edges);
             straddling.push(StraddlingModule {
                 node: n,
                 base_lines: lines(&base),
@@ -116,47 +124,191 @@ pub(super) fn analyze(
                 breaks_cycle_alone,
             });
         }
+        start = end;
     }
     CycleItems { straddling, breakable_by_moving_items: tangled.is_empty(), tangled }
 }
 
-/// Items reachable from `starts` along `adj` in one step or more (the starts themselves only if
-/// reached again).
-fn reach(starts: &[usize], adj: &[Vec<usize>]) -> Vec<bool> {
-    let first: Vec<usize> = starts.iter().flat_map(|s| adj[*s].iter().copied()).collect();
-    super::reachable(adj, &first)
-}
-
-/// Whether the cycle's modules form no cycle once the `moved` items are a module of their own.
-fn splits_acyclic(scc: &[NodeId], owner: &[NodeId], moved: &[bool], out_edges: &[Vec<usize>]) -> bool {
-    let position: HashMap<NodeId, usize> = scc.iter().enumerate().map(|(i, n)| (*n, i)).collect();
-    let group_of = |i: usize| if moved[i] { scc.len() } else { position[&owner[i]] };
-    let groups = scc.len() + 1;
-    let mut edges: BTreeSet<(usize, usize)> = BTreeSet::new();
-    for (a, targets) in out_edges.iter().enumerate() {
-        for &b in targets {
-            let (ga, gb) = (group_of(a), group_of(b));
-            if ga != gb {
-                edges.insert((ga, gb));
+/// For every item, whether a path along `adj` of one step or more leads to it from an item of
+/// another group: found from the items with an edge in (`back`) from another group, following
+/// `adj` only inside the group. Every such path enters the item's group a last time, so this is
+/// the same as searching from every other group's items, once per group, in one linear pass.
+fn reached_from_other_groups(group: &[usize], adj: &[Vec<usize>], back: &[Vec<usize>]) -> Vec<bool> {
+    let mut seen = vec![false; group.len()];
+    let mut stack: Vec<usize> =
+        (0..group.len()).filter(|&i| back[i].iter().any(|&j| group[j] != group[i])).collect();
+    stack.iter().for_each(|&i| seen[i] = true);
+    while let Some(v) = stack.pop() {
+        for &w in &adj[v] {
+            if group[w] == group[v] && !seen[w] {
+                seen[w] = true;
+                stack.push(w);
             }
         }
     }
-    // Kahn's algorithm on the groups.
-    let mut indegree = vec![0usize; groups];
-    for &(_, b) in &edges {
+    seen
+}
+
+/// How many item edges join each ordered pair of groups (modules of the cycle): counted once,
+/// so splitting one module only recounts the edges of its own items.
+struct GroupEdges {
+    groups: usize,
+    count: HashMap<(usize, usize), u32>,
+}
+
+impl GroupEdges {
+    fn new(groups: usize, group: &[usize], out_edges: &[Vec<usize>]) -> Self {
+        let mut count: HashMap<(usize, usize), u32> = HashMap::new();
+        for (a, targets) in out_edges.iter().enumerate() {
+            for &b in targets {
+                if group[a] != group[b] {
+                    *count.entry((group[a], group[b])).or_insert(0) += 1;
+                }
+            }
+        }
+        GroupEdges { groups, count }
+    }
+
+    /// Whether the groups form no cycle once the items of one group (`own`, a run of item
+    /// indices) marked in `moved` are a group of their own.
+    fn acyclic_with_moved(
+        &self,
+        own: std::ops::Range<usize>,
+        moved: &[bool],
+        group: &[usize],
+        out_edges: &[Vec<usize>],
+        in_edges: &[Vec<usize>],
+    ) -> bool {
+        let new_group = self.groups;
+        let k = group[own.start];
+        let is_moved = |i: usize| own.contains(&i) && moved[i - own.start];
+        let regroup = |i: usize| if is_moved(i) { new_group } else { group[i] };
+        let mut removed: HashMap<(usize, usize), u32> = HashMap::new();
+        let mut added: Vec<(usize, usize)> = Vec::new();
+        let mut recount = |a: usize, b: usize| {
+            if group[a] != group[b] {
+                *removed.entry((group[a], group[b])).or_insert(0) += 1;
+            }
+            let (ga, gb) = (regroup(a), regroup(b));
+            if ga != gb {
+                added.push((ga, gb));
+            }
+        };
+        for a in own.clone() {
+            out_edges[a].iter().for_each(|&b| recount(a, b));
+        }
+        for b in own.clone() {
+            // Edges inside group `k` were recounted from their start above.
+            in_edges[b].iter().filter(|&&a| group[a] != k).for_each(|&a| recount(a, b));
+        }
+        let kept = self
+            .count
+            .iter()
+            .filter(|(pair, n)| removed.get(pair).is_none_or(|r| r < n))
+            .map(|(pair, _)| *pair);
+        let mut edges: Vec<(usize, usize)> = kept.chain(added).collect();
+        edges.sort_unstable();
+        edges.dedup();
+        acyclic(self.groups + 1, &edges)
+    }
+}
+
+/// Kahn's algorithm: whether the `edges` (sorted, deduplicated) between `nodes` nodes form no cycle.
+fn acyclic(nodes: usize, edges: &[(usize, usize)]) -> bool {
+    let mut indegree = vec![0usize; nodes];
+    for &(_, b) in edges {
         indegree[b] += 1;
     }
-    let mut ready: Vec<usize> = (0..groups).filter(|g| indegree[*g] == 0).collect();
+    let mut ready: Vec<usize> = (0..nodes).filter(|g| indegree[*g] == 0).collect();
     let mut done = 0;
     while let Some(g) = ready.pop() {
         done += 1;
-        for &(a, b) in edges.range((g, 0)..(g + 1, 0)) {
-            debug_assert_eq!(a, g);
+        let from = edges.partition_point(|&(a, _)| a < g);
+        for &(_, b) in edges[from..].iter().take_while(|(a, _)| *a == g) {
             indegree[b] -= 1;
             if indegree[b] == 0 {
                 ready.push(b);
             }
         }
     }
-    done == groups
+    done == nodes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The direct definition: items reachable in one step or more from every item outside
+    /// `group`, searched once per group.
+    fn reached_brute_force(group: &[usize], adj: &[Vec<usize>], of_group: usize) -> Vec<bool> {
+        let mut seen = vec![false; group.len()];
+        let mut stack: Vec<usize> =
+            (0..group.len()).filter(|&i| group[i] != of_group).flat_map(|i| adj[i].clone()).collect();
+        stack.iter().for_each(|&i| seen[i] = true);
+        while let Some(v) = stack.pop() {
+            for &w in &adj[v] {
+                if !seen[w] {
+                    seen[w] = true;
+                    stack.push(w);
+                }
+            }
+        }
+        seen
+    }
+
+    /// The direct definition: regroup every item edge and look for a cycle.
+    fn acyclic_brute_force(groups: usize, group: &[usize], moved: &[bool], out_edges: &[Vec<usize>]) -> bool {
+        let regroup = |i: usize| if moved[i] { groups } else { group[i] };
+        let mut edges: Vec<(usize, usize)> = (0..group.len())
+            .flat_map(|a| out_edges[a].iter().map(move |&b| (a, b)))
+            .map(|(a, b)| (regroup(a), regroup(b)))
+            .filter(|(a, b)| a != b)
+            .collect();
+        edges.sort_unstable();
+        edges.dedup();
+        acyclic(groups + 1, &edges)
+    }
+
+    /// Items in runs by group (as `analyze` lays them out) and edges between them.
+    fn items_strategy() -> impl Strategy<Value = (usize, Vec<usize>, Vec<(usize, usize)>)> {
+        proptest::collection::vec(1usize..5, 1..5).prop_flat_map(|sizes| {
+            let group: Vec<usize> =
+                sizes.iter().enumerate().flat_map(|(g, n)| std::iter::repeat_n(g, *n)).collect();
+            let n = group.len();
+            (Just(sizes.len()), Just(group), proptest::collection::vec((0..n, 0..n), 0..(3 * n)))
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn one_pass_reach_and_recount_match_the_direct_definitions((groups, group, edges) in items_strategy()) {
+            let n = group.len();
+            let mut out_edges = vec![Vec::new(); n];
+            let mut in_edges = vec![Vec::new(); n];
+            // As `analyze` builds them: no item uses itself.
+            for &(a, b) in edges.iter().filter(|(a, b)| a != b) {
+                out_edges[a].push(b);
+                in_edges[b].push(a);
+            }
+            let used = reached_from_other_groups(&group, &out_edges, &in_edges);
+            let uses = reached_from_other_groups(&group, &in_edges, &out_edges);
+            let between = GroupEdges::new(groups, &group, &out_edges);
+            for g in 0..groups {
+                let own: Vec<usize> = (0..n).filter(|i| group[*i] == g).collect();
+                let used_direct = reached_brute_force(&group, &out_edges, g);
+                let uses_direct = reached_brute_force(&group, &in_edges, g);
+                for &i in &own {
+                    prop_assert_eq!(used[i], used_direct[i]);
+                    prop_assert_eq!(uses[i], uses_direct[i]);
+                }
+                let range = own[0]..own[own.len() - 1] + 1;
+                let moved: Vec<bool> = (0..n).map(|i| group[i] == g && used[i]).collect();
+                prop_assert_eq!(
+                    between.acyclic_with_moved(range.clone(), &used[range], &group, &out_edges, &in_edges),
+                    acyclic_brute_force(groups, &group, &moved, &out_edges)
+                );
+            }
+        }
+    }
 }
