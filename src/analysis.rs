@@ -70,11 +70,12 @@ pub fn analyze_code(selection: &Selection) -> Result<CrateAnalysis, Error> {
 
 /// Walks an already located package. Never fails: file problems are data on the modules.
 pub fn analyze_package(package: Package) -> CrateAnalysis {
-    let tree = modtree::walk(&package.lib.src_path, &package.root_dir);
-    let integration_tests = package
-        .test_targets
-        .iter()
-        .map(|t| (t.clone(), modtree::walk(&t.src_path, &package.root_dir)))
+    let roots: Vec<&std::path::Path> = std::iter::once(&package.lib.src_path)
+        .chain(package.test_targets.iter().map(|t| &t.src_path))
+        .map(|p| p.as_path())
         .collect();
+    let mut trees = modtree::walk_many(&roots, &package.root_dir).into_iter();
+    let tree = trees.next().expect("the library's tree comes first");
+    let integration_tests = package.test_targets.iter().cloned().zip(trees).collect();
     CrateAnalysis { package, tree, resolution: OnceLock::new(), integration_tests }
 }

@@ -15,7 +15,7 @@ use serde::Serialize;
 use std::path::PathBuf;
 
 pub use lines::LineMap;
-pub use walk::{parse_in_global_pool, walk};
+pub use walk::{parse_in_global_pool, walk, walk_many};
 
 /// Index of a module in [`ModuleTree::modules`]; the crate root is `ModuleId(0)`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

@@ -34,6 +34,13 @@ struct Task {
     expansion: Option<(String, (u32, u32))>,
 }
 
+/// Walks the module trees of several crate roots at once (a library and its integration
+/// tests), in order: each [`walk`] goes one layer at a time, and a test target is often a single
+/// file, so walked one after another they would leave all workers but one idle.
+pub fn walk_many(root_files: &[&Path], display_base: &Path) -> Vec<ModuleTree> {
+    in_worker_pool(|| root_files.par_iter().map(|root| walk(root, display_base)).collect())
+}
+
 /// Walks the module tree of the crate whose root file is `root_file`. Never fails: problems are
 /// attached to the modules they concern. Paths in problem messages are shown relative to
 /// `display_base` (the package directory).
