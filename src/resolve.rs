@@ -194,8 +194,10 @@ struct Resolver<'t> {
     scopes: Vec<Scope>,
     /// `macro_rules!` by name, for textual scope.
     macros: HashMap<&'t str, Vec<ItemId>>,
-    /// How many times each scope has changed while imports settle.
-    versions: Vec<u32>,
+    /// Each scope's names in the order their bindings changed while imports settle (a name
+    /// again each time it changes): a glob import that read a scope up to some point reads
+    /// only what changed after it.
+    changes: Vec<Vec<Name>>,
 }
 
 /// What one module's code resolved to.
@@ -287,8 +289,8 @@ impl<'t> Resolver<'t> {
                 }
             }
         }
-        let versions = vec![0; scopes.len()];
-        Resolver { tree, edition, externs, scopes, macros, versions }
+        let changes = vec![Vec::new(); scopes.len()];
+        Resolver { tree, edition, externs, scopes, macros, changes }
     }
 
     /// Resolves `use` declarations until nothing changes, so re-exports of re-exports and globs
@@ -296,10 +298,10 @@ impl<'t> Resolver<'t> {
     fn settle_imports(&mut self) {
         // Each round either binds a new name or stops; the bound keeps a pathological crate
         // from spinning (ambiguous globs flipping back and forth cannot happen: slots only fill).
-        // Each glob import's target and that target's scope version when it was last read in
-        // full: a glob of a scope that has not changed since binds nothing new (slots only
-        // fill, and a glob never replaces a binding), so later rounds skip it.
-        let mut globs_read: HashMap<(ModuleId, usize), Option<(Res, u32)>> = HashMap::new();
+        // Each glob import's target and how far into that target's changes it has read: what
+        // it read before binds nothing new when read again (slots only fill, and a glob never
+        // replaces a binding), so later rounds read only the names changed since.
+        let mut globs_read: HashMap<(ModuleId, usize), Option<(Res, usize)>> = HashMap::new();
         for _ in 0..64 {
             let mut changed = false;
             for m_idx in 0..self.tree.modules.len() {
@@ -365,52 +367,62 @@ impl<'t> Resolver<'t> {
             Some(_) => false,
         };
         if changed {
-            self.versions[m.index()] += 1;
+            let key = self.scopes[m.index()].get_key_value(name).map(|(key, _)| key.clone());
+            self.changes[m.index()].extend(key);
         }
         changed
     }
 
-    /// `read`: the target and its scope version when this import last read it (`None`: never);
-    /// skipped when both are the same now.
+    /// `read`: the target and how many of its changes this import had read when it last read
+    /// it (`None`: never). The same target again: only its names changed since are read.
     fn glob_import(
         &mut self,
         m: ModuleId,
         path: &[String],
         use_id: ItemId,
         public: VisClass,
-        read: &mut Option<(Res, u32)>,
+        read: &mut Option<(Res, usize)>,
     ) -> bool {
         let walked = self.walk(m, path, true, Ns::Type);
-        if let Some(res) = walked.res {
-            let version = match res {
-                Res::Module(t) => self.versions[t.index()],
-                _ => 0,
-            };
-            if *read == Some((res, version)) {
-                return false;
-            }
-            *read = Some((res, version));
-        }
         let mut changed = false;
         match walked.res {
             Some(Res::Module(t)) if t != m => {
-                // The target's scope is set aside while `m`'s fills (they are different
-                // scopes), so its names are read in place, not copied.
+                let known = match *read {
+                    Some((res, known)) if res == Res::Module(t) => Some(known),
+                    _ => None,
+                };
+                *read = Some((Res::Module(t), self.changes[t.index()].len()));
+                // The target's scope and changes are set aside while `m`'s fill (they are
+                // different scopes), so its names are read in place, not copied.
                 let target = std::mem::take(&mut self.scopes[t.index()]);
-                for (name, per_ns) in &target {
+                let target_changes = std::mem::take(&mut self.changes[t.index()]);
+                let mut bind_all = |r: &mut Self, name: &Name, per_ns: &PerNs| {
                     for ns in ALL_NS {
                         let Some(b) = per_ns.get(ns) else { continue };
-                        if !self.visible(b.public, t, m) {
+                        if !r.visible(b.public, t, m) {
                             continue;
                         }
                         let via = hop(b, t, m);
                         let binding = Binding { res: b.res, import: Some(use_id), via, glob: true, public };
-                        changed |= self.bind(m, name, Some(name), ns, binding);
+                        changed |= r.bind(m, name, Some(name), ns, binding);
+                    }
+                };
+                match known {
+                    None => target.iter().for_each(|(name, per_ns)| bind_all(self, name, per_ns)),
+                    Some(known) => {
+                        for name in &target_changes[known..] {
+                            if let Some(per_ns) = target.get(name) {
+                                bind_all(self, name, per_ns);
+                            }
+                        }
                     }
                 }
                 self.scopes[t.index()] = target;
+                self.changes[t.index()] = target_changes;
             }
-            Some(Res::Item(enum_id)) => {
+            // An enum's variants never change: read once.
+            Some(Res::Item(enum_id)) if *read != Some((Res::Item(enum_id), 0)) => {
+                *read = Some((Res::Item(enum_id), 0));
                 let variants = item_def(self.tree, enum_id).variants.clone();
                 for v in variants {
                     for ns in [Ns::Type, Ns::Value] {
