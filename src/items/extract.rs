@@ -22,7 +22,10 @@ use syn::{Attribute, Expr, Item, Meta, Pat, Type};
 
 /// Reads `item`, a module-level item of a module whose items are gathered in `out`. `mod`
 /// items are recorded as items only: the module walk reads their contents.
-pub(crate) fn module_item(item: &Item, file: u32, out: &mut ModuleItems) {
+///
+/// For an item-level macro call, returns the items its whole input parses as (none when it
+/// does not), so the module walk need not parse the input again; `None` for other items.
+pub(crate) fn module_item(item: &Item, file: u32, out: &mut ModuleItems) -> Option<Vec<Item>> {
     let test_only = item_attrs(item).iter().any(|a| is_cfg_test(a) || is_test_attr(a));
     if let Item::ForeignMod(fm) = item {
         for fi in &fm.items {
@@ -41,14 +44,17 @@ pub(crate) fn module_item(item: &Item, file: u32, out: &mut ModuleItems) {
             let idx = push_def(out, def);
             Walker::new(out, idx, test_only).visit_foreign_item(fi);
         }
-        return;
+        return None;
     }
-    let def = describe(item, test_only, file);
+    // An item-level macro call's input, read as items once: what the call defines depends on it.
+    let call = match item {
+        Item::Macro(m) if m.ident.is_none() => Some((m, MacroInput::read(&m.mac.tokens))),
+        _ => None,
+    };
+    let def = describe(item, test_only, file, call.as_ref().map(|(_, input)| input));
     let idx = push_def(out, def);
-    if let Item::Macro(m) = item
-        && m.ident.is_none()
-    {
-        let defined = items_in_macro_input(&m.mac.tokens);
+    if let Some((m, input)) = call {
+        let (whole, defined) = (input.whole, input.items);
         if !defined.is_empty() {
             // `ast_struct! { pub struct X { … } }`, `cfg_if! { if #[cfg(…)] { … } }`: the
             // items written in the call are taken as defined here (their names usually survive
@@ -60,7 +66,7 @@ pub(crate) fn module_item(item: &Item, file: u32, out: &mut ModuleItems) {
                 module_item(inner, file, out);
             }
             out.items[first_new..].iter_mut().for_each(|d| d.test_only |= test_only);
-            return;
+            return Some(if whole { defined } else { Vec::new() });
         }
     }
     match item {
@@ -74,27 +80,38 @@ pub(crate) fn module_item(item: &Item, file: u32, out: &mut ModuleItems) {
         }
         _ => Walker::new(out, idx, test_only).visit_item(item),
     }
+    matches!(item, Item::Macro(m) if m.ident.is_none()).then(Vec::new)
 }
 
-/// Items written as the input of an item-level macro call: the whole input if it parses as
-/// items, else every brace-delimited group of it that does.
-fn items_in_macro_input(tokens: &TokenStream) -> Vec<Item> {
-    if let Ok(file) = syn::parse2::<syn::File>(tokens.clone())
-        && !file.items.is_empty()
-    {
-        return file.items;
+/// The input of an item-level macro call read as items.
+struct MacroInput {
+    /// The whole input parses as items (at least one).
+    whole: bool,
+    /// Items written in the input: the whole input if it parses as items, else every
+    /// brace-delimited group of it that does.
+    items: Vec<Item>,
+}
+
+impl MacroInput {
+    fn read(tokens: &TokenStream) -> Self {
+        if let Ok(file) = syn::parse2::<syn::File>(tokens.clone())
+            && !file.items.is_empty()
+        {
+            return MacroInput { whole: true, items: file.items };
+        }
+        let items = tokens
+            .clone()
+            .into_iter()
+            .filter_map(|tt| match tt {
+                TokenTree::Group(g) if g.delimiter() == Delimiter::Brace => {
+                    syn::parse2::<syn::File>(g.stream()).ok()
+                }
+                _ => None,
+            })
+            .flat_map(|f| f.items)
+            .collect();
+        MacroInput { whole: false, items }
     }
-    tokens
-        .clone()
-        .into_iter()
-        .filter_map(|tt| match tt {
-            TokenTree::Group(g) if g.delimiter() == Delimiter::Brace => {
-                syn::parse2::<syn::File>(g.stream()).ok()
-            }
-            _ => None,
-        })
-        .flat_map(|f| f.items)
-        .collect()
 }
 
 fn push_def(out: &mut ModuleItems, def: ItemDef) -> ItemIdx {
@@ -126,7 +143,8 @@ fn new_def(
     }
 }
 
-fn describe(item: &Item, test_only: bool, file: u32) -> ItemDef {
+/// `input`: an item-level macro call's input, read as items.
+fn describe(item: &Item, test_only: bool, file: u32, input: Option<&MacroInput>) -> ItemDef {
     let span = item_span(item);
     let def = |name: String, kind, vis: &syn::Visibility| {
         new_def(name, kind, visibility(vis), test_only, span, file)
@@ -184,7 +202,7 @@ fn describe(item: &Item, test_only: bool, file: u32) -> ItemDef {
             }
             // `bitflags! { pub struct Flags: u32 { … } }`, `lazy_static! { static ref X: … }`:
             // the type or static the call defines is what paths name.
-            None => match macro_defined_item(&m.mac) {
+            None => match defined_by_call(&m.mac, input.is_some_and(|i| i.whole)) {
                 Some((name, kind, public)) => {
                     let vis = if public { Visibility::Public } else { Visibility::Private };
                     new_def(name, kind, vis, test_only, span, file)
@@ -1213,7 +1231,13 @@ pub(crate) fn is_test_attr(attr: &Attribute) -> bool {
 /// `pub` stands before it.
 /// Calls whose arguments are plain items define those items instead (see `module_item`).
 pub(crate) fn macro_defined_item(mac: &syn::Macro) -> Option<(String, ItemKind, bool)> {
-    if syn::parse2::<syn::File>(mac.tokens.clone()).is_ok_and(|f| !f.items.is_empty()) {
+    let input_is_items = syn::parse2::<syn::File>(mac.tokens.clone()).is_ok_and(|f| !f.items.is_empty());
+    defined_by_call(mac, input_is_items)
+}
+
+/// [`macro_defined_item`], told whether the call's whole input parses as items.
+fn defined_by_call(mac: &syn::Macro, input_is_items: bool) -> Option<(String, ItemKind, bool)> {
+    if input_is_items {
         return None;
     }
     let tokens: Vec<TokenTree> = mac.tokens.clone().into_iter().collect();

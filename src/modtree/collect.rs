@@ -226,8 +226,9 @@ impl Collector {
 
     /// Records `macro_rules!` definitions with an argument-less arm, and reads an invocation
     /// `name!();` of one as the items its body writes (serde declares `mod private;` this way).
-    /// Returns whether the item was such an invocation and has been visited.
-    fn expand_item_macro(&mut self, m: &syn::ItemMacro) -> bool {
+    /// Returns whether the item was such an invocation and has been visited. `input`: the
+    /// items the call's whole input parses as, when already known.
+    fn expand_item_macro(&mut self, m: &syn::ItemMacro, input: Option<Vec<Item>>) -> bool {
         if m.mac.path.is_ident("macro_rules") {
             if let Some(name) = &m.ident
                 && let Some(body) = argumentless_arm(&m.mac.tokens)
@@ -245,7 +246,7 @@ impl Collector {
             return self.visit_cfg_branches(branches);
         }
         if !m.mac.tokens.is_empty() {
-            return self.visit_wrapped_modules(m);
+            return self.visit_wrapped_modules(m, input);
         }
         let Some(name) = m.mac.path.get_ident().map(ToString::to_string) else {
             return false;
@@ -293,12 +294,16 @@ impl Collector {
     /// `cfg_net! { pub mod net; }` (mio, tokio): a macro called with items, which usually
     /// writes them out under a `cfg`. Its modules are walked, marked with the macro's name (its
     /// conditions are not read); its other items are read by `extract` from the call.
-    fn visit_wrapped_modules(&mut self, m: &syn::ItemMacro) -> bool {
-        let Ok(file) = syn::parse2::<syn::File>(m.mac.tokens.clone()) else {
-            return false;
+    fn visit_wrapped_modules(&mut self, m: &syn::ItemMacro, input: Option<Vec<Item>>) -> bool {
+        let items = match input {
+            Some(items) => items,
+            None => match syn::parse2::<syn::File>(m.mac.tokens.clone()) {
+                Ok(file) => file.items,
+                Err(_) => return false,
+            },
         };
         let gate = format!("{}!", tokens_text(&quote::ToTokens::to_token_stream(&m.mac.path)));
-        self.visit_gated_modules(file.items, &Gate::Macro(gate))
+        self.visit_gated_modules(items, &Gate::Macro(gate))
     }
 
     /// The modules among `items` written inside a macro call, each under `gate`, and the modules
@@ -318,7 +323,7 @@ impl Collector {
                 }
                 Item::Macro(inner) if self.expansion_depth < MAX_EXPANSION_DEPTH => {
                     self.expansion_depth += 1;
-                    found |= self.expand_item_macro(&inner);
+                    found |= self.expand_item_macro(&inner, None);
                     self.expansion_depth -= 1;
                 }
                 _ => {}
@@ -377,15 +382,14 @@ impl Collector {
 
 impl<'ast> Visit<'ast> for Collector {
     fn visit_item(&mut self, item: &'ast Item) {
-        if self.item_depth == 0 {
-            extract::module_item(item, 0, &mut self.module().items);
-        }
+        let macro_input =
+            if self.item_depth == 0 { extract::module_item(item, 0, &mut self.module().items) } else { None };
         if let Item::Mod(m) = item {
             self.visit_mod(m);
             return;
         }
         if let Item::Macro(m) = item
-            && self.expand_item_macro(m)
+            && self.expand_item_macro(m, macro_input)
         {
             return;
         }
