@@ -47,7 +47,7 @@ const COUPLING_FACTORS: [f64; 4] = [0.0, 0.05, 0.25, 1.0];
 /// Starting splits: base = the first units of a dependency order holding this share of lines.
 const START_SHARES: [f64; 3] = [0.25, 0.5, 0.75];
 const MAX_DESCENT_STEPS: usize = 8;
-/// Most unit flags the exact enumeration keeps (ideals × units): 20 MB.
+/// Most unit flags the exact enumeration keeps (ideals × units): 2.5 MB as bits.
 const IDEAL_CELLS: usize = 20_000_000;
 /// Parts with at most this many units also start from each unit's down-closure.
 const SINGLE_UNIT_STARTS: usize = 24;
@@ -99,8 +99,9 @@ fn exact_search(model: &Model<'_>, free: &[usize], k: usize, exact_limit: u64) -
     if k == 2
         && let Some(ideals) = enumerate_ideals(model, free, exact_limit)
     {
-        for base in ideals {
-            let parts: Vec<usize> = (0..n).map(|u| usize::from(!base[u])).collect();
+        for base in ideals.chunks(n.div_ceil(64).max(1)) {
+            let parts: Vec<usize> =
+                (0..n).map(|u| usize::from(base[u / 64] & (1 << (u % 64)) == 0)).collect();
             if let Some(c) = Candidate::new(model, parts, 2) {
                 found.add(c);
             }
@@ -295,8 +296,9 @@ impl Adjacency {
     }
 }
 
-/// Every proper, non-empty down-closed set of the free units, or `None` past `limit`.
-fn enumerate_ideals(model: &Model<'_>, free: &[usize], limit: u64) -> Option<Vec<Vec<bool>>> {
+/// Every proper, non-empty down-closed set of the free units, or `None` past `limit`: one
+/// set of unit bits after another, `n.div_ceil(64)` words each (`n` units).
+fn enumerate_ideals(model: &Model<'_>, free: &[usize], limit: u64) -> Option<Vec<u64>> {
     let n = model.graph.units.len();
     let adjacency = Adjacency::new(model);
     let order = dependency_order(model, &adjacency, free);
@@ -309,7 +311,7 @@ fn enumerate_ideals(model: &Model<'_>, free: &[usize], limit: u64) -> Option<Vec
         order: &[usize],
         adjacency: &Adjacency,
         chosen: &mut Vec<bool>,
-        out: &mut Vec<Vec<bool>>,
+        out: &mut Vec<u64>,
         visits: &mut u64,
         limit: u64,
     ) -> bool {
@@ -320,12 +322,17 @@ fn enumerate_ideals(model: &Model<'_>, free: &[usize], limit: u64) -> Option<Vec
         if i == order.len() {
             let size = order.iter().filter(|u| chosen[**u]).count();
             if size > 0 && size < order.len() {
-                // Each kept ideal holds a flag per unit: many units with few edges (a thousand
+                // Each kept ideal holds a bit per unit: many units with few edges (a thousand
                 // unrelated modules) have too many ideals to keep, so memory bounds them too.
-                if (out.len() + 1) * chosen.len() > IDEAL_CELLS {
+                let words = chosen.len().div_ceil(64).max(1);
+                if (out.len() / words + 1) * chosen.len() > IDEAL_CELLS {
                     return false;
                 }
-                out.push(chosen.clone());
+                let start = out.len();
+                out.resize(start + words, 0);
+                for (u, _) in chosen.iter().enumerate().filter(|(_, c)| **c) {
+                    out[start + u / 64] |= 1 << (u % 64);
+                }
             }
             return true;
         }
