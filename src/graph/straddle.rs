@@ -242,19 +242,9 @@ mod tests {
     /// The direct definition: items reachable in one step or more from every item outside
     /// `group`, searched once per group.
     fn reached_brute_force(group: &[usize], adj: &[Vec<usize>], of_group: usize) -> Vec<bool> {
-        let mut seen = vec![false; group.len()];
-        let mut stack: Vec<usize> =
+        let first: Vec<usize> =
             (0..group.len()).filter(|&i| group[i] != of_group).flat_map(|i| adj[i].clone()).collect();
-        stack.iter().for_each(|&i| seen[i] = true);
-        while let Some(v) = stack.pop() {
-            for &w in &adj[v] {
-                if !seen[w] {
-                    seen[w] = true;
-                    stack.push(w);
-                }
-            }
-        }
-        seen
+        crate::graph::reachable(adj, &first)
     }
 
     /// The direct definition: regroup every item edge and look for a cycle.
