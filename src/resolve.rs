@@ -349,10 +349,13 @@ impl<'t> Resolver<'t> {
     /// `shared`: the name as a `Name` already, if the caller has one.
     fn bind(&mut self, m: ModuleId, name: &str, shared: Option<&Name>, ns: Ns, binding: Binding) -> bool {
         let scope = &mut self.scopes[m.index()];
-        // Most binds meet a name already there (every settling round binds again): no key copy.
-        let per_ns = match scope.get_mut(name) {
-            Some(per_ns) => per_ns,
-            None => scope.entry(shared.cloned().unwrap_or_else(|| Name::from(name))).or_default(),
+        // A shared name is looked up once by its key; a plain one is copied only when new.
+        let per_ns = match shared {
+            Some(key) => scope.entry(key.clone()).or_default(),
+            None => match scope.get_mut(name) {
+                Some(per_ns) => per_ns,
+                None => scope.entry(Name::from(name)).or_default(),
+            },
         };
         let slot = per_ns.slot(ns);
         let changed = match slot {
@@ -367,7 +370,10 @@ impl<'t> Resolver<'t> {
             Some(_) => false,
         };
         if changed {
-            let key = self.scopes[m.index()].get_key_value(name).map(|(key, _)| key.clone());
+            let key = match shared {
+                Some(key) => Some(key.clone()),
+                None => self.scopes[m.index()].get_key_value(name).map(|(key, _)| key.clone()),
+            };
             self.changes[m.index()].extend(key);
         }
         changed
@@ -396,10 +402,18 @@ impl<'t> Resolver<'t> {
                 // different scopes), so its names are read in place, not copied.
                 let target = std::mem::take(&mut self.scopes[t.index()]);
                 let target_changes = std::mem::take(&mut self.changes[t.index()]);
+                // Whether `m` sees a name of `t` depends only on the name's visibility class.
+                let (sees_private, sees_super) =
+                    (self.visible(VisClass::Private, t, m), self.visible(VisClass::Super, t, m));
                 let mut bind_all = |r: &mut Self, name: &Name, per_ns: &PerNs| {
                     for ns in ALL_NS {
                         let Some(b) = per_ns.get(ns) else { continue };
-                        if !r.visible(b.public, t, m) {
+                        let seen = match b.public {
+                            VisClass::Crate => true,
+                            VisClass::Private => sees_private,
+                            VisClass::Super => sees_super,
+                        };
+                        if !seen {
                             continue;
                         }
                         let via = hop(b, t, m);
