@@ -53,6 +53,7 @@ pub(crate) fn module_item(item: &Item, file: u32, out: &mut ModuleItems) -> Opti
     };
     let def = describe(item, test_only, file, call.as_ref().map(|(_, input)| input));
     let idx = push_def(out, def);
+    let is_call = call.is_some();
     if let Some((m, input)) = call {
         let (whole, defined) = (input.whole, input.items);
         if !defined.is_empty() {
@@ -80,7 +81,7 @@ pub(crate) fn module_item(item: &Item, file: u32, out: &mut ModuleItems) -> Opti
         }
         _ => Walker::new(out, idx, test_only).visit_item(item),
     }
-    matches!(item, Item::Macro(m) if m.ident.is_none()).then(Vec::new)
+    is_call.then(Vec::new)
 }
 
 /// The input of an item-level macro call read as items.
