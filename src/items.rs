@@ -4,14 +4,58 @@
 //! visibility, test-only flag and source span, and every path the module's code names, each
 //! tagged with the item it sits in. Facts are read from syn trees by [`extract`] in the same
 //! worker that parsed the file (see `modtree`), so they hold no spans or tokens, only `Send` data.
+//! Paths are kept as symbols of the module's own [`Names`] table: a module's table is built in
+//! one worker, with no lock, and the module's files are merged once, by [`ModuleItems::append`].
 //! Must not: resolve a name (that is `resolve`, which sees the whole crate) or touch the disk.
 
 pub(crate) mod extract;
 
 use serde::Serialize;
+use smallvec::SmallVec;
 
 /// Index of an item in [`ModuleItems::items`].
 pub type ItemIdx = u32;
+
+/// A segment of a path written in a module: an index into the module's [`Names`].
+pub type Sym = u32;
+
+/// A path written in a module, as its segments' [`Sym`]s.
+pub type SymPath = Box<[Sym]>;
+
+/// The distinct segments written in one module's paths, each once. A crate's paths repeat a
+/// few names many times over (tens of thousands of references to a few thousand names per
+/// crate of 100K lines): each reference keeps 4 bytes a segment, not a string of its own.
+#[derive(Debug, Clone, Default)]
+pub struct Names(indexmap::IndexSet<Box<str>, foldhash::fast::FixedState>);
+
+impl Names {
+    /// The symbol of `text`, added if new.
+    pub fn intern(&mut self, text: &str) -> Sym {
+        match self.0.get_index_of(text) {
+            Some(i) => i as Sym,
+            None => self.0.insert_full(text.into()).0 as Sym,
+        }
+    }
+
+    pub fn intern_path<S: AsRef<str>>(&mut self, path: &[S]) -> SymPath {
+        path.iter().map(|s| self.intern(s.as_ref())).collect()
+    }
+
+    /// The text of a symbol of this table.
+    pub fn text(&self, sym: Sym) -> &str {
+        &self.0[sym as usize]
+    }
+
+    /// The segments of `path` as text (on the stack for paths of up to 4 segments).
+    pub fn texts(&self, path: &[Sym]) -> SmallVec<[&str; 4]> {
+        path.iter().map(|s| self.text(*s)).collect()
+    }
+
+    /// `a::b::c`.
+    pub fn joined(&self, path: &[Sym]) -> String {
+        self.texts(path).join("::")
+    }
+}
 
 /// Everything one module defines and names.
 #[derive(Debug, Clone, Default)]
@@ -22,14 +66,38 @@ pub struct ModuleItems {
     pub refs: Vec<PathRef>,
     /// `x.m()` calls whose receiver's type is written nearby (`self`, a typed parameter or `let`).
     pub method_calls: Vec<MethodRef>,
+    /// The segments of `uses` and `refs`.
+    pub names: Names,
 }
 
 impl ModuleItems {
-    /// Appends `other`, renumbering its item indices to follow ours.
+    /// Appends `other`, renumbering its item indices to follow ours and its symbols to ours.
     pub fn append(&mut self, mut other: ModuleItems) {
+        if self.items.is_empty()
+            && self.uses.is_empty()
+            && self.refs.is_empty()
+            && self.method_calls.is_empty()
+        {
+            *self = other;
+            // Kept for the whole run: no room to grow.
+            self.items.shrink_to_fit();
+            self.uses.shrink_to_fit();
+            self.refs.shrink_to_fit();
+            self.method_calls.shrink_to_fit();
+            return;
+        }
         let base = self.items.len() as ItemIdx;
-        other.uses.iter_mut().for_each(|u| u.item += base);
-        other.refs.iter_mut().for_each(|r| r.item += base);
+        let syms: Vec<Sym> = other.names.0.iter().map(|n| self.names.intern(n)).collect();
+        let renumber = |path: &mut SymPath| path.iter_mut().for_each(|s| *s = syms[*s as usize]);
+        for u in &mut other.uses {
+            u.item += base;
+            renumber(&mut u.path);
+        }
+        for r in &mut other.refs {
+            r.item += base;
+            renumber(&mut r.path);
+            r.block_globs.iter_mut().for_each(renumber);
+        }
         other.method_calls.iter_mut().for_each(|m| m.item += base);
         self.items.append(&mut other.items);
         self.uses.append(&mut other.uses);
@@ -149,7 +217,7 @@ pub struct ImplHeader {
 #[derive(Debug, Clone)]
 pub struct UseLeaf {
     pub item: ItemIdx,
-    pub path: Vec<String>,
+    pub path: SymPath,
     /// The name the leaf binds (`_` for `as _`); `None` for a glob.
     pub name: Option<String>,
 }
@@ -171,12 +239,12 @@ pub enum Namespace {
 #[derive(Debug, Clone)]
 pub struct PathRef {
     pub item: ItemIdx,
-    pub path: Vec<String>,
+    pub path: SymPath,
     pub ns: Namespace,
     pub line: u32,
     pub test_only: bool,
     /// Glob imports of the enclosing blocks (`fn f() { use super::*; … }`), innermost first.
-    pub block_globs: Vec<Vec<String>>,
+    pub block_globs: Box<[SymPath]>,
 }
 
 /// `receiver.method()` where the receiver's type path is known from the text nearby.
@@ -187,4 +255,69 @@ pub struct MethodRef {
     pub method: String,
     pub line: u32,
     pub test_only: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn module(src: &str) -> ModuleItems {
+        let file = syn::parse_file(src).unwrap();
+        let mut out = ModuleItems::default();
+        for item in &file.items {
+            extract::module_item(item, 0, &mut out);
+        }
+        out
+    }
+
+    /// Each `use` path, then each reference, as text, with the item it is written in.
+    fn paths(m: &ModuleItems) -> [Vec<String>; 2] {
+        let uses = m.uses.iter().map(|u| format!("{} use {}", u.item, m.names.joined(&u.path))).collect();
+        let refs = m
+            .refs
+            .iter()
+            .map(|r| {
+                let globs: Vec<String> = r.block_globs.iter().map(|g| m.names.joined(g)).collect();
+                format!("{} {} globs {globs:?}", r.item, m.names.joined(&r.path))
+            })
+            .collect();
+        [uses, refs]
+    }
+
+    #[test]
+    fn appending_renumbers_items_and_symbols() {
+        let mut first = module("use a::b;\nfn f() { b::c(); x::y(); }");
+        let second = module("use x::z;\nfn g() { use b::*; z::c(); q(); }");
+        assert!(first.names.0.len() > 1 && second.names.0.len() > 1);
+        let items_before = first.items.len() as u32;
+        let expected: Vec<Vec<String>> = paths(&first)
+            .into_iter()
+            .zip(paths(&second))
+            .map(|(ours, theirs)| {
+                let moved = theirs.into_iter().map(|p| {
+                    let (item, rest) = p.split_once(' ').unwrap();
+                    format!("{} {rest}", item.parse::<u32>().unwrap() + items_before)
+                });
+                ours.into_iter().chain(moved).collect()
+            })
+            .collect();
+        first.append(second);
+        assert_eq!(paths(&first).to_vec(), expected);
+        assert!(expected[1].iter().any(|p| p == "3 z::c globs [\"b\"]"));
+        // Names both modules wrote are kept once.
+        let texts: Vec<&str> = first.names.0.iter().map(|n| &**n).collect();
+        let mut unique = texts.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(texts.len(), unique.len());
+    }
+
+    #[test]
+    fn appending_to_nothing_keeps_everything() {
+        let second = module("use x::z;\nfn g() { z::c(); }");
+        let mut first = ModuleItems::default();
+        let expected = paths(&second);
+        first.append(second);
+        assert_eq!(paths(&first), expected);
+    }
 }

@@ -10,6 +10,7 @@ use crate::data::name::Name;
 use crate::items::{ItemDef, ItemIdx, ItemKind, Namespace, PathRef, Visibility};
 use crate::modtree::{ModuleId, ModuleTree};
 use rayon::prelude::*;
+use smallvec::SmallVec;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// An item of the crate: module and index in its item table.
@@ -306,7 +307,9 @@ impl<'t> Resolver<'t> {
             let mut changed = false;
             for m_idx in 0..self.tree.modules.len() {
                 let m = ModuleId(m_idx as u32);
-                for (leaf_idx, leaf) in self.tree.modules[m_idx].items.uses.iter().enumerate() {
+                let module_items = &self.tree.modules[m_idx].items;
+                for (leaf_idx, leaf) in module_items.uses.iter().enumerate() {
+                    let path = module_items.names.texts(&leaf.path);
                     let use_id = ItemId { module: m, item: leaf.item };
                     let public = vis_class(&item_def(self.tree, use_id).vis);
                     match &leaf.name {
@@ -314,7 +317,7 @@ impl<'t> Resolver<'t> {
                             if name == "_" {
                                 continue;
                             }
-                            let Some((parent, last)) = self.walk_prefix(m, &leaf.path, true) else {
+                            let Some((parent, last)) = self.walk_prefix(m, &path, true) else {
                                 continue;
                             };
                             for ns in ALL_NS {
@@ -334,7 +337,7 @@ impl<'t> Resolver<'t> {
                         }
                         None => {
                             let read = globs_read.entry((m, leaf_idx)).or_default();
-                            changed |= self.glob_import(m, &leaf.path, use_id, public, read);
+                            changed |= self.glob_import(m, &path, use_id, public, read);
                         }
                     }
                 }
@@ -384,7 +387,7 @@ impl<'t> Resolver<'t> {
     fn glob_import(
         &mut self,
         m: ModuleId,
-        path: &[String],
+        path: &[&str],
         use_id: ItemId,
         public: VisClass,
         read: &mut Option<(Res, usize)>,
@@ -504,11 +507,11 @@ impl<'t> Resolver<'t> {
 
     /// Walks all but the last segment of `path`: the module (or enum, or external) in which the
     /// last segment is to be found, with the last segment.
-    fn walk_prefix<'p>(&self, m: ModuleId, path: &'p [String], is_use: bool) -> Option<(Res, &'p str)> {
-        let (last, prefix) = path.split_last()?;
+    fn walk_prefix<'p>(&self, m: ModuleId, path: &[&'p str], is_use: bool) -> Option<(Res, &'p str)> {
+        let (&last, prefix) = path.split_last()?;
         if prefix.is_empty() {
             // `use name;`: the name is looked up like a first segment.
-            return match last.as_str() {
+            return match last {
                 "crate" | "self" | "super" | "::" => None,
                 _ => Some((
                     Res::Module(if is_use && self.edition == Edition::E2015 { ModuleId::ROOT } else { m }),
@@ -568,14 +571,14 @@ impl<'t> Resolver<'t> {
 
     /// Follows `path` from module `m`. Stops at the first type or trait (what follows is an
     /// associated item of it); the last segment is looked up in `ns`, then in the others.
-    fn walk(&self, m: ModuleId, path: &[String], is_use: bool, ns: Ns) -> Walked {
+    fn walk(&self, m: ModuleId, path: &[&str], is_use: bool, ns: Ns) -> Walked {
         let mut w = Walked { res: None, via: Vec::new(), modules: Vec::new(), assoc: None };
         let Some(first) = path.first() else { return w };
         let Some((mut cur, first_via)) = self.start(m, first, is_use) else {
             return w;
         };
         w.via.extend(first_via);
-        for (i, seg) in path.iter().enumerate().skip(1) {
+        for (i, &seg) in path.iter().enumerate().skip(1) {
             match cur {
                 Res::External => {
                     w.res = Some(Res::External);
@@ -587,7 +590,7 @@ impl<'t> Resolver<'t> {
                         // A variant: its enum is what the path needs.
                         continue;
                     }
-                    w.assoc = Some(seg.clone());
+                    w.assoc = Some(seg.to_owned());
                     break;
                 }
                 Res::Module(t) => w.modules.push(t),
@@ -643,7 +646,7 @@ impl<'t> Resolver<'t> {
                 let impl_id = ItemId { module: m, item: i as ItemIdx };
                 let target = |path: &Option<Vec<String>>| match path {
                     None => Target::Other,
-                    Some(p) => match self.walk(m, p, false, Ns::Type).res {
+                    Some(p) => match self.walk(m, &as_strs(p), false, Ns::Type).res {
                         Some(Res::Item(id)) => Target::Local(id),
                         _ => Target::Other,
                     },
@@ -654,7 +657,7 @@ impl<'t> Resolver<'t> {
                 let Target::Local(ty) = targets.self_ty else { continue };
                 impls_of.entry(ty).or_default().push(impl_id);
                 let trait_here = header.trait_.as_ref().is_some_and(
-                    |t| matches!(self.walk(m, t, false, Ns::Type).res, Some(Res::Item(tr)) if tr.module == m),
+                    |t| matches!(self.walk(m, &as_strs(t), false, Ns::Type).res, Some(Res::Item(tr)) if tr.module == m),
                 );
                 if ty.module != m && !trait_here {
                     let test_only = module.test_only || def.test_only;
@@ -702,10 +705,15 @@ impl<'t> Resolver<'t> {
     /// One module's paths, `use` leaves and method calls, resolved.
     fn resolve_module(&self, m: ModuleId, impls_of: &HashMap<ItemId, Vec<ItemId>>) -> ModuleResolved {
         let module = self.tree.get(m);
+        let names = &module.items.names;
         let mut refs = Vec::new();
         let mut stats = ResolveStats::default();
-        let use_modules: Vec<Vec<ModuleId>> =
-            module.items.uses.iter().map(|leaf| self.walk(m, &leaf.path, true, Ns::Type).modules).collect();
+        let use_modules: Vec<Vec<ModuleId>> = module
+            .items
+            .uses
+            .iter()
+            .map(|leaf| self.walk(m, &names.texts(&leaf.path), true, Ns::Type).modules)
+            .collect();
         let module_test = module.test_only;
         let test_of = |idx: ItemIdx, written_test: bool| {
             module_test || written_test || module.items.items[idx as usize].test_only
@@ -714,10 +722,11 @@ impl<'t> Resolver<'t> {
             stats.paths += 1;
             let from = ItemId { module: m, item: r.item };
             let test_only = test_of(r.item, r.test_only);
-            let crate_path = is_crate_relative(&r.path);
+            let path = names.texts(&r.path);
+            let crate_path = is_crate_relative(&path);
             let mut push =
                 |to, kind| refs.push(ResolvedRef { from, to, kind, line: r.line, test_only, crate_path });
-            match self.resolve_ref(m, r) {
+            match self.resolve_ref(m, r, &path) {
                 RefOutcome::Crate(to, via, assoc) => {
                     stats.to_crate += 1;
                     push(to, RefKind::Path);
@@ -739,8 +748,8 @@ impl<'t> Resolver<'t> {
                 RefOutcome::Binding | RefOutcome::Module => stats.paths -= 1,
                 RefOutcome::Unresolved => {
                     stats.unresolved += 1;
-                    if matches!(r.path[0].as_str(), "crate" | "self" | "super" | "$crate") {
-                        stats.unresolved_crate_paths.push((m, r.line, r.path.join("::")));
+                    if crate_path {
+                        stats.unresolved_crate_paths.push((m, r.line, path.join("::")));
                     }
                 }
             }
@@ -751,9 +760,10 @@ impl<'t> Resolver<'t> {
             }
             let from = ItemId { module: m, item: leaf.item };
             let test_only = test_of(leaf.item, false);
-            let crate_path = is_crate_relative(&leaf.path);
+            let path = names.texts(&leaf.path);
+            let crate_path = is_crate_relative(&path);
             let line = module.items.items[leaf.item as usize].span.0.0;
-            let walked = self.walk(m, &leaf.path, true, Ns::Type);
+            let walked = self.walk(m, &path, true, Ns::Type);
             if let Some(Res::Item(to)) = walked.res {
                 refs.push(ResolvedRef { from, to, kind: RefKind::Use, line, test_only, crate_path });
             }
@@ -762,7 +772,7 @@ impl<'t> Resolver<'t> {
                 refs.push(ResolvedRef { from, to: *v, kind: RefKind::ReExport, line, test_only, crate_path });
             }
             // Also the value and macro of the same name, when they are other items.
-            if let Some((parent, last)) = self.walk_prefix(m, &leaf.path, true) {
+            if let Some((parent, last)) = self.walk_prefix(m, &path, true) {
                 for ns in [Ns::Value, Ns::Macro] {
                     if let Some((b, _)) = self.lookup_in(parent, last, ns, m)
                         && let Res::Item(to) = b.res
@@ -774,7 +784,7 @@ impl<'t> Resolver<'t> {
             }
         }
         for call in &module.items.method_calls {
-            let Some(Res::Item(ty)) = self.walk(m, &call.receiver_ty, false, Ns::Type).res else {
+            let Some(Res::Item(ty)) = self.walk(m, &as_strs(&call.receiver_ty), false, Ns::Type).res else {
                 continue;
             };
             let Some(impls) = impls_of.get(&ty) else { continue };
@@ -797,30 +807,32 @@ impl<'t> Resolver<'t> {
         ModuleResolved { refs, use_modules, stats }
     }
 
-    fn resolve_ref(&self, m: ModuleId, r: &PathRef) -> RefOutcome {
-        let outcome = self.resolve_in_crate(m, r);
+    /// `path`: `r.path` as text.
+    fn resolve_ref(&self, m: ModuleId, r: &PathRef, path: &[&str]) -> RefOutcome {
+        let outcome = self.resolve_in_crate(m, r, path);
         match outcome {
             RefOutcome::Unresolved if r.ns == Namespace::PatIdent => RefOutcome::Binding,
-            RefOutcome::Unresolved if STD_PRELUDE.binary_search(&r.path[0].as_str()).is_ok() => {
+            RefOutcome::Unresolved if STD_PRELUDE.binary_search(&path[0]).is_ok() => {
                 RefOutcome::External(Vec::new())
             }
             other => other,
         }
     }
 
-    fn resolve_in_crate(&self, m: ModuleId, r: &PathRef) -> RefOutcome {
+    fn resolve_in_crate(&self, m: ModuleId, r: &PathRef, path: &[&str]) -> RefOutcome {
+        let names = &self.tree.get(m).items.names;
         let ns = match r.ns {
             Namespace::Type => Ns::Type,
             Namespace::Value | Namespace::PatIdent => Ns::Value,
             Namespace::Macro => Ns::Macro,
             Namespace::Any => Ns::Type,
         };
-        if r.path.len() == 1 {
-            let name = r.path[0].as_str();
+        if path.len() == 1 {
+            let name = path[0];
             let mut found = self.single(m, name, ns, r.ns != Namespace::PatIdent);
             if found.is_none() {
                 for glob in &r.block_globs {
-                    if let Some(Res::Module(t)) = self.walk(m, glob, true, Ns::Type).res
+                    if let Some(Res::Module(t)) = self.walk(m, &names.texts(glob), true, Ns::Type).res
                         && let Some(b) = self.scopes[t.index()].get(name).and_then(|p| p.get(ns))
                     {
                         found = Some((b.res, Vec::new()));
@@ -848,14 +860,14 @@ impl<'t> Resolver<'t> {
                 }
             };
         }
-        let mut walked = self.walk(m, &r.path, false, ns);
+        let mut walked = self.walk(m, path, false, ns);
         if walked.res.is_none() {
             for glob in &r.block_globs {
-                if let Some(Res::Module(t)) = self.walk(m, glob, true, Ns::Type).res
-                    && self.scopes[t.index()].contains_key(r.path[0].as_str())
+                let mut full = names.texts(glob);
+                if let Some(Res::Module(t)) = self.walk(m, &full, true, Ns::Type).res
+                    && self.scopes[t.index()].contains_key(path[0])
                 {
-                    let mut full = glob.clone();
-                    full.extend(r.path.iter().cloned());
+                    full.extend(path.iter().copied());
                     walked = self.walk(m, &full, false, ns);
                     break;
                 }
@@ -925,8 +937,13 @@ impl<'t> Resolver<'t> {
     }
 }
 
-fn is_crate_relative(path: &[String]) -> bool {
-    matches!(path.first().map(String::as_str), Some("crate" | "self" | "super" | "$crate"))
+fn is_crate_relative(path: &[&str]) -> bool {
+    matches!(path.first(), Some(&("crate" | "self" | "super" | "$crate")))
+}
+
+/// A path kept as strings (impl headers, method receivers), as `walk` reads paths.
+fn as_strs(path: &[String]) -> SmallVec<[&str; 4]> {
+    path.iter().map(String::as_str).collect()
 }
 
 /// The re-export a name found in `owner`'s scope stands for, as seen from `from`: the import

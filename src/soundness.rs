@@ -150,7 +150,10 @@ pub fn deletion_plan(
                 leaves
                     .iter()
                     .zip(&drop)
-                    .map(|(l, d)| *d || names_root_item(&module.items.uses[*l].path, &deleted_items, tree))
+                    .map(|(l, d)| {
+                        let path = module.items.names.texts(&module.items.uses[*l].path);
+                        *d || names_root_item(&path, &deleted_items, tree)
+                    })
                     .collect()
             } else {
                 drop
@@ -195,8 +198,8 @@ fn locate(
 }
 
 /// Whether a `use` path ends at a deleted root item: `crate::name` or `self::name` in the root.
-fn names_root_item(path: &[String], deleted: &BTreeSet<ItemId>, tree: &ModuleTree) -> bool {
-    let Some(last) = path.last() else { return false };
+fn names_root_item(path: &[&str], deleted: &BTreeSet<ItemId>, tree: &ModuleTree) -> bool {
+    let Some(&last) = path.last() else { return false };
     deleted.iter().any(|id| crate::resolve::item_def(tree, *id).name == *last)
 }
 

@@ -708,7 +708,8 @@ impl<'a> Rewriter<'a> {
             && let Some(leaf) =
                 tree.get(at).items.uses.iter().find(|u| u.name.as_deref() == Some(name.as_str()))
         {
-            let mut followed = leaf.path.clone();
+            let names = &tree.get(at).items.names;
+            let mut followed: Vec<String> = leaf.path.iter().map(|s| names.text(*s).to_owned()).collect();
             followed.extend(rest[1..].iter().cloned());
             return self.reachable_within(at, &followed, dest, depth + 1);
         }

@@ -9,8 +9,8 @@
 //! multi-segment paths and macro calls they spell out.
 
 use super::{
-    ImplHeader, ItemDef, ItemIdx, ItemKind, LineCol, MethodRef, ModuleItems, Namespace, PathRef, UseLeaf,
-    Visibility,
+    ImplHeader, ItemDef, ItemIdx, ItemKind, LineCol, MethodRef, ModuleItems, Namespace, PathRef, SymPath,
+    UseLeaf, Visibility,
 };
 use proc_macro2::{Delimiter, Spacing, TokenStream, TokenTree};
 use quote::ToTokens;
@@ -76,6 +76,7 @@ pub(crate) fn module_item(item: &Item, file: u32, out: &mut ModuleItems) -> Opti
             let mut leaves = Vec::new();
             flatten_use(&u.tree, &mut Vec::new(), &mut leaves);
             for (path, name) in leaves {
+                let path = out.names.intern_path(&path);
                 out.uses.push(UseLeaf { item: idx, path, name });
             }
         }
@@ -616,8 +617,10 @@ impl<'o> Walker<'o> {
             }
             Found::Nothing => path,
         };
-        let block_globs: Vec<Vec<String>> =
-            self.scopes.iter().rev().flat_map(|s| s.globs.iter().cloned()).collect();
+        let names = &mut self.out.names;
+        let block_globs: Box<[SymPath]> =
+            self.scopes.iter().rev().flat_map(|s| &s.globs).map(|g| names.intern_path(g)).collect();
+        let path = names.intern_path(&path);
         let test_only = self.test_depth > 0;
         self.out.refs.push(PathRef { item: self.item, path, ns, line, test_only, block_globs });
     }
@@ -1314,7 +1317,7 @@ mod tests {
         for item in &file.items {
             module_item(item, 0, &mut out);
         }
-        out.refs.iter().map(|r| format!("{:?} {}", r.ns, r.path.join("::"))).collect()
+        out.refs.iter().map(|r| format!("{:?} {}", r.ns, out.names.joined(&r.path))).collect()
     }
 
     #[test]
@@ -1367,8 +1370,11 @@ mod tests {
         let file = syn::parse_file("use a::{b as c, d::*, self, e::{f}};").unwrap();
         let mut out = ModuleItems::default();
         module_item(&file.items[0], 0, &mut out);
-        let leaves: Vec<String> =
-            out.uses.iter().map(|u| format!("{} {:?}", u.path.join("::"), u.name.as_deref())).collect();
+        let leaves: Vec<String> = out
+            .uses
+            .iter()
+            .map(|u| format!("{} {:?}", out.names.joined(&u.path), u.name.as_deref()))
+            .collect();
         assert_eq!(leaves, ["a::b Some(\"c\")", "a::d None", "a Some(\"a\")", "a::e::f Some(\"f\")"]);
     }
 
