@@ -21,7 +21,33 @@ pub struct CrateAnalysis {
     pub integration_tests: Vec<(Target, ModuleTree)>,
 }
 
+/// What the trade-off report reads of an analysis besides its graph: counts of its trees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CrateCounts {
+    /// Modules of the library, test-only ones included.
+    pub modules: usize,
+    /// `#[test]` functions in the library's unit tests.
+    pub unit_tests: u32,
+    pub integration_test_targets: usize,
+    pub integration_tests: u32,
+}
+
 impl CrateAnalysis {
+    pub fn counts(&self) -> CrateCounts {
+        CrateCounts {
+            modules: self.tree.modules.len(),
+            unit_tests: self.tree.totals().tests,
+            integration_test_targets: self.integration_tests.len(),
+            integration_tests: self.integration_tests.iter().map(|(_, t)| t.totals().tests).sum(),
+        }
+    }
+
+    /// The package alone: the module trees and the resolution (every item and path of the
+    /// crate, most of the memory of a large one) are freed.
+    pub fn into_package(self) -> Package {
+        self.package
+    }
+
     /// What every path of the library resolves to (resolved once, on first call).
     pub fn resolution(&self) -> &Resolution {
         self.resolution.get_or_init(|| {

@@ -563,7 +563,12 @@ fn trade_off_report(cli: &Cli, selection: &Selection) -> Result<(), Error> {
         .or(configured)
         .unwrap_or_else(|| PathBuf::from("reports").join(&analysis.package.name));
     let graph = crate::graph::export::crate_graph_report(&analysis);
-    let (trade_off, _) = build_trade_off(&analysis, &graph, args, &dir, cli.global.quiet)?;
+    // From here on the report reads the package, the graph and a few counts: the module trees
+    // and the resolution go before the search, and the memory they held goes back to the OS.
+    let counts = analysis.counts();
+    let package = analysis.into_package();
+    crate::memory::release_freed();
+    let (trade_off, _) = build_trade_off(&package, counts, &graph, args, &dir, cli.global.quiet)?;
     let written = crate::report_dir::write_report_dir(&dir, &trade_off, &graph, !args.no_pictures)?;
     if let Some(why) = &written.no_pictures
         && !cli.global.quiet
@@ -585,16 +590,18 @@ fn trade_off_report(cli: &Cli, selection: &Selection) -> Result<(), Error> {
     .map_err(Error::Output)
 }
 
-/// The trade-off report of one analyzed crate (with `graph`, its graph data), priced with its
-/// recording when there is one (`--timings`, else `timings.json` in `dir`); and its prices.
+/// The trade-off report of one analyzed crate (`package` and `counts` of its analysis, `graph`
+/// its graph data), priced with its recording when there is one (`--timings`, else
+/// `timings.json` in `dir`); and its prices.
 fn build_trade_off(
-    analysis: &analysis::CrateAnalysis,
+    package: &crate::workspace::Package,
+    counts: analysis::CrateCounts,
     graph: &crate::data::graph::GraphReport,
     args: &ReportArgs,
     dir: &Path,
     quiet: bool,
 ) -> Result<(crate::data::trade_off::TradeOffReport, pricing::Prices), Error> {
-    let config = &analysis.package.config;
+    let config = &package.config;
     let beside = dir.join("clean.json");
     let clean = match &args.clean_timings {
         Some(file) => {
@@ -618,7 +625,7 @@ fn build_trade_off(
         max_new_pub: args.max_new_pub.or(config.max_new_pub),
         ..Default::default()
     };
-    let (trade_off, priced) = crate::pipeline::trade_off(analysis, graph, &options, &report)?;
+    let (trade_off, priced) = crate::pipeline::trade_off(package, counts, graph, &options, &report)?;
     notes(&priced.notes, quiet);
     Ok((trade_off, priced.prices))
 }

@@ -20,6 +20,7 @@ pub mod huge_pages;
 pub mod items;
 pub mod layers;
 pub mod measure;
+pub mod memory;
 pub mod modtree;
 pub mod partition;
 pub mod paths;

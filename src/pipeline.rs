@@ -7,7 +7,7 @@
 //! the workspace (`--workspace`), else the priors — and saying which was used.
 //! Must not: print (notes are returned) or decide anything about the partitions themselves.
 
-use crate::analysis::CrateAnalysis;
+use crate::analysis::CrateCounts;
 use crate::data::clean::CleanRecording;
 use crate::data::graph::GraphReport;
 use crate::data::timings::Timings;
@@ -16,6 +16,7 @@ use crate::error::Error;
 use crate::partition::Profile;
 use crate::pricing::{self, CostFlags, Prices};
 use crate::tradeoff::{RecordingSource, TradeOffOptions};
+use crate::workspace::Package;
 use std::path::{Path, PathBuf};
 
 /// How to price a crate.
@@ -124,9 +125,11 @@ pub fn price(graph: &GraphReport, options: &PriceOptions<'_>) -> Result<Priced, 
     Ok(Priced { prices, recording: None, source: PriceSource::Assumed, notes })
 }
 
-/// The trade-off report of `analysis` (`graph` is its graph data), priced as `options` say.
+/// The trade-off report of an analyzed crate (`package` and `counts` of its analysis, `graph`
+/// its graph data), priced as `options` say.
 pub fn trade_off(
-    analysis: &CrateAnalysis,
+    package: &Package,
+    counts: CrateCounts,
     graph: &GraphReport,
     options: &PriceOptions<'_>,
     report: &TradeOffOptions,
@@ -140,9 +143,9 @@ pub fn trade_off(
             std::thread::available_parallelism().map_or(1, |n| n.get()),
         ),
     });
-    let provenance = crate::provenance::provenance(&analysis.package);
+    let provenance = crate::provenance::provenance(package);
     let mut trade_off =
-        crate::tradeoff::trade_off(analysis, graph, &priced.prices, provenance, recording, report);
+        crate::tradeoff::trade_off(package, counts, graph, &priced.prices, provenance, recording, report);
     if let Some((clean, shown)) = &options.clean {
         let cores =
             options.cores.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));

@@ -6,7 +6,7 @@
 //! the primary profile) and the numbers beside them. Must not: read files, run programs or
 //! format text (the caller gathers [`Provenance`] and the recording; `report` renders).
 
-use crate::analysis::CrateAnalysis;
+use crate::analysis::CrateCounts;
 use crate::cut::{CutIndex, PartitionSetup, partition_report_indexed};
 use crate::data::graph::GraphReport;
 use crate::data::partition::FacadeInfo;
@@ -15,7 +15,7 @@ use crate::data::timings::Timings;
 use crate::data::trade_off::*;
 use crate::partition::{self, Candidate, CostModel, CostSource, Model, SearchOptions, SearchResult, Shape};
 use crate::pricing::Prices;
-use crate::workspace::Dependents;
+use crate::workspace::{Dependents, Package};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -46,8 +46,10 @@ impl Default for TradeOffOptions {
 }
 
 /// Builds the report: candidates for each k in `options`, from both profiles' searches.
+/// `package` and `counts` are of the analysis `graph` was made from.
 pub fn trade_off(
-    analysis: &CrateAnalysis,
+    package: &Package,
+    counts: CrateCounts,
     graph: &GraphReport,
     prices: &Prices,
     provenance: Provenance,
@@ -97,9 +99,9 @@ pub fn trade_off(
     TradeOffReport {
         schema_version: TRADE_OFF_SCHEMA_VERSION,
         analyzed: provenance,
-        glance: glance(analysis, graph),
+        glance: glance(counts, graph),
         timings: timings_info(prices, recording.as_ref()),
-        baseline: baseline(analysis, lib.unsplit(), test.unsplit(), recording.as_ref().map(|r| r.timings)),
+        baseline: baseline(package, lib.unsplit(), test.unsplit(), recording.as_ref().map(|r| r.timings)),
         ranked_by: primary.profile.as_str(),
         facade: facade.unwrap_or(FacadeInfo { stays: Vec::new(), moves_down: Vec::new() }),
         splits,
@@ -201,20 +203,19 @@ fn canonical_labels(parts: &[usize], facade: Option<usize>) -> Vec<usize> {
         .collect()
 }
 
-fn glance(analysis: &CrateAnalysis, graph: &GraphReport) -> Glance {
-    let totals = analysis.tree.totals();
+fn glance(counts: CrateCounts, graph: &GraphReport) -> Glance {
     let count = |f: fn(&crate::data::graph::GraphEdge) -> bool| graph.edges.iter().filter(|e| f(e)).count();
     let src_lines: std::collections::BTreeMap<&str, u32> =
         graph.modules.iter().map(|m| (m.path.as_str(), m.src_lines)).collect();
     let lines_of = |path: &String| src_lines.get(path.as_str()).copied().unwrap_or(0);
     Glance {
-        modules: analysis.tree.modules.len(),
+        modules: counts.modules,
         graph_modules: graph.modules.len(),
         src_lines: graph.modules.iter().map(|m| m.src_lines).sum(),
         test_lines: graph.modules.iter().map(|m| m.test_lines).sum(),
-        unit_tests: totals.tests,
-        integration_test_targets: analysis.integration_tests.len(),
-        integration_tests: analysis.integration_tests.iter().map(|(_, t)| t.totals().tests).sum(),
+        unit_tests: counts.unit_tests,
+        integration_test_targets: counts.integration_test_targets,
+        integration_tests: counts.integration_tests,
         edges: EdgeCounts {
             src: count(|e| !e.test_only && !e.facade),
             test_only: count(|e| e.test_only),
@@ -293,12 +294,12 @@ fn timings_info(prices: &Prices, recording: Option<&RecordingSource<'_>>) -> Tim
     }
 }
 
-fn baseline(analysis: &CrateAnalysis, lib_s: f64, test_s: f64, timings: Option<&Timings>) -> Baseline {
+fn baseline(package: &Package, lib_s: f64, test_s: f64, timings: Option<&Timings>) -> Baseline {
     let recorded = |name: &str| -> Option<f64> {
         let crates = &timings?.dependents.as_ref()?.crates;
         crates.iter().find(|c| c.name == name).and_then(|c| c.spread_s.map(|s| s.median))
     };
-    let (status, downstream): (&'static str, Vec<Downstream>) = match analysis.package.dependents.get() {
+    let (status, downstream): (&'static str, Vec<Downstream>) = match package.dependents.get() {
         Dependents::NoOtherMembers => ("none", Vec::new()),
         Dependents::Unknown(_) => ("unknown", Vec::new()),
         Dependents::Known(list) => (

@@ -370,7 +370,8 @@ fn choose(
             ..Default::default()
         };
         let report = crate::tradeoff::TradeOffOptions { per_k: rank.max(3) as usize, ..Default::default() };
-        let (trade_off, priced) = crate::pipeline::trade_off(analysis, graph, &options, &report)?;
+        let (trade_off, priced) =
+            crate::pipeline::trade_off(&analysis.package, analysis.counts(), graph, &options, &report)?;
         super::notes(&priced.notes, quiet);
         let prices = priced.prices;
         let mut all: Vec<CandidateRow> = trade_off.splits.into_iter().flat_map(|s| s.candidates).collect();
