@@ -1,12 +1,15 @@
 //! The pipeline from a crate selection to everything known about the crate, as plain data.
 //!
 //! Owns: calling the stages in order (workspace → module tree → name resolution). Later stages (graph, partition,
-//! cost) hang off [`CrateAnalysis`]. Must not: format output.
+//! cost) hang off [`CrateAnalysis`]. The library's tree is walked while cargo locates the
+//! package, from the root file its manifest names; cargo's answer decides whether it is kept.
+//! Must not: format output.
 
 use crate::error::Error;
 use crate::modtree::{self, ModuleTree};
 use crate::resolve::{self, Edition, Resolution};
 use crate::workspace::{self, Package, Selection, Target};
+use std::path::PathBuf;
 use std::sync::OnceLock;
 
 /// One analyzed library crate.
@@ -74,34 +77,69 @@ pub fn analyze(selection: &Selection) -> Result<CrateAnalysis, Error> {
 /// `package.dependents.get()` waits for them. For the report, which reads them after its
 /// search; never before a timed build.
 pub fn analyze_beside_dependents(selection: &Selection) -> Result<CrateAnalysis, Error> {
-    let (mut package, query) = workspace::locate(selection)?;
+    let (located, walked) = locate_while_walking(selection);
+    let (mut package, query) = located?;
     if let Some(query) = query {
         package.dependents = workspace::DependentsCell::ask(query);
     }
-    Ok(analyze_package(package))
+    Ok(analyze_walked(package, walked))
 }
 
 /// The crate's code alone, for commands that never ask who depends on it (the graph, the
 /// layering check): the dependents query, cargo's full metadata, is not run, and the package
 /// says its dependents are unknown.
 pub fn analyze_code(selection: &Selection) -> Result<CrateAnalysis, Error> {
-    let (mut package, query) = workspace::locate(selection)?;
+    let (located, walked) = locate_while_walking(selection);
+    let (mut package, query) = located?;
     if query.is_some() {
         package.dependents = workspace::DependentsCell::known(workspace::Dependents::Unknown(
             "not asked by this command".to_owned(),
         ));
     }
-    Ok(analyze_package(package))
+    Ok(analyze_walked(package, walked))
+}
+
+/// The library's tree walked from its root file and package directory, the two as given.
+type Walked = (PathBuf, PathBuf, ModuleTree);
+/// What `workspace::locate` finds.
+type Located = (Package, Option<workspace::DependentsQuery>);
+
+/// Locates the package (cargo, on a thread of its own: it mostly waits) while the library's
+/// tree is walked from where its manifest says the root file is: `cargo metadata` takes about
+/// as long as parsing a crate of 20K lines.
+fn locate_while_walking(selection: &Selection) -> (Result<Located, Error>, Option<Walked>) {
+    let guess = workspace::guess_library_root(selection);
+    std::thread::scope(|s| {
+        let located = s.spawn(|| workspace::locate(selection).map_err(Error::from));
+        let walked = guess.map(|(root, dir)| {
+            let tree = modtree::walk(&root, &dir);
+            (root, dir, tree)
+        });
+        let located = located.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (located, walked)
+    })
 }
 
 /// Walks an already located package. Never fails: file problems are data on the modules.
 pub fn analyze_package(package: Package) -> CrateAnalysis {
-    let roots: Vec<&std::path::Path> = std::iter::once(&package.lib.src_path)
+    analyze_walked(package, None)
+}
+
+/// [`analyze_package`], with the library's tree already walked when `walked` started from the
+/// root file and directory cargo gave (else it is walked again).
+fn analyze_walked(package: Package, walked: Option<Walked>) -> CrateAnalysis {
+    let lib_walked = walked
+        .filter(|(root, dir, _)| *root == package.lib.src_path && *dir == package.root_dir)
+        .map(|(_, _, tree)| tree);
+    let roots: Vec<&std::path::Path> = lib_walked
+        .is_none()
+        .then_some(&package.lib.src_path)
+        .into_iter()
         .chain(package.test_targets.iter().map(|t| &t.src_path))
         .map(|p| p.as_path())
         .collect();
     let mut trees = modtree::walk_many(&roots, &package.root_dir).into_iter();
-    let tree = trees.next().expect("the library's tree comes first");
+    let tree = lib_walked.unwrap_or_else(|| trees.next().expect("the library's tree comes first"));
     let integration_tests = package.test_targets.iter().cloned().zip(trees).collect();
     CrateAnalysis { package, tree, resolution: OnceLock::new(), integration_tests }
 }
