@@ -104,9 +104,10 @@ type Walked = (PathBuf, PathBuf, ModuleTree);
 /// What `workspace::locate` finds.
 type Located = (Package, Option<workspace::DependentsQuery>);
 
-/// Locates the package (cargo, on a thread of its own: it mostly waits) while the library's
-/// tree is walked from where its manifest says the root file is: `cargo metadata` takes about
-/// as long as parsing a crate of 20K lines.
+/// Locates the package (on a thread of its own, which mostly waits for cargo) while the
+/// library's tree is walked from where its manifest says the root file is: `cargo metadata`
+/// took 44 ms for ori_arc (whose walk took 77 ms) and 67 ms for libc, time the walk would
+/// otherwise wait (one run each, timed inside the run).
 fn locate_while_walking(selection: &Selection) -> (Result<Located, Error>, Option<Walked>) {
     let guess = workspace::guess_library_root(selection);
     std::thread::scope(|s| {

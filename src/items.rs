@@ -22,9 +22,9 @@ pub type Sym = u32;
 /// A path written in a module, as its segments' [`Sym`]s.
 pub type SymPath = Box<[Sym]>;
 
-/// The distinct segments written in one module's paths, each once. A crate's paths repeat a
-/// few names many times over (tens of thousands of references to a few thousand names per
-/// crate of 100K lines): each reference keeps 4 bytes a segment, not a string of its own.
+/// The distinct segments written in one module's paths, each once. Paths repeat their names:
+/// a generated 125K-line crate writes 109,631 segments, 9,112 of them distinct within their
+/// module; tokio 96,823 and 29,464. Each path keeps 4 bytes a segment, not a string of its own.
 #[derive(Debug, Clone, Default)]
 pub struct Names(indexmap::IndexSet<Box<str>, foldhash::fast::FixedState>);
 
