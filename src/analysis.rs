@@ -121,13 +121,9 @@ fn locate_while_walking(selection: &Selection) -> (Result<Located, Error>, Optio
     })
 }
 
-/// Walks an already located package. Never fails: file problems are data on the modules.
-pub fn analyze_package(package: Package) -> CrateAnalysis {
-    analyze_walked(package, None)
-}
-
-/// [`analyze_package`], with the library's tree already walked when `walked` started from the
-/// root file and directory cargo gave (else it is walked again).
+/// Walks a located package, its library's tree taken from `walked` when that started from the
+/// root file and directory cargo gave (else walked again). Never fails: file problems are data
+/// on the modules.
 fn analyze_walked(package: Package, walked: Option<Walked>) -> CrateAnalysis {
     let lib_walked = walked
         .filter(|(root, dir, _)| *root == package.lib.src_path && *dir == package.root_dir)

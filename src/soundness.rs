@@ -151,8 +151,11 @@ pub fn deletion_plan(
                     .iter()
                     .zip(&drop)
                     .map(|(l, d)| {
-                        let path = module.items.names.texts(&module.items.uses[*l].path);
-                        *d || names_root_item(&path, &deleted_items, tree)
+                        *d || names_root_item(
+                            &module.items.names.texts(&module.items.uses[*l].path),
+                            &deleted_items,
+                            tree,
+                        )
                     })
                     .collect()
             } else {
