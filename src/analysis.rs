@@ -64,9 +64,9 @@ impl CrateAnalysis {
 }
 
 /// Locates the crate and walks its module tree and those of its integration tests; the
-/// workspace dependents are asked of cargo meanwhile, on a thread of their own (the query mostly
-/// waits for cargo), and are known when this returns: nothing the caller times next competes
-/// with the query.
+/// workspace dependents, when they must be asked of cargo's full metadata (a workspace with
+/// `[patch]`), are asked meanwhile, on a thread of their own (the query mostly waits for cargo),
+/// and are known when this returns: nothing the caller times next competes with the query.
 pub fn analyze(selection: &Selection) -> Result<CrateAnalysis, Error> {
     let analysis = analyze_beside_dependents(selection)?;
     analysis.package.dependents.get();
@@ -86,8 +86,8 @@ pub fn analyze_beside_dependents(selection: &Selection) -> Result<CrateAnalysis,
 }
 
 /// The crate's code alone, for commands that never ask who depends on it (the graph, the
-/// layering check): the dependents query, cargo's full metadata, is not run, and the package
-/// says its dependents are unknown.
+/// layering check): the dependents query, cargo's full metadata, is not run; where it would be
+/// needed, the package says its dependents are unknown.
 pub fn analyze_code(selection: &Selection) -> Result<CrateAnalysis, Error> {
     let (located, walked) = locate_while_walking(selection);
     let (mut package, query) = located?;

@@ -129,10 +129,10 @@ fn workspace_ranking() {
     }
 }
 
-/// The report asks cargo for the workspace dependents beside its parse and search, and waits
-/// for them where the baseline reads them: they are all there, as the module table lists them.
+/// The report's baseline names every workspace dependent, with the kinds of its direct
+/// dependency (none for a dependent through another member).
 #[test]
-fn the_report_names_the_workspace_dependents_it_asked_for_beside_the_search() {
+fn the_report_names_the_workspace_dependents() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = root().join("tests/fixtures/workspace");
     let out = tmp.path().join("report");
