@@ -568,8 +568,9 @@ fn trade_off_report(cli: &Cli, selection: &Selection) -> Result<(), Error> {
     let counts = analysis.counts();
     let package = analysis.into_package();
     crate::memory::release_freed();
+    let pictures = crate::report_dir::Pictures::start(&graph, !args.no_pictures);
     let (trade_off, _) = build_trade_off(&package, counts, &graph, args, &dir, cli.global.quiet)?;
-    let written = crate::report_dir::write_report_dir(&dir, &trade_off, &graph, !args.no_pictures)?;
+    let written = crate::report_dir::write_report_dir(&dir, &trade_off, &graph, pictures)?;
     if let Some(why) = &written.no_pictures
         && !cli.global.quiet
         && !args.no_pictures

@@ -244,9 +244,17 @@ impl<'g> Model<'g> {
 
     /// `E` of an assignment of units to parts `0..k` (the facade unit, if any, is ignored in
     /// `parts` and priced as a crate on top of every part). `None` when the parts depend on each
-    /// other in a cycle or a part is empty.
+    /// other in a cycle or a part is empty. The sum [`Model::price`] makes, without its per-unit
+    /// costs: the searches ask it of thousands of splits.
     pub fn expected_rebuild(&self, parts: &[usize], k: usize) -> Option<f64> {
-        self.price(parts, k).map(|p| p.expected_rebuild)
+        let placed = self.place(parts, k)?;
+        let (mut src_edits, mut test_edits) = (0.0, 0.0);
+        for u in 0..self.graph.units.len() {
+            let costs = placed.unit_costs(self, u);
+            src_edits += costs.src_edits;
+            test_edits += self.q[u] * costs.test;
+        }
+        Some(src_edits + test_edits)
     }
 
     /// The one pricing of a split that every number comes from: each unit's tests placed in the
@@ -254,25 +262,92 @@ impl<'g> Model<'g> {
     /// every part above it (and the facade), test edits rebuilding the test binary of the crate
     /// holding them. `None` when the parts depend on each other in a cycle or a part is empty.
     pub fn price(&self, parts: &[usize], k: usize) -> Option<Priced> {
-        let totals = PartTotals::of(self, parts, k)?;
-        let reach = totals.reach()?;
+        let placed = self.place(parts, k)?;
+        let n = self.graph.units.len();
+        let mut unit_src_cost = vec![0.0; n];
+        let mut unit_src_cost_own = vec![0.0; n];
+        let mut unit_test_cost = vec![0.0; n];
+        let (mut src_edits, mut own_edits, mut test_edits) = (0.0, 0.0, 0.0);
+        for u in 0..n {
+            let costs = placed.unit_costs(self, u);
+            unit_src_cost_own[u] = costs.own;
+            unit_src_cost[u] = costs.own + costs.above;
+            unit_test_cost[u] = costs.test;
+            src_edits += costs.src_edits;
+            own_edits += costs.own_edits;
+            test_edits += self.q[u] * unit_test_cost[u];
+        }
+        Some(Priced {
+            expected_rebuild: src_edits + test_edits,
+            src_edits,
+            test_edits,
+            crate_workflow: own_edits + test_edits,
+            unit_src_cost,
+            unit_src_cost_own,
+            unit_test_cost,
+            test_home: placed.test_home,
+        })
+    }
+
+    /// Which parts depend on which (as [`PartTotals::reach`]); `None` when a part is empty or
+    /// the parts form a cycle. Counts edges only: [`Model::place`] needs no part totals.
+    fn part_reach(&self, parts: &[usize], k: usize) -> Option<Reach> {
         let facade = self.graph.facade;
-        // sees[a][b]: crate a may use crate b (the facade, index k, sees every part).
-        let mut sees: Vec<Vec<bool>> =
-            (0..k).map(|a| (0..=k).map(|b| b < k && reach.reaches(a, b)).collect()).collect();
-        sees.push(vec![facade.is_some(); k + 1]);
-        sees[k][k] = false;
+        let mut count: smallvec::SmallVec<[usize; 8]> = smallvec::smallvec![0; k];
+        for (u, &part) in parts.iter().enumerate() {
+            if Some(u) != facade {
+                count[part] += 1;
+            }
+        }
+        if count.contains(&0) {
+            return None;
+        }
+        let mut uses: smallvec::SmallVec<[u32; 16]> = smallvec::smallvec![0; k * k];
+        for &(a, b, _) in &self.graph.edges {
+            if Some(a) == facade || Some(b) == facade {
+                continue;
+            }
+            let (pa, pb) = (parts[a], parts[b]);
+            if pa != pb {
+                uses[pa * k + pb] += 1;
+            }
+        }
+        reach_of(&uses, k)
+    }
+
+    /// Where every unit's tests live and what each crate holds: what [`Model::price`] and
+    /// [`Model::expected_rebuild`] price.
+    fn place(&self, parts: &[usize], k: usize) -> Option<Placed> {
+        let reach = self.part_reach(parts, k)?;
+        let facade = self.graph.facade;
+        // sees[a * width + b]: crate a may use crate b (the facade, index k, sees every part);
+        // below[a]: how many crates a sees.
+        let width = k + 1;
+        let mut sees: smallvec::SmallVec<[bool; 25]> = smallvec::smallvec![false; width * width];
+        for a in 0..k {
+            for b in 0..k {
+                sees[a * width + b] = reach.reaches(a, b);
+            }
+        }
+        for b in 0..k {
+            sees[k * width + b] = facade.is_some();
+        }
+        let below: smallvec::SmallVec<[usize; 5]> =
+            sees.chunks(width).map(|row| row.iter().filter(|s| **s).count()).collect();
         let part_of = |u: usize| if Some(u) == facade { k } else { parts[u] };
         let n = self.graph.units.len();
+        let mut needed: smallvec::SmallVec<[usize; 16]> = smallvec::SmallVec::new();
         let test_home_of: Vec<usize> = (0..n)
             .map(|u| {
                 let own = part_of(u);
-                if self.test_lines[u] == 0.0 && self.q[u] == 0.0 {
+                let uses = self.graph.test_uses.get(u).map_or(&[][..], Vec::as_slice);
+                if (self.test_lines[u] == 0.0 && self.q[u] == 0.0) || uses.is_empty() {
                     return own;
                 }
-                let needed: Vec<usize> =
-                    self.graph.test_uses.get(u).into_iter().flatten().map(|&v| part_of(v)).collect();
-                test_home(own, &needed, &sees, k + usize::from(facade.is_some()))
+                needed.clear();
+                needed.extend(uses.iter().map(|&v| part_of(v)));
+                let crates = k + usize::from(facade.is_some());
+                test_home_by(own, &needed, |a, b| sees[a * width + b], |d| below[d], crates)
             })
             .collect();
         // Lines per crate (the facade last), with every unit's tests where they live.
@@ -289,31 +364,8 @@ impl<'g> Model<'g> {
                     + facade_rerun
             })
             .collect();
-        let mut unit_src_cost = vec![0.0; n];
-        let mut unit_src_cost_own = vec![0.0; n];
-        let mut unit_test_cost = vec![0.0; n];
-        let (mut src_edits, mut own_edits, mut test_edits) = (0.0, 0.0, 0.0);
-        for u in 0..n {
-            let own = part_of(u);
-            let r = if self.p[u] > 0.0 { self.pr[u] / self.p[u] } else { 1.0 };
-            let rest = if own == k { 0.0 } else { above[own] };
-            unit_src_cost_own[u] = r * self.cost.rebuild(lines[own]);
-            unit_src_cost[u] = unit_src_cost_own[u] + rest;
-            unit_test_cost[u] = self.test_edit(lines[test_home_of[u]]);
-            src_edits += self.pr[u] * self.cost.rebuild(lines[own]) + self.p[u] * rest;
-            own_edits += self.pr[u] * self.cost.rebuild(lines[own]);
-            test_edits += self.q[u] * unit_test_cost[u];
-        }
-        Some(Priced {
-            expected_rebuild: src_edits + test_edits,
-            src_edits,
-            test_edits,
-            crate_workflow: own_edits + test_edits,
-            unit_src_cost,
-            unit_src_cost_own,
-            unit_test_cost,
-            test_home: test_home_of,
-        })
+        let part_of: Vec<usize> = (0..n).map(part_of).collect();
+        Some(Placed { k, part_of, test_home: test_home_of, lines, above })
     }
 
     /// The unsplit crate's cost of an edit of unit `u`'s src and of its test code.
@@ -329,6 +381,45 @@ impl<'g> Model<'g> {
         let pr: f64 = self.pr.iter().sum();
         let q: f64 = self.q.iter().sum();
         (pr * self.cost.rebuild(lines), q * self.test_edit(lines))
+    }
+}
+
+/// A split's crates as [`Model::place`] lays them out: each unit's part (`k` for the facade)
+/// and the crate holding its tests, each crate's lines, and the re-runs above each part.
+struct Placed {
+    k: usize,
+    part_of: Vec<usize>,
+    test_home: Vec<usize>,
+    lines: Vec<f64>,
+    above: Vec<f64>,
+}
+
+/// One unit's costs in a [`Placed`] split.
+struct UnitCosts {
+    /// Its src edit's rebuild of its own crate, weighted by the share of edits that rebuild.
+    own: f64,
+    /// The re-runs above its crate that its src edit causes.
+    above: f64,
+    /// Its test edit's rebuild.
+    test: f64,
+    /// Its src edits' share of `E` and of the crate-only workflow.
+    src_edits: f64,
+    own_edits: f64,
+}
+
+impl Placed {
+    fn unit_costs(&self, model: &Model<'_>, u: usize) -> UnitCosts {
+        let own = self.part_of[u];
+        let r = if model.p[u] > 0.0 { model.pr[u] / model.p[u] } else { 1.0 };
+        let rest = if own == self.k { 0.0 } else { self.above[own] };
+        let rebuild = model.cost.rebuild(self.lines[own]);
+        UnitCosts {
+            own: r * rebuild,
+            above: rest,
+            test: model.test_edit(self.lines[self.test_home[u]]),
+            src_edits: model.pr[u] * rebuild + model.p[u] * rest,
+            own_edits: model.pr[u] * rebuild,
+        }
     }
 }
 
@@ -356,16 +447,24 @@ pub fn parts_of_row(units: &UnitGraph, parts: &[Vec<String>]) -> Option<Vec<usiz
 /// dev-dependency cycle, which would compile the crate twice. `sees[a][b]`: crate a depends on
 /// crate b, directly or not; `crates` crates in all. The one rule for the model and `apply`.
 pub fn test_home(own: usize, needed: &[usize], sees: &[Vec<bool>], crates: usize) -> usize {
-    let sees_all = |d: usize| needed.iter().all(|&n| n == d || sees[d][n]);
+    test_home_by(own, needed, |a, b| sees[a][b], |d| sees[d].iter().filter(|s| **s).count(), crates)
+}
+
+/// [`test_home`] with `sees(a, b)` and `below(a)`, the number of crates `a` sees, as functions.
+fn test_home_by(
+    own: usize,
+    needed: &[usize],
+    sees: impl Fn(usize, usize) -> bool,
+    below: impl Fn(usize) -> usize,
+    crates: usize,
+) -> usize {
+    let sees_all = |d: usize| needed.iter().all(|&n| n == d || sees(d, n));
     if sees_all(own) {
         return own;
     }
     // Some crate always sees all: the facade, or the crate on top. A graph with neither (a
     // hand-written one) keeps the tests where they are.
-    (0..crates)
-        .filter(|&d| sees_all(d))
-        .min_by_key(|&d| (sees[d].iter().filter(|s| **s).count(), d))
-        .unwrap_or(own)
+    (0..crates).filter(|&d| sees_all(d)).min_by_key(|&d| (below(d), d)).unwrap_or(own)
 }
 
 /// Per-part aggregates and the part dependency matrix: what the search updates move by move.
@@ -389,7 +488,8 @@ pub struct PartTotals {
 #[derive(Debug, Clone)]
 pub struct Reach {
     words: usize,
-    bits: Vec<u64>,
+    /// Inline for up to 8 parts: the searches find it for every move they try.
+    bits: smallvec::SmallVec<[u64; 8]>,
 }
 
 impl Reach {
@@ -447,30 +547,7 @@ impl PartTotals {
 
     /// Which parts depend on which, directly or not; `None` on a cycle.
     pub fn reach(&self) -> Option<Reach> {
-        let k = self.k;
-        let words = k.div_ceil(64).max(1);
-        let mut reach = Reach { words, bits: vec![0; k * words] };
-        for a in 0..k {
-            for b in 0..k {
-                if self.uses[a * k + b] > 0 {
-                    reach.bits[a * words + b / 64] |= 1 << (b % 64);
-                }
-            }
-        }
-        // Floyd–Warshall on the few parts: whoever reaches m reaches what m reaches.
-        for m in 0..k {
-            for a in (0..k).filter(|&a| a != m) {
-                if reach.reaches(a, m) {
-                    for w in 0..words {
-                        reach.bits[a * words + w] |= reach.bits[m * words + w];
-                    }
-                }
-            }
-        }
-        if (0..k).any(|a| reach.reaches(a, a)) {
-            return None;
-        }
-        Some(reach)
+        reach_of(&self.uses, self.k)
     }
 
     /// `E` for these totals (tests with their module), or `None` if the parts form a cycle.
@@ -482,13 +559,12 @@ impl PartTotals {
             Some(f) => (model.lines[f], model.pr[f], model.q[f]),
             None => (0.0, 0.0, 0.0),
         };
+        // Each part's re-run once, not once per part below it.
+        let reruns: smallvec::SmallVec<[f64; 8]> =
+            self.lines.iter().map(|l| model.cost.rerun_within(*l)).collect();
         let mut e = 0.0;
         for q in 0..k {
-            let mut rerun: f64 = (0..k)
-                .zip(&self.lines)
-                .filter(|(a, _)| reach.reaches(*a, q))
-                .map(|(_, l)| model.cost.rerun_within(*l))
-                .sum();
+            let mut rerun: f64 = (0..k).filter(|a| reach.reaches(*a, q)).map(|a| reruns[a]).sum();
             if facade.is_some() {
                 rerun += model.cost.rerun_within(facade_lines);
             }
@@ -500,6 +576,34 @@ impl PartTotals {
         }
         Some(e)
     }
+}
+
+/// Which of `k` parts depend on which, directly or not, from `uses[a * k + b]` (unit edges from
+/// part a to part b); `None` on a cycle.
+fn reach_of(uses: &[u32], k: usize) -> Option<Reach> {
+    let words = k.div_ceil(64).max(1);
+    let mut reach = Reach { words, bits: smallvec::smallvec![0; k * words] };
+    for a in 0..k {
+        for b in 0..k {
+            if uses[a * k + b] > 0 {
+                reach.bits[a * words + b / 64] |= 1 << (b % 64);
+            }
+        }
+    }
+    // Floyd–Warshall on the few parts: whoever reaches m reaches what m reaches.
+    for m in 0..k {
+        for a in (0..k).filter(|&a| a != m) {
+            if reach.reaches(a, m) {
+                for w in 0..words {
+                    reach.bits[a * words + w] |= reach.bits[m * words + w];
+                }
+            }
+        }
+    }
+    if (0..k).any(|a| reach.reaches(a, a)) {
+        return None;
+    }
+    Some(reach)
 }
 
 /// One proposed partition, priced and measured.

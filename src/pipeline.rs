@@ -143,9 +143,12 @@ pub fn trade_off(
             std::thread::available_parallelism().map_or(1, |n| n.get()),
         ),
     });
-    let provenance = crate::provenance::provenance(package);
-    let mut trade_off =
-        crate::tradeoff::trade_off(package, counts, graph, &priced.prices, provenance, recording, report);
+    // Git's runs for the commits (10 ms on the Ori checkout) wait beside the search, not before it.
+    let mut trade_off = std::thread::scope(|s| {
+        let provenance = s.spawn(|| crate::provenance::provenance(package));
+        let provenance = || provenance.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        crate::tradeoff::trade_off(package, counts, graph, &priced.prices, provenance, recording, report)
+    });
     if let Some((clean, shown)) = &options.clean {
         let cores =
             options.cores.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));

@@ -3,7 +3,8 @@
 //! when Graphviz is installed.
 //!
 //! Owns: the files and their names; a `prediction-check.md` found in the directory (written by
-//! `apply --measure`) is added to `report.md` as its last section. Pictures are rendered in parallel. Must not: compute
+//! `apply --measure`) is added to `report.md` as its last section. Pictures are rendered in
+//! parallel, the graph's from before the search ([`Pictures::start`]). Must not: compute
 //! numbers (everything comes from the [`TradeOffReport`]). Without Graphviz the report is still
 //! written, with DOT files only, and the caller is told why.
 
@@ -11,7 +12,6 @@ use crate::data::graph::GraphReport;
 use crate::data::trade_off::TradeOffReport;
 use crate::error::Error;
 use crate::report;
-use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -32,17 +32,58 @@ pub struct Written {
     pub no_pictures: Option<String>,
 }
 
-/// `pictures`: render the SVGs (else DOT files only, as without Graphviz).
+/// The report's pictures, begun before its search: the graph's DOT is known as soon as the
+/// graph is, and Graphviz draws it (on a thread of its own, in a process of its own) while the
+/// search runs; the candidates' are drawn when the report is written.
+pub struct Pictures {
+    graph_dot: String,
+    /// Why there are no SVG pictures, when there are none.
+    not_drawn: Option<String>,
+    graph_svg: Option<std::thread::JoinHandle<Result<Vec<u8>, String>>>,
+}
+
+impl Pictures {
+    /// `wanted`: render the SVGs (else DOT files only, as without Graphviz).
+    pub fn start(graph: &GraphReport, wanted: bool) -> Pictures {
+        let graph_dot = report::to_dot(graph);
+        // A layout's time grows fast with the modules; past a size Graphviz takes minutes per
+        // picture. Decided by size, not by a clock, so the same crate always gets the same files.
+        let not_drawn = if !wanted {
+            Some("--no-pictures".to_owned())
+        } else if graph.modules.len() > MAX_LAID_OUT_MODULES {
+            Some(format!(
+                "{} modules are more than splitcheck lays out ({MAX_LAID_OUT_MODULES}); render the DOT file by hand, or draw a part with `splitcheck graph --depth` or `--focus`",
+                graph.modules.len()
+            ))
+        } else {
+            None
+        };
+        let graph_svg = not_drawn.is_none().then(|| {
+            let dot = graph_dot.clone();
+            std::thread::spawn(move || draw(&dot))
+        });
+        Pictures { graph_dot, not_drawn, graph_svg }
+    }
+}
+
+const THREAD_FAILED: &str = "the thread waiting for Graphviz failed";
+
+fn draw(dot: &str) -> Result<Vec<u8>, String> {
+    report::render_with_dot_within(dot, "svg", Some(PICTURE_TIME_LIMIT)).map_err(|e| e.to_string())
+}
+
+/// Writes the report of `trade_off` on `graph`, with the `pictures` begun for that graph.
 pub fn write_report_dir(
     dir: &Path,
     trade_off: &TradeOffReport,
     graph: &GraphReport,
-    pictures: bool,
+    pictures: Pictures,
 ) -> Result<Written, Error> {
     std::fs::create_dir_all(dir).map_err(Error::output_file(dir))?;
     remove_stale_pictures(dir).map_err(Error::output_file(dir))?;
 
-    let mut dots: Vec<(String, String)> = vec![("graph".to_owned(), report::to_dot(graph))];
+    let Pictures { graph_dot, not_drawn, graph_svg } = pictures;
+    let mut dots: Vec<(String, String)> = vec![("graph".to_owned(), graph_dot)];
     for split in &trade_off.splits {
         for c in &split.candidates {
             let title = format!(
@@ -52,24 +93,25 @@ pub fn write_report_dir(
             dots.push((format!("candidate-{}", c.id), report::candidate_to_dot(graph, c, &[], &title)));
         }
     }
-    // A layout's time grows fast with the modules; past a size Graphviz takes minutes per picture.
-    // Decided by size, not by a clock, so the same crate always gets the same files.
-    let too_big = graph.modules.len() > MAX_LAID_OUT_MODULES;
-    let rendered: Vec<Result<Vec<u8>, String>> = if pictures && too_big {
-        let why = format!(
-            "{} modules are more than splitcheck lays out ({MAX_LAID_OUT_MODULES}); render the DOT file by hand, or draw a part with `splitcheck graph --depth` or `--focus`",
-            graph.modules.len()
-        );
-        dots.iter().map(|_| Err(why.clone())).collect()
-    } else if pictures {
-        dots.par_iter()
-            .map(|(_, dot)| {
-                report::render_with_dot_within(dot, "svg", Some(PICTURE_TIME_LIMIT))
-                    .map_err(|e| e.to_string())
-            })
-            .collect()
-    } else {
-        dots.iter().map(|_| Err("--no-pictures".to_owned())).collect()
+    let rendered: Vec<Result<Vec<u8>, String>> = match (&not_drawn, graph_svg) {
+        (None, Some(graph_svg)) => {
+            // Every picture at once, each `dot` on a thread that waits for it: the time of one
+            // layout cannot be told from its size (one of ori_arc's takes 4 times the others, in
+            // spline routing), and started last it would run alone at the end.
+            let candidates: Vec<Result<Vec<u8>, String>> = std::thread::scope(|s| {
+                let drawing: Vec<_> = dots[1..].iter().map(|(_, dot)| s.spawn(|| draw(dot))).collect();
+                drawing
+                    .into_iter()
+                    .map(|d| d.join().unwrap_or_else(|_| Err(THREAD_FAILED.to_owned())))
+                    .collect()
+            });
+            let graph_svg = graph_svg.join().unwrap_or_else(|_| Err(THREAD_FAILED.to_owned()));
+            std::iter::once(graph_svg).chain(candidates).collect()
+        }
+        (why, _) => {
+            let why = why.clone().unwrap_or_default();
+            dots.iter().map(|_| Err(why.clone())).collect()
+        }
     };
     let no_pictures = rendered.iter().find_map(|r| r.as_ref().err().cloned());
 

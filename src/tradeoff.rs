@@ -46,13 +46,14 @@ impl Default for TradeOffOptions {
 }
 
 /// Builds the report: candidates for each k in `options`, from both profiles' searches.
-/// `package` and `counts` are of the analysis `graph` was made from.
+/// `package` and `counts` are of the analysis `graph` was made from; `provenance` is asked for
+/// once the searches are done (it may wait for git).
 pub fn trade_off(
     package: &Package,
     counts: CrateCounts,
     graph: &GraphReport,
     prices: &Prices,
-    provenance: Provenance,
+    provenance: impl FnOnce() -> Provenance,
     recording: Option<RecordingSource<'_>>,
     options: &TradeOffOptions,
 ) -> TradeOffReport {
@@ -98,7 +99,7 @@ pub fn trade_off(
     let test = Model::new(&prices.test.units, prices.test.cost.clone(), prices.test.profile);
     TradeOffReport {
         schema_version: TRADE_OFF_SCHEMA_VERSION,
-        analyzed: provenance,
+        analyzed: provenance(),
         glance: glance(counts, graph),
         timings: timings_info(prices, recording.as_ref()),
         baseline: baseline(package, lib.unsplit(), test.unsplit(), recording.as_ref().map(|r| r.timings)),

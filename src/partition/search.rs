@@ -19,7 +19,7 @@
 
 use super::{Candidate, Model, PartTotals};
 use crate::graph::min_cut_source_side;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 #[derive(Debug, Clone)]
 pub struct SearchOptions {
@@ -601,8 +601,7 @@ fn local_search(
     let free: Vec<usize> = (0..parts.len()).filter(|u| Some(*u) != model.graph.facade).collect();
     let Some(mut state) = State::new(model, adjacency, parts.clone(), k, mu) else { return parts };
     let small = free.len() <= SWAP_LIMIT;
-    let mut scratch =
-        Scratch { moved: HashMap::new(), totals: state.totals.clone(), count: state.count.clone() };
+    let mut scratch = Scratch { moved: Vec::new(), totals: state.totals.clone(), count: state.count.clone() };
     for _ in 0..50 {
         let mut improved = false;
         for &u in &free {
@@ -662,7 +661,9 @@ struct State {
 
 /// Where [`State::try_moves`] works out a trial, kept from trial to trial.
 struct Scratch {
-    moved: HashMap<usize, usize>,
+    /// `(unit, part)` of the units moved so far, the last move of a unit last: a trial moves a
+    /// few units, too few to be worth hashing.
+    moved: Vec<(usize, usize)>,
     totals: PartTotals,
     count: Vec<usize>,
 }
@@ -706,8 +707,9 @@ impl State {
         // Units already moved in this trial, over the state's parts.
         let Scratch { moved, totals, count } = scratch;
         moved.clear();
-        let part_of =
-            |x: usize, moved: &HashMap<usize, usize>| moved.get(&x).copied().unwrap_or(self.parts[x]);
+        let part_of = |x: usize, moved: &[(usize, usize)]| {
+            moved.iter().rev().find(|(unit, _)| *unit == x).map_or(self.parts[x], |(_, part)| *part)
+        };
         totals.copy_from(&self.totals);
         count.clone_from(&self.count);
         let mut crossing = self.crossing;
@@ -729,7 +731,7 @@ impl State {
                 shift(totals, from, to, pv, false);
                 crossing += f64::from(w) * (f64::from(u8::from(pv != to)) - f64::from(u8::from(pv != from)));
             }
-            moved.insert(u, to);
+            moved.push((u, to));
         }
         if count.contains(&0) {
             return None;
