@@ -19,7 +19,9 @@ pub use model::{
     FACADE_ROOT, FacadeSplit, SHARED_ROOT, Shape, Unit, UnitGraph, test_edit_weight, units_from_graph,
     units_with_factors,
 };
-pub use search::{SearchOptions, SearchResult, best_partitions, best_partitions_for};
+pub use search::{
+    SearchOptions, SearchResult, SharedIdeals, best_partitions, best_partitions_for, best_partitions_sharing,
+};
 
 /// Which build is priced: the library alone, or the library with its unit tests (the default:
 /// the wait after an edit of a team that runs its tests).
@@ -583,6 +585,26 @@ impl PartTotals {
 fn reach_of(uses: &[u32], k: usize) -> Option<Reach> {
     let words = k.div_ceil(64).max(1);
     let mut reach = Reach { words, bits: smallvec::smallvec![0; k * words] };
+    if words == 1 {
+        // Up to 64 parts (every split in practice), a row is one word.
+        let rows = &mut reach.bits[..k];
+        for (a, row) in rows.iter_mut().enumerate() {
+            for b in 0..k {
+                if uses[a * k + b] > 0 {
+                    *row |= 1 << b;
+                }
+            }
+        }
+        for m in 0..k {
+            let through = rows[m];
+            for (a, row) in rows.iter_mut().enumerate() {
+                if a != m && *row >> m & 1 == 1 {
+                    *row |= through;
+                }
+            }
+        }
+        return (0..k).all(|a| rows[a] >> a & 1 == 0).then_some(reach);
+    }
     for a in 0..k {
         for b in 0..k {
             if uses[a * k + b] > 0 {

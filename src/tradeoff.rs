@@ -131,9 +131,14 @@ pub fn search_all(prices: &Prices, range: std::ops::RangeInclusive<usize>) -> Se
         }
     }
     let limit = SearchOptions::default().exact_limit;
+    // Per shape: its two profiles' searches enumerate the same ideals.
+    let ideals: [partition::SharedIdeals; 2] = Default::default();
     let found: Vec<Vec<SearchResult>> = jobs
         .par_iter()
-        .map(|(shape, _, pricing, ks)| partition::best_partitions_for(&pricing.model(*shape), ks, limit))
+        .map(|(shape, _, pricing, ks)| {
+            let shared = &ideals[usize::from(*shape == Shape::Facade)];
+            partition::best_partitions_sharing(&pricing.model(*shape), ks, limit, shared)
+        })
         .collect();
     let mut results = BTreeMap::new();
     for ((shape, is_primary, _, ks), found) in jobs.into_iter().zip(found) {

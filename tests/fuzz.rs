@@ -133,7 +133,8 @@ fn analyze_crate(dir: &Path) -> String {
         tool: "splitcheck".into(),
     };
     let options = TradeOffOptions { min_parts: 2, max_parts: 3, per_k: 3, max_new_pub: None };
-    let report = trade_off(&analysis.package, analysis.counts(), &graph, &prices, || provenance, None, &options);
+    let report =
+        trade_off(&analysis.package, analysis.counts(), &graph, &prices, || provenance, None, &options);
     // Every candidate is a split into its number of parts, each module in one part, and the
     // parts use each other without a cycle.
     let modules: BTreeSet<&str> =

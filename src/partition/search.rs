@@ -65,11 +65,67 @@ pub fn best_partitions(model: &Model<'_>, options: &SearchOptions) -> SearchResu
 /// is needed for passes through every smaller one: each level is the search of that `k` on its
 /// own, found once.
 pub fn best_partitions_for(model: &Model<'_>, ks: &[usize], exact_limit: u64) -> Vec<SearchResult> {
+    best_partitions_sharing(model, ks, exact_limit, &SharedIdeals::default())
+}
+
+/// The ideals of a unit graph's exact two-part search, found by the first search that needs
+/// them and read by the others on the same graph: both profiles' searches of a shape have the
+/// same units and edges, priced apart. On a generated 125K-line crate the enumeration, which
+/// stops at its limit there, was a quarter of the report's searching.
+#[derive(Default)]
+pub struct SharedIdeals {
+    found: std::sync::OnceLock<IdealsOf>,
+}
+
+/// Ideals (see [`enumerate_ideals`]) and the graph they are of.
+struct IdealsOf {
+    units: usize,
+    facade: Option<usize>,
+    edges: Vec<(usize, usize, u32)>,
+    exact_limit: u64,
+    ideals: Option<Vec<u64>>,
+}
+
+impl SharedIdeals {
+    /// The ideals of `model`'s graph: shared when they were found for the same graph and limit.
+    fn of(
+        &self,
+        model: &Model<'_>,
+        free: &[usize],
+        exact_limit: u64,
+    ) -> std::borrow::Cow<'_, Option<Vec<u64>>> {
+        let graph = model.graph;
+        let found = self.found.get_or_init(|| IdealsOf {
+            units: graph.units.len(),
+            facade: graph.facade,
+            edges: graph.edges.clone(),
+            exact_limit,
+            ideals: enumerate_ideals(model, free, exact_limit),
+        });
+        let same = found.units == graph.units.len()
+            && found.facade == graph.facade
+            && found.exact_limit == exact_limit
+            && found.edges == graph.edges;
+        if same {
+            std::borrow::Cow::Borrowed(&found.ideals)
+        } else {
+            std::borrow::Cow::Owned(enumerate_ideals(model, free, exact_limit))
+        }
+    }
+}
+
+/// [`best_partitions_for`], the exact two-part search reading its ideals from `shared`.
+pub fn best_partitions_sharing(
+    model: &Model<'_>,
+    ks: &[usize],
+    exact_limit: u64,
+    shared: &SharedIdeals,
+) -> Vec<SearchResult> {
     let n = model.graph.units.len();
     let free: Vec<usize> = (0..n).filter(|u| Some(*u) != model.graph.facade).collect();
     let ks: Vec<usize> = ks.iter().map(|k| (*k).max(1)).collect();
     let mut results: Vec<Option<SearchResult>> =
-        ks.iter().map(|&k| exact_search(model, &free, k, exact_limit)).collect();
+        ks.iter().map(|&k| exact_search(model, &free, k, exact_limit, shared)).collect();
     let deepest = ks.iter().zip(&results).filter(|(_, r)| r.is_none()).map(|(k, _)| *k).max();
     if let Some(deepest) = deepest {
         let levels = heuristic_levels(model, &Adjacency::new(model), &free, deepest);
@@ -86,7 +142,13 @@ pub fn best_partitions_for(model: &Model<'_>, ks: &[usize], exact_limit: u64) ->
 
 /// The exact answer for `k` parts when enumerating is within `exact_limit` (or trivial); else
 /// `None`.
-fn exact_search(model: &Model<'_>, free: &[usize], k: usize, exact_limit: u64) -> Option<SearchResult> {
+fn exact_search(
+    model: &Model<'_>,
+    free: &[usize],
+    k: usize,
+    exact_limit: u64,
+    shared: &SharedIdeals,
+) -> Option<SearchResult> {
     let n = model.graph.units.len();
     let mut found = Found::new(model);
     if k == 1 || free.len() < k {
@@ -97,7 +159,7 @@ fn exact_search(model: &Model<'_>, free: &[usize], k: usize, exact_limit: u64) -
         return Some(SearchResult { candidates: found.sorted(), exact: true });
     }
     if k == 2
-        && let Some(ideals) = enumerate_ideals(model, free, exact_limit)
+        && let Some(ideals) = shared.of(model, free, exact_limit).as_ref()
     {
         for base in ideals.chunks(n.div_ceil(64).max(1)) {
             let parts: Vec<usize> =
@@ -210,7 +272,9 @@ fn exact_polish(model: &Model<'_>, mut parts: Vec<usize>, k: usize) -> Vec<usize
 /// best by `E` and the Pareto frontier, so exhaustive enumeration stays within memory.
 struct Found {
     facade: Option<usize>,
-    by_parts: BTreeMap<Vec<usize>, Candidate>,
+    /// Hashed: nothing reads it in its order ([`prune`] sorts by `E`, crossing weight and
+    /// parts, a total order).
+    by_parts: std::collections::HashMap<Vec<usize>, Candidate, foldhash::fast::FixedState>,
 }
 
 /// How many candidates are kept besides the Pareto frontier.
@@ -218,7 +282,7 @@ const KEEP: usize = 2000;
 
 impl Found {
     fn new(model: &Model<'_>) -> Found {
-        Found { facade: model.graph.facade, by_parts: BTreeMap::new() }
+        Found { facade: model.graph.facade, by_parts: Default::default() }
     }
 
     fn add(&mut self, mut c: Candidate) {
@@ -302,53 +366,74 @@ fn enumerate_ideals(model: &Model<'_>, free: &[usize], limit: u64) -> Option<Vec
     let n = model.graph.units.len();
     let adjacency = Adjacency::new(model);
     let order = dependency_order(model, &adjacency, free);
-    let mut out = Vec::new();
-    let mut chosen = vec![false; n];
-    let mut visits = 0u64;
-    // Depth-first over the dependency order: a unit may join only if everything it uses has.
-    fn go(
-        i: usize,
-        order: &[usize],
-        adjacency: &Adjacency,
-        chosen: &mut Vec<bool>,
-        out: &mut Vec<u64>,
-        visits: &mut u64,
-        limit: u64,
-    ) -> bool {
-        *visits += 1;
-        if *visits > limit {
+    let mut walk = IdealWalk {
+        order: &order,
+        adjacency: &adjacency,
+        chosen: vec![false; n],
+        bits: vec![0; n.div_ceil(64).max(1)],
+        size: 0,
+        out: Vec::new(),
+        visits: 0,
+        limit,
+    };
+    walk.go(0).then_some(walk.out)
+}
+
+/// The depth-first walk of [`enumerate_ideals`]: the set being built as flags and as the bits
+/// an ideal is kept as, and its size, each updated as a unit joins or leaves (not recounted at
+/// every ideal: that made the walk quadratic in the units).
+struct IdealWalk<'a> {
+    order: &'a [usize],
+    adjacency: &'a Adjacency,
+    chosen: Vec<bool>,
+    bits: Vec<u64>,
+    size: usize,
+    out: Vec<u64>,
+    visits: u64,
+    limit: u64,
+}
+
+impl IdealWalk<'_> {
+    /// Depth-first over the dependency order: a unit may join only if everything it uses has.
+    fn go(&mut self, i: usize) -> bool {
+        self.visits += 1;
+        if self.visits > self.limit {
             return false;
         }
-        if i == order.len() {
-            let size = order.iter().filter(|u| chosen[**u]).count();
-            if size > 0 && size < order.len() {
+        if i == self.order.len() {
+            if self.size > 0 && self.size < self.order.len() {
                 // Each kept ideal holds a bit per unit: many units with few edges (a thousand
                 // unrelated modules) have too many ideals to keep, so memory bounds them too.
-                let words = chosen.len().div_ceil(64).max(1);
-                if (out.len() / words + 1) * chosen.len() > IDEAL_CELLS {
+                let words = self.bits.len();
+                if (self.out.len() / words + 1) * self.chosen.len() > IDEAL_CELLS {
                     return false;
                 }
-                let start = out.len();
-                out.resize(start + words, 0);
-                for (u, _) in chosen.iter().enumerate().filter(|(_, c)| **c) {
-                    out[start + u / 64] |= 1 << (u % 64);
-                }
+                self.out.extend_from_slice(&self.bits);
             }
             return true;
         }
-        let u = order[i];
-        if !go(i + 1, order, adjacency, chosen, out, visits, limit) {
+        let u = self.order[i];
+        if !self.go(i + 1) {
             return false;
         }
-        if adjacency.uses[u].iter().all(|(v, _)| chosen[*v]) {
-            chosen[u] = true;
-            let ok = go(i + 1, order, adjacency, chosen, out, visits, limit);
-            chosen[u] = false;
+        if self.adjacency.uses[u].iter().all(|(v, _)| self.chosen[*v]) {
+            self.set(u, true);
+            let ok = self.go(i + 1);
+            self.set(u, false);
             return ok;
         }
         true
     }
-    go(0, &order, &adjacency, &mut chosen, &mut out, &mut visits, limit).then_some(out)
+
+    fn set(&mut self, u: usize, joined: bool) {
+        self.chosen[u] = joined;
+        self.bits[u / 64] ^= 1 << (u % 64);
+        if joined {
+            self.size += 1;
+        } else {
+            self.size -= 1;
+        }
+    }
 }
 
 /// The free units, everything a unit uses before it (the unit graph is acyclic).
