@@ -85,6 +85,11 @@ fn kinds_workspace(extra_root: &str) -> tempfile::TempDir {
     tmp
 }
 
+/// `k-core` of the workspace in `dir`.
+fn core_of(dir: &Path) -> Selection {
+    Selection { krate: Some("k-core".to_owned()), manifest_path: Some(dir.join("Cargo.toml")), offline: true }
+}
+
 fn listed(dependents: &Dependents) -> Vec<(String, Vec<&'static str>)> {
     match dependents {
         Dependents::Known(list) => {
@@ -97,12 +102,7 @@ fn listed(dependents: &Dependents) -> Vec<(String, Vec<&'static str>)> {
 #[test]
 fn declared_dependents_are_those_of_cargos_resolved_graph() {
     let tmp = kinds_workspace("");
-    let selection = Selection {
-        krate: Some("k-core".to_owned()),
-        manifest_path: Some(tmp.path().join("Cargo.toml")),
-        offline: true,
-    };
-    let (package, query) = locate(&selection).unwrap();
+    let (package, query) = locate(&core_of(tmp.path())).unwrap();
     assert!(query.is_none(), "declared dependents need no query");
     let declared = listed(package.dependents.get());
     let owned = |n: &str, k: &[&'static str]| (n.to_owned(), k.to_vec());
@@ -127,15 +127,9 @@ fn declared_dependents_are_those_of_cargos_resolved_graph() {
 #[test]
 fn a_patched_workspace_asks_cargo_for_its_dependents() {
     let tmp = kinds_workspace("[patch.crates-io]\nk-core = { path = \"core\" }\n");
-    let selection = Selection {
-        krate: Some("k-core".to_owned()),
-        manifest_path: Some(tmp.path().join("Cargo.toml")),
-        offline: true,
-    };
-    let (_, query) = locate(&selection).unwrap();
+    let (_, query) = locate(&core_of(tmp.path())).unwrap();
     let query = query.expect("a patched workspace hands back the query");
     let unpatched = kinds_workspace("");
-    let (package, _) =
-        locate(&Selection { manifest_path: Some(unpatched.path().join("Cargo.toml")), ..selection }).unwrap();
+    let (package, _) = locate(&core_of(unpatched.path())).unwrap();
     assert_eq!(listed(&query.run()), listed(package.dependents.get()));
 }
