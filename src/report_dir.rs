@@ -18,6 +18,9 @@ use std::time::Duration;
 
 /// Graphs with more modules get DOT files only.
 const MAX_LAID_OUT_MODULES: usize = 200;
+/// Most `dot` processes at once: a report's pictures (12 with the default `--top`) all start
+/// together, a long `--top` list does not start hundreds.
+const AT_ONCE: usize = 16;
 /// How long Graphviz may take for one picture before the report keeps its DOT file only (a
 /// safety net: the size limit above keeps layouts to seconds).
 const PICTURE_TIME_LIMIT: Duration = Duration::from_secs(60);
@@ -95,16 +98,26 @@ pub fn write_report_dir(
     }
     let rendered: Vec<Result<Vec<u8>, String>> = match (&not_drawn, graph_svg) {
         (None, Some(graph_svg)) => {
-            // Every picture at once, each `dot` on a thread that waits for it: the time of one
-            // layout cannot be told from its size (one of ori_arc's takes 4 times the others, in
-            // spline routing), and started last it would run alone at the end.
-            let candidates: Vec<Result<Vec<u8>, String>> = std::thread::scope(|s| {
-                let drawing: Vec<_> = dots[1..].iter().map(|(_, dot)| s.spawn(|| draw(dot))).collect();
-                drawing
-                    .into_iter()
-                    .map(|d| d.join().unwrap_or_else(|_| Err(THREAD_FAILED.to_owned())))
-                    .collect()
+            // Every picture at once (up to `AT_ONCE`), each `dot` on a thread that waits for it:
+            // the time of one layout cannot be told from its size (one of ori_arc's takes 4 times
+            // the others, in spline routing), and started last it would run alone at the end.
+            let candidates = &dots[1..];
+            let next = std::sync::atomic::AtomicUsize::new(0);
+            let drawn: Vec<std::sync::OnceLock<Result<Vec<u8>, String>>> =
+                candidates.iter().map(|_| std::sync::OnceLock::new()).collect();
+            std::thread::scope(|s| {
+                for _ in 0..candidates.len().min(AT_ONCE) {
+                    s.spawn(|| {
+                        loop {
+                            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            let Some((_, dot)) = candidates.get(i) else { break };
+                            let _ = drawn[i].set(draw(dot));
+                        }
+                    });
+                }
             });
+            let candidates =
+                drawn.into_iter().map(|d| d.into_inner().unwrap_or_else(|| Err(THREAD_FAILED.to_owned())));
             let graph_svg = graph_svg.join().unwrap_or_else(|_| Err(THREAD_FAILED.to_owned()));
             std::iter::once(graph_svg).chain(candidates).collect()
         }
