@@ -305,15 +305,7 @@ impl<'g> Model<'g> {
             return None;
         }
         let mut uses: smallvec::SmallVec<[u32; 16]> = smallvec::smallvec![0; k * k];
-        for &(a, b, _) in &self.graph.edges {
-            if Some(a) == facade || Some(b) == facade {
-                continue;
-            }
-            let (pa, pb) = (parts[a], parts[b]);
-            if pa != pb {
-                uses[pa * k + pb] += 1;
-            }
-        }
+        count_part_uses(self.graph, parts, k, &mut uses);
         reach_of(&uses, k)
     }
 
@@ -525,15 +517,7 @@ impl PartTotals {
         if count.contains(&0) {
             return None;
         }
-        for &(a, b, _) in &model.graph.edges {
-            if Some(a) == model.graph.facade || Some(b) == model.graph.facade {
-                continue;
-            }
-            let (pa, pb) = (parts[a], parts[b]);
-            if pa != pb {
-                t.uses[pa * k + pb] += 1;
-            }
-        }
+        count_part_uses(model.graph, parts, k, &mut t.uses);
         Some(t)
     }
 
@@ -580,31 +564,24 @@ impl PartTotals {
     }
 }
 
+/// Adds to `uses[a * k + b]` the unit edges from part a to part b (a != b, the facade left out).
+fn count_part_uses(graph: &UnitGraph, parts: &[usize], k: usize, uses: &mut [u32]) {
+    for &(a, b, _) in &graph.edges {
+        if Some(a) == graph.facade || Some(b) == graph.facade {
+            continue;
+        }
+        let (pa, pb) = (parts[a], parts[b]);
+        if pa != pb {
+            uses[pa * k + pb] += 1;
+        }
+    }
+}
+
 /// Which of `k` parts depend on which, directly or not, from `uses[a * k + b]` (unit edges from
 /// part a to part b); `None` on a cycle.
 fn reach_of(uses: &[u32], k: usize) -> Option<Reach> {
     let words = k.div_ceil(64).max(1);
     let mut reach = Reach { words, bits: smallvec::smallvec![0; k * words] };
-    if words == 1 {
-        // Up to 64 parts (every split in practice), a row is one word.
-        let rows = &mut reach.bits[..k];
-        for (a, row) in rows.iter_mut().enumerate() {
-            for b in 0..k {
-                if uses[a * k + b] > 0 {
-                    *row |= 1 << b;
-                }
-            }
-        }
-        for m in 0..k {
-            let through = rows[m];
-            for (a, row) in rows.iter_mut().enumerate() {
-                if a != m && *row >> m & 1 == 1 {
-                    *row |= through;
-                }
-            }
-        }
-        return (0..k).all(|a| rows[a] >> a & 1 == 0).then_some(reach);
-    }
     for a in 0..k {
         for b in 0..k {
             if uses[a * k + b] > 0 {

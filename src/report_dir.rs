@@ -12,6 +12,7 @@ use crate::data::graph::GraphReport;
 use crate::data::trade_off::TradeOffReport;
 use crate::error::Error;
 use crate::report;
+use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -40,9 +41,8 @@ pub struct Written {
 /// search runs; the candidates' are drawn when the report is written.
 pub struct Pictures {
     graph_dot: String,
-    /// Why there are no SVG pictures, when there are none.
-    not_drawn: Option<String>,
-    graph_svg: Option<std::thread::JoinHandle<Result<Vec<u8>, String>>>,
+    /// Graphviz drawing the graph, or why there are no SVG pictures.
+    graph_svg: Result<std::thread::JoinHandle<Result<Vec<u8>, String>>, String>,
 }
 
 impl Pictures {
@@ -51,25 +51,20 @@ impl Pictures {
         let graph_dot = report::to_dot(graph);
         // A layout's time grows fast with the modules; past a size Graphviz takes minutes per
         // picture. Decided by size, not by a clock, so the same crate always gets the same files.
-        let not_drawn = if !wanted {
-            Some("--no-pictures".to_owned())
+        let graph_svg = if !wanted {
+            Err("--no-pictures".to_owned())
         } else if graph.modules.len() > MAX_LAID_OUT_MODULES {
-            Some(format!(
+            Err(format!(
                 "{} modules are more than splitcheck lays out ({MAX_LAID_OUT_MODULES}); render the DOT file by hand, or draw a part with `splitcheck graph --depth` or `--focus`",
                 graph.modules.len()
             ))
         } else {
-            None
-        };
-        let graph_svg = not_drawn.is_none().then(|| {
             let dot = graph_dot.clone();
-            std::thread::spawn(move || draw(&dot))
-        });
-        Pictures { graph_dot, not_drawn, graph_svg }
+            Ok(std::thread::spawn(move || draw(&dot)))
+        };
+        Pictures { graph_dot, graph_svg }
     }
 }
-
-const THREAD_FAILED: &str = "the thread waiting for Graphviz failed";
 
 fn draw(dot: &str) -> Result<Vec<u8>, String> {
     report::render_with_dot_within(dot, "svg", Some(PICTURE_TIME_LIMIT)).map_err(|e| e.to_string())
@@ -85,7 +80,7 @@ pub fn write_report_dir(
     std::fs::create_dir_all(dir).map_err(Error::output_file(dir))?;
     remove_stale_pictures(dir).map_err(Error::output_file(dir))?;
 
-    let Pictures { graph_dot, not_drawn, graph_svg } = pictures;
+    let Pictures { graph_dot, graph_svg } = pictures;
     let mut dots: Vec<(String, String)> = vec![("graph".to_owned(), graph_dot)];
     for split in &trade_off.splits {
         for c in &split.candidates {
@@ -96,35 +91,27 @@ pub fn write_report_dir(
             dots.push((format!("candidate-{}", c.id), report::candidate_to_dot(graph, c, &[], &title)));
         }
     }
-    let rendered: Vec<Result<Vec<u8>, String>> = match (&not_drawn, graph_svg) {
-        (None, Some(graph_svg)) => {
+    let rendered: Vec<Result<Vec<u8>, String>> = match graph_svg {
+        Ok(graph_svg) => {
             // Every picture at once (up to `AT_ONCE`), each `dot` on a thread that waits for it:
             // the time of one layout cannot be told from its size (one of ori_arc's takes 4 times
             // the others, in spline routing), and started last it would run alone at the end.
             let candidates = &dots[1..];
-            let next = std::sync::atomic::AtomicUsize::new(0);
-            let drawn: Vec<std::sync::OnceLock<Result<Vec<u8>, String>>> =
-                candidates.iter().map(|_| std::sync::OnceLock::new()).collect();
-            std::thread::scope(|s| {
-                for _ in 0..candidates.len().min(AT_ONCE) {
-                    s.spawn(|| {
-                        loop {
-                            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                            let Some((_, dot)) = candidates.get(i) else { break };
-                            let _ = drawn[i].set(draw(dot));
-                        }
-                    });
-                }
-            });
-            let candidates =
-                drawn.into_iter().map(|d| d.into_inner().unwrap_or_else(|| Err(THREAD_FAILED.to_owned())));
-            let graph_svg = graph_svg.join().unwrap_or_else(|_| Err(THREAD_FAILED.to_owned()));
+            let draw_all = || -> Vec<Result<Vec<u8>, String>> {
+                candidates.par_iter().with_max_len(1).map(|(_, dot)| draw(dot)).collect()
+            };
+            let waiting =
+                rayon::ThreadPoolBuilder::new().num_threads(candidates.len().clamp(1, AT_ONCE)).build();
+            // Without threads of its own, the pictures share the common pool.
+            let candidates = match waiting {
+                Ok(pool) => pool.install(draw_all),
+                Err(_) => draw_all(),
+            };
+            let graph_svg =
+                graph_svg.join().unwrap_or_else(|_| Err("the thread waiting for Graphviz failed".to_owned()));
             std::iter::once(graph_svg).chain(candidates).collect()
         }
-        (why, _) => {
-            let why = why.clone().unwrap_or_default();
-            dots.iter().map(|_| Err(why.clone())).collect()
-        }
+        Err(why) => dots.iter().map(|_| Err(why.clone())).collect(),
     };
     let no_pictures = rendered.iter().find_map(|r| r.as_ref().err().cloned());
 

@@ -589,7 +589,7 @@ fn declared_dependents(
         |p: &cargo_metadata::Package| p.manifest_path.parent().map(|d| d.as_std_path().to_path_buf());
     let member_at: std::collections::HashMap<PathBuf, usize> =
         members.iter().enumerate().filter_map(|(i, p)| Some((dir_of(p)?, i))).collect();
-    let target = members.iter().position(|p| p.id == package.id);
+    let Some(target) = members.iter().position(|p| p.id == package.id) else { return Vec::new() };
     // users[t]: (member, kind) for each declared dependency of a member on member t.
     let mut users: Vec<Vec<(usize, DepKind)>> = vec![Vec::new(); members.len()];
     for (i, member) in members.iter().enumerate() {
@@ -603,7 +603,6 @@ fn declared_dependents(
             users[t].push((i, kind));
         }
     }
-    let Some(target) = target else { return Vec::new() };
     let mut found: std::collections::BTreeMap<String, Vec<DepKind>> = Default::default();
     for &(user, kind) in &users[target] {
         if user != target {
