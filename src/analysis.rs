@@ -65,7 +65,7 @@ impl CrateAnalysis {
 
 /// Locates the crate and walks its module tree and those of its integration tests; the
 /// workspace dependents, when they must be asked of cargo's full metadata (a workspace with
-/// `[patch]`), are asked meanwhile, on a thread of their own (the query mostly waits for cargo),
+/// `[patch]`, `[replace]` or `paths`), are asked meanwhile, on a thread of their own (the query mostly waits for cargo),
 /// and are known when this returns: nothing the caller times next competes with the query.
 pub fn analyze(selection: &Selection) -> Result<CrateAnalysis, Error> {
     let analysis = analyze_beside_dependents(selection)?;
