@@ -944,10 +944,9 @@ fn graph(args: &GraphArgs, selection: &Selection) -> Result<(), Error> {
         GraphFormat::Json => {
             return match &args.out {
                 Some(path) => std::fs::File::create(path)
-                    .and_then(|file| crate::data::json::write_pretty_json(&report, file))
+                    .and_then(|file| report.write_json(file))
                     .map_err(Error::output_file(path)),
-                None => crate::data::json::write_pretty_json(&report, std::io::stdout().lock())
-                    .map_err(Error::Output),
+                None => report.write_json(std::io::stdout().lock()).map_err(Error::Output),
             };
         }
         GraphFormat::Dot => report::to_dot(&report).into_bytes(),

@@ -116,14 +116,23 @@ fn build(
     flags: CostFlags,
     recorded: bool,
 ) -> Prices {
-    let pricing = |profile, found: Recorded| {
+    let costs = |found: Recorded| {
         let (cost, factors) = found.unwrap_or_else(|| (CostModel::assumed(), BTreeMap::new()));
-        let cost = with_flags(cost, flags, recorded);
-        let units = units_with_factors(graph, false, &factors);
-        let top_units = units.crate_on_top();
-        Pricing { profile, cost, units, top_units }
+        (with_flags(cost, flags, recorded), factors)
     };
-    let (a, b) = (pricing(primary, primary_recorded), pricing(primary.other(), other_recorded));
+    let ((cost_a, factors_a), (cost_b, factors_b)) = (costs(primary_recorded), costs(other_recorded));
+    let units_a = units_with_factors(graph, false, &factors_a);
+    let top_units_a = units_a.crate_on_top();
+    // Without a recording (or with one fit for both) the two profiles' units are the same.
+    let (units_b, top_units_b) = if factors_b == factors_a {
+        (units_a.clone(), top_units_a.clone())
+    } else {
+        let units = units_with_factors(graph, false, &factors_b);
+        let top = units.crate_on_top();
+        (units, top)
+    };
+    let a = Pricing { profile: primary, cost: cost_a, units: units_a, top_units: top_units_a };
+    let b = Pricing { profile: primary.other(), cost: cost_b, units: units_b, top_units: top_units_b };
     let (lib, test) = match primary {
         Profile::Lib => (a, b),
         Profile::Test => (b, a),

@@ -117,6 +117,24 @@ fn the_json_report_reads_back() {
     assert!(edge.refs.iter().all(|r| r.at.to_string().starts_with("src/case_body.rs:")));
 }
 
+/// `graph --format json` writes the graph field by field, its long arrays rendered in
+/// parallel: the bytes are serde_json's pretty JSON of the whole.
+#[test]
+fn the_json_written_in_parallel_is_serdes_pretty_json() {
+    let analysis = fixture();
+    let graph = build(&analysis, GraphOptions::default());
+    let mut report = graph_report(&analysis, &graph, None);
+    assert!(!report.cycles.is_empty() && !report.item_edges.is_empty());
+    for note in [None, Some("from git log".to_owned())] {
+        report.p_edit_note = note;
+        let mut whole = Vec::new();
+        splitcheck::data::json::write_pretty_json(&report, &mut whole).unwrap();
+        let mut by_fields = Vec::new();
+        report.write_json(&mut by_fields).unwrap();
+        assert_eq!(String::from_utf8(by_fields).unwrap(), String::from_utf8(whole).unwrap());
+    }
+}
+
 /// The orphan rule as the partition sees it: an impl of a crate's trait for a foreign type
 /// lives with the trait, so its module never lands in another crate than the trait's; an impl
 /// for a local type, and a mere use of the trait, leave their modules free.

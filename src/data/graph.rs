@@ -36,6 +36,26 @@ pub struct GraphReport {
     pub p_edit_note: Option<String>,
 }
 
+impl GraphReport {
+    /// The graph as pretty JSON, the bytes of [`write_pretty_json`](crate::data::json::write_pretty_json)
+    /// of the whole, its long arrays rendered in parallel (libc's graph is 76 MB of JSON).
+    pub fn write_json(&self, out: impl std::io::Write) -> std::io::Result<()> {
+        let mut o = crate::data::json::PrettyObject::new(out)?;
+        o.field("schema_version", &self.schema_version)?;
+        o.field("crate", &self.krate)?;
+        o.field("options", &self.options)?;
+        o.array_field("modules", &self.modules)?;
+        o.array_field("edges", &self.edges)?;
+        o.array_field("item_edges", &self.item_edges)?;
+        o.array_field("cycles", &self.cycles)?;
+        o.field("resolution", &self.resolution)?;
+        if let Some(note) = &self.p_edit_note {
+            o.field("p_edit_note", note)?;
+        }
+        o.finish()
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct GraphReportOptions {
     pub include_tests: bool,

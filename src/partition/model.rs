@@ -163,33 +163,39 @@ pub fn units_with_factors<'r>(
     let module_paths: ModulePaths<'_> = report.modules.iter().map(|m| m.path.as_str()).collect();
     // Found once per item path: the edges name the same items many times over.
     let mut known: HashMap<&str, &str, foldhash::fast::FixedState> = HashMap::default();
-    for e in &report.item_edges {
-        for item in [e.from.as_str(), e.to.as_str()] {
-            known.entry(item).or_insert_with(|| module_in(&module_paths, item));
-        }
-    }
+    // Each item edge's two modules, found once: every pass below reads them.
+    let modules_of: Vec<(&str, &str)> = report
+        .item_edges
+        .iter()
+        .map(|e| {
+            let mut module_of =
+                |item: &'r str| *known.entry(item).or_insert_with(|| module_in(&module_paths, item));
+            (module_of(e.from.as_str()), module_of(e.to.as_str()))
+        })
+        .collect();
     let module_of = |item: &'r str| -> &'r str {
         known.get(item).copied().unwrap_or_else(|| module_in(&module_paths, item))
     };
-    let is_root = |item: &'r str| module_of(item) == "crate";
-    let counted: Vec<(&str, &str, u32)> = report
+    // (from, to, weight, from's module, to's module) of the edges that constrain the split.
+    let counted: Vec<(&str, &str, u32, &str, &str)> = report
         .item_edges
         .iter()
-        .filter(|e| include_tests || !e.test_only)
-        .map(|e| (e.from.as_str(), e.to.as_str(), e.weight))
+        .zip(&modules_of)
+        .filter(|(e, _)| include_tests || !e.test_only)
+        .map(|(e, &(a, b))| (e.from.as_str(), e.to.as_str(), e.weight, a, b))
         .collect();
 
     // Root items other modules need, closed under what those items use in the root.
     let mut shared: BTreeSet<&str> = BTreeSet::new();
     let mut queue: VecDeque<&str> = VecDeque::new();
-    for &(from, to, _) in &counted {
-        if !is_root(from) && is_root(to) && shared.insert(to) {
+    for &(_, to, _, from_module, to_module) in &counted {
+        if from_module != "crate" && to_module == "crate" && shared.insert(to) {
             queue.push_back(to);
         }
     }
     let mut root_uses: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    for &(from, to, _) in &counted {
-        if is_root(from) && is_root(to) && !to.starts_with("crate::{use ") {
+    for &(from, to, _, from_module, to_module) in &counted {
+        if from_module == "crate" && to_module == "crate" && !to.starts_with("crate::{use ") {
             root_uses.entry(from).or_default().push(to);
         }
     }
@@ -204,8 +210,8 @@ pub fn units_with_factors<'r>(
             let self_ty = i.impl_self.as_deref().filter(|t| *t != "external");
             let trait_ = i.impl_trait.as_deref().filter(|t| *t != "external");
             let anchor = match (self_ty, trait_) {
-                (Some(ty), _) if is_root(ty) => ty,
-                (_, Some(tr)) if is_root(tr) => tr,
+                (Some(ty), _) if module_of(ty) == "crate" => ty,
+                (_, Some(tr)) if module_of(tr) == "crate" => tr,
                 (Some(ty), _) => ty,
                 (None, _) => return None,
             };
@@ -286,8 +292,8 @@ pub fn units_with_factors<'r>(
             p_test_edit: test_edit_weight(root),
         });
     }
-    let node_for = |item: &'r str| -> Option<usize> {
-        let module = module_of(item);
+    // The node of an item in `module`.
+    let node_in = |item: &str, module: &str| -> Option<usize> {
         if module == "crate" {
             if shared.contains(item) { shared_node } else { facade_node }
         } else {
@@ -296,21 +302,24 @@ pub fn units_with_factors<'r>(
     };
     // What each node's test code uses, whether or not test references constrain the split.
     let mut node_test_uses: BTreeSet<(usize, usize)> = BTreeSet::new();
-    for e in report.item_edges.iter().filter(|e| e.test_only) {
-        if let (Some(a), Some(b)) = (node_for(&e.from), node_for(&e.to))
+    for (e, &(from_module, to_module)) in
+        report.item_edges.iter().zip(&modules_of).filter(|(e, _)| e.test_only)
+    {
+        if let (Some(a), Some(b)) = (node_in(&e.from, from_module), node_in(&e.to, to_module))
             && a != b
         {
             node_test_uses.insert((a, b));
         }
     }
     let mut node_edges: BTreeMap<(usize, usize), u32> = BTreeMap::new();
-    for &(from, to, w) in &counted {
-        if let (Some(a), Some(b)) = (node_for(from), node_for(to))
+    for &(from, to, w, from_module, to_module) in &counted {
+        if let (Some(a), Some(b)) = (node_in(from, from_module), node_in(to, to_module))
             && a != b
         {
             *node_edges.entry((a, b)).or_insert(0) += w;
         }
     }
+    let node_for = |item: &'r str| node_in(item, module_of(item));
 
     // Coherence: an impl must live in the crate of its type or of its trait. An impl outside
     // both modules is glued to the one local side it can live with (the type's when both are
