@@ -20,7 +20,8 @@ pub struct CrateAnalysis {
     /// What every path of the library resolves to: computed on first use (the module table
     /// does not need it).
     resolution: OnceLock<Resolution>,
-    /// Each integration test target with its own module tree, sorted by target name.
+    /// Each integration test target with its own module tree, sorted by target name (none from
+    /// [`analyze_code`], which does not walk them).
     pub integration_tests: Vec<(Target, ModuleTree)>,
 }
 
@@ -77,41 +78,60 @@ pub fn analyze(selection: &Selection) -> Result<CrateAnalysis, Error> {
 /// `package.dependents.get()` waits for them. For the report, which reads them after its
 /// search; never before a timed build.
 pub fn analyze_beside_dependents(selection: &Selection) -> Result<CrateAnalysis, Error> {
-    let (located, walked) = locate_while_walking(selection);
-    let (mut package, query) = located?;
+    let (located, walked) = locate_while_walking(selection, true);
+    let ((mut package, query), tests) = located?;
     if let Some(query) = query {
         package.dependents = workspace::DependentsCell::ask(query);
     }
-    Ok(analyze_walked(package, walked))
+    let tests = tests.unwrap_or_else(|| walk_tests(&package));
+    Ok(analyze_walked(package, walked, tests))
 }
 
-/// The crate's code alone, for commands that never ask who depends on it (the graph, the
-/// layering check): the dependents query, cargo's full metadata, is not run; where it would be
-/// needed, the package says its dependents are unknown.
+/// The crate's library code alone, for commands that read neither its integration tests nor
+/// who depends on it (the graph, the layering check): the tests are not walked
+/// (`integration_tests` is empty; tokio's 248 test files were a sixth of its graph's time), and
+/// the dependents query, cargo's full metadata, is not run: where it would be needed, the
+/// package says its dependents are unknown.
 pub fn analyze_code(selection: &Selection) -> Result<CrateAnalysis, Error> {
-    let (located, walked) = locate_while_walking(selection);
-    let (mut package, query) = located?;
+    let (located, walked) = locate_while_walking(selection, false);
+    let ((mut package, query), _) = located?;
     if query.is_some() {
         package.dependents = workspace::DependentsCell::known(workspace::Dependents::Unknown(
             "not asked by this command".to_owned(),
         ));
     }
-    Ok(analyze_walked(package, walked))
+    Ok(analyze_walked(package, walked, Vec::new()))
 }
 
 /// The library's tree walked from its root file and package directory, the two as given.
 type Walked = (PathBuf, PathBuf, ModuleTree);
 /// What `workspace::locate` finds.
 type Located = (Package, Option<workspace::DependentsQuery>);
+/// The package located, with its integration tests' trees when they were walked beside the
+/// library.
+type LocatedWithTests = (Located, Option<Vec<ModuleTree>>);
 
 /// Locates the package (on a thread of its own, which mostly waits for cargo) while the
 /// library's tree is walked from where its manifest says the root file is: `cargo metadata`
 /// took 44 ms for ori_arc (whose walk took 77 ms) and 67 ms for libc, time the walk would
-/// otherwise wait (one run each, timed inside the run).
-fn locate_while_walking(selection: &Selection) -> (Result<Located, Error>, Option<Walked>) {
+/// otherwise wait (one run each, timed inside the run). With `tests`, that thread then walks
+/// the integration tests cargo names, beside the library (their files share the workers the
+/// library's layers leave idle; walked after it, tokio's took 75 ms more), unless the caller
+/// is itself a rayon worker (`--workspace` analyzes members in parallel): it waits for that
+/// thread without running pool work, and with every worker so waiting, the tests' walk would
+/// never run. Then the caller walks them after ([`walk_tests`]).
+fn locate_while_walking(
+    selection: &Selection,
+    tests: bool,
+) -> (Result<LocatedWithTests, Error>, Option<Walked>) {
     let guess = workspace::guess_library_root(selection);
+    let tests_beside = tests && rayon::current_thread_index().is_none();
     std::thread::scope(|s| {
-        let located = s.spawn(|| workspace::locate(selection).map_err(Error::from));
+        let located = s.spawn(|| {
+            let located: Located = workspace::locate(selection)?;
+            let test_trees = tests_beside.then(|| walk_tests(&located.0));
+            Ok((located, test_trees))
+        });
         let walked = guess.map(|(root, dir)| {
             let tree = modtree::walk(&root, &dir);
             (root, dir, tree)
@@ -121,22 +141,21 @@ fn locate_while_walking(selection: &Selection) -> (Result<Located, Error>, Optio
     })
 }
 
-/// Walks a located package, its library's tree taken from `walked` when that started from the
-/// root file and directory cargo gave (else walked again). Never fails: file problems are data
-/// on the modules.
-fn analyze_walked(package: Package, walked: Option<Walked>) -> CrateAnalysis {
-    let lib_walked = walked
+/// The trees of a package's integration tests, one per test target, in order.
+fn walk_tests(package: &Package) -> Vec<ModuleTree> {
+    let roots: Vec<&std::path::Path> = package.test_targets.iter().map(|t| t.src_path.as_path()).collect();
+    modtree::walk_many(&roots, &package.root_dir)
+}
+
+/// The analysis of a located package: its library's tree taken from `walked` when that started
+/// from the root file and directory cargo gave (else walked now), its integration tests'
+/// trees, one per test target in order (empty: none walked). Never fails: file
+/// problems are data on the modules.
+fn analyze_walked(package: Package, walked: Option<Walked>, tests: Vec<ModuleTree>) -> CrateAnalysis {
+    let tree = walked
         .filter(|(root, dir, _)| *root == package.lib.src_path && *dir == package.root_dir)
-        .map(|(_, _, tree)| tree);
-    let roots: Vec<&std::path::Path> = lib_walked
-        .is_none()
-        .then_some(&package.lib.src_path)
-        .into_iter()
-        .chain(package.test_targets.iter().map(|t| &t.src_path))
-        .map(|p| p.as_path())
-        .collect();
-    let mut trees = modtree::walk_many(&roots, &package.root_dir).into_iter();
-    let tree = lib_walked.unwrap_or_else(|| trees.next().expect("the library's tree comes first"));
-    let integration_tests = package.test_targets.iter().cloned().zip(trees).collect();
+        .map(|(_, _, tree)| tree)
+        .unwrap_or_else(|| modtree::walk(&package.lib.src_path, &package.root_dir));
+    let integration_tests = package.test_targets.iter().cloned().zip(tests).collect();
     CrateAnalysis { package, tree, resolution: OnceLock::new(), integration_tests }
 }
