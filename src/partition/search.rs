@@ -324,16 +324,21 @@ fn prune(mut all: Vec<Candidate>) -> Vec<Candidate> {
 /// Parts relabelled in order of first appearance, so equal partitions compare equal; the
 /// facade's entry (it has no part) is 0.
 fn canonical(parts: &[usize], facade: Option<usize>) -> Vec<usize> {
-    let mut map: BTreeMap<usize, usize> = BTreeMap::new();
+    // Labels are small (below the number of parts): the new label of each, by index.
+    let mut map = vec![usize::MAX; parts.iter().max().map_or(0, |m| m + 1)];
+    let mut next = 0;
     parts
         .iter()
         .enumerate()
-        .map(|(u, p)| {
+        .map(|(u, &p)| {
             if Some(u) == facade {
                 return 0;
             }
-            let next = map.len();
-            *map.entry(*p).or_insert(next)
+            if map[p] == usize::MAX {
+                map[p] = next;
+                next += 1;
+            }
+            map[p]
         })
         .collect()
 }
@@ -613,10 +618,12 @@ fn min_cut_step(
     let index: BTreeMap<usize, usize> = members.iter().enumerate().map(|(i, u)| (*u, i)).collect();
     let (source, sink) = (members.len(), members.len() + 1);
     let mut costs: Vec<(usize, f64, f64)> = Vec::with_capacity(members.len());
+    // One copy of the totals, reset for each unit's move.
+    let mut moved = assumed.clone();
     for (i, &u) in members.iter().enumerate() {
         let from = parts[u];
         let to = if from == q { top } else { q };
-        let mut moved = assumed.clone();
+        moved.copy_from(&assumed);
         move_totals(&mut moved, model, u, from, to);
         let there = moved.expected_rebuild(model).unwrap_or(f64::INFINITY);
         // Cost of u in the base and in the top half, relative to the better one.
