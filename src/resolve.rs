@@ -223,52 +223,70 @@ impl<'t> Resolver<'t> {
     fn new(tree: &'t ModuleTree, edition: Edition, extern_crates: &'t [String]) -> Self {
         let mut externs: HashSet<&str> = extern_crates.iter().map(String::as_str).collect();
         externs.extend(SYSROOT_CRATES);
-        let mut scopes = vec![Scope::default(); tree.modules.len()];
+        // Each module's own items, module by module in parallel (libc: 13 ms on one thread).
+        let mut scopes: Vec<Scope> = tree
+            .modules
+            .par_iter()
+            .enumerate()
+            .map(|(m_idx, module)| {
+                let m = ModuleId(m_idx as u32);
+                let children: HashMap<&str, ModuleId> = module
+                    .children
+                    .iter()
+                    .filter(|c| tree.get(**c).in_fn.is_none())
+                    .map(|c| (tree.get(*c).name.as_str(), *c))
+                    .collect();
+                let mut scope = Scope::default();
+                for (i, def) in module.items.items.iter().enumerate() {
+                    let id = ItemId { module: m, item: i as ItemIdx };
+                    let binding = |res| Binding {
+                        res,
+                        import: None,
+                        via: None,
+                        glob: false,
+                        public: vis_class(&def.vis),
+                    };
+                    let mut define = |ns: Ns, res: Res| {
+                        let slot = scope
+                            .entry(Name::from(def.name.as_str()))
+                            .or_insert_with(PerNs::default)
+                            .slot(ns);
+                        if slot.is_none() {
+                            *slot = Some(binding(res));
+                        }
+                    };
+                    match def.kind {
+                        ItemKind::Fn | ItemKind::Const | ItemKind::Static => define(Ns::Value, Res::Item(id)),
+                        ItemKind::Struct => {
+                            define(Ns::Type, Res::Item(id));
+                            if def.value_too {
+                                define(Ns::Value, Res::Item(id));
+                            }
+                        }
+                        ItemKind::Enum
+                        | ItemKind::Union
+                        | ItemKind::Trait
+                        | ItemKind::TraitAlias
+                        | ItemKind::TypeAlias => define(Ns::Type, Res::Item(id)),
+                        ItemKind::Macro => define(Ns::Macro, Res::Item(id)),
+                        ItemKind::Mod => {
+                            if let Some(child) = children.get(def.name.as_str()) {
+                                define(Ns::Type, Res::Module(*child));
+                            }
+                        }
+                        ItemKind::ExternCrate => define(Ns::Type, Res::External),
+                        ItemKind::Use | ItemKind::Impl | ItemKind::MacroCall => {}
+                    }
+                }
+                scope
+            })
+            .collect();
         let mut macros: HashMap<&str, Vec<ItemId>> = HashMap::new();
         for (m_idx, module) in tree.modules.iter().enumerate() {
-            let m = ModuleId(m_idx as u32);
-            let children: HashMap<&str, ModuleId> = module
-                .children
-                .iter()
-                .filter(|c| tree.get(**c).in_fn.is_none())
-                .map(|c| (tree.get(*c).name.as_str(), *c))
-                .collect();
             for (i, def) in module.items.items.iter().enumerate() {
-                let id = ItemId { module: m, item: i as ItemIdx };
-                let binding =
-                    |res| Binding { res, import: None, via: None, glob: false, public: vis_class(&def.vis) };
-                let scope = &mut scopes[m_idx];
-                let mut define = |ns: Ns, res: Res| {
-                    let slot =
-                        scope.entry(Name::from(def.name.as_str())).or_insert_with(PerNs::default).slot(ns);
-                    if slot.is_none() {
-                        *slot = Some(binding(res));
-                    }
-                };
-                match def.kind {
-                    ItemKind::Fn | ItemKind::Const | ItemKind::Static => define(Ns::Value, Res::Item(id)),
-                    ItemKind::Struct => {
-                        define(Ns::Type, Res::Item(id));
-                        if def.value_too {
-                            define(Ns::Value, Res::Item(id));
-                        }
-                    }
-                    ItemKind::Enum
-                    | ItemKind::Union
-                    | ItemKind::Trait
-                    | ItemKind::TraitAlias
-                    | ItemKind::TypeAlias => define(Ns::Type, Res::Item(id)),
-                    ItemKind::Macro => {
-                        define(Ns::Macro, Res::Item(id));
-                        macros.entry(def.name.as_str()).or_default().push(id);
-                    }
-                    ItemKind::Mod => {
-                        if let Some(child) = children.get(def.name.as_str()) {
-                            define(Ns::Type, Res::Module(*child));
-                        }
-                    }
-                    ItemKind::ExternCrate => define(Ns::Type, Res::External),
-                    ItemKind::Use | ItemKind::Impl | ItemKind::MacroCall => {}
+                if def.kind == ItemKind::Macro {
+                    let id = ItemId { module: ModuleId(m_idx as u32), item: i as ItemIdx };
+                    macros.entry(def.name.as_str()).or_default().push(id);
                 }
             }
         }
