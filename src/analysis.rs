@@ -3,6 +3,8 @@
 //! Owns: calling the stages in order (workspace → module tree → name resolution). Later stages (graph, partition,
 //! cost) hang off [`CrateAnalysis`]. The library's tree is walked while cargo locates the
 //! package, from the root file its manifest names; cargo's answer decides whether it is kept.
+//! The integration tests are walked once cargo names them, beside it, and only for the
+//! commands that read them (not `graph` or `check`).
 //! Must not: format output.
 
 use crate::error::Error;
