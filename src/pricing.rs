@@ -121,16 +121,15 @@ fn build(
         (with_flags(cost, flags, recorded), factors)
     };
     let ((cost_a, factors_a), (cost_b, factors_b)) = (costs(primary_recorded), costs(other_recorded));
-    let units_a = units_with_factors(graph, false, &factors_a);
-    let top_units_a = units_a.crate_on_top();
-    // Without a recording (or with one fit for both) the two profiles' units are the same.
-    let (units_b, top_units_b) = if factors_b == factors_a {
-        (units_a.clone(), top_units_a.clone())
-    } else {
-        let units = units_with_factors(graph, false, &factors_b);
+    let units = |factors: &BTreeMap<String, f64>| {
+        let units = units_with_factors(graph, false, factors);
         let top = units.crate_on_top();
         (units, top)
     };
+    let (units_a, top_units_a) = units(&factors_a);
+    // Without a recording (or with one fit for both) the two profiles' units are the same.
+    let (units_b, top_units_b) =
+        if factors_b == factors_a { (units_a.clone(), top_units_a.clone()) } else { units(&factors_b) };
     let a = Pricing { profile: primary, cost: cost_a, units: units_a, top_units: top_units_a };
     let b = Pricing { profile: primary.other(), cost: cost_b, units: units_b, top_units: top_units_b };
     let (lib, test) = match primary {
