@@ -21,6 +21,7 @@ pub use model::{
 };
 pub use search::{
     SearchOptions, SearchResult, SharedIdeals, best_partitions, best_partitions_for, best_partitions_sharing,
+    canonical_parts,
 };
 
 /// Which build is priced: the library alone, or the library with its unit tests (the default:

@@ -170,7 +170,7 @@ pub fn candidates_for(prices: &Prices, crates: usize, searches: &Searches) -> (V
                 exact &= result.exact;
             }
             for c in &result.candidates {
-                if c.k != k || !seen.insert((shape, canonical_labels(&c.parts, facade))) {
+                if c.k != k || !seen.insert((shape, partition::canonical_parts(&c.parts, facade))) {
                     continue;
                 }
                 out.extend(Candidate::new(&model, c.parts.clone(), k));
@@ -185,28 +185,6 @@ pub fn candidates_for(prices: &Prices, crates: usize, searches: &Searches) -> (V
             .then_with(|| a.parts.cmp(&b.parts))
     });
     (out, exact)
-}
-
-/// Part labels renumbered by first use, so the same split found twice compares equal.
-fn canonical_labels(parts: &[usize], facade: Option<usize>) -> Vec<usize> {
-    let mut map: Vec<Option<usize>> = Vec::new();
-    let mut next = 0;
-    parts
-        .iter()
-        .enumerate()
-        .map(|(u, &p)| {
-            if Some(u) == facade {
-                return usize::MAX;
-            }
-            if map.len() <= p {
-                map.resize(p + 1, None);
-            }
-            *map[p].get_or_insert_with(|| {
-                next += 1;
-                next - 1
-            })
-        })
-        .collect()
 }
 
 fn glance(counts: CrateCounts, graph: &GraphReport) -> Glance {

@@ -286,7 +286,7 @@ impl Found {
     }
 
     fn add(&mut self, mut c: Candidate) {
-        c.parts = canonical(&c.parts, self.facade);
+        c.parts = canonical_parts(&c.parts, self.facade);
         self.by_parts.entry(c.parts.clone()).or_insert(c);
         if self.by_parts.len() > 4 * KEEP {
             let all = std::mem::take(&mut self.by_parts);
@@ -323,7 +323,7 @@ fn prune(mut all: Vec<Candidate>) -> Vec<Candidate> {
 
 /// Parts relabelled in order of first appearance, so equal partitions compare equal; the
 /// facade's entry (it has no part) is 0.
-fn canonical(parts: &[usize], facade: Option<usize>) -> Vec<usize> {
+pub fn canonical_parts(parts: &[usize], facade: Option<usize>) -> Vec<usize> {
     // Labels are small (below the number of parts): the new label of each, by index.
     let mut map = vec![usize::MAX; parts.iter().max().map_or(0, |m| m + 1)];
     let mut next = 0;
